@@ -1,0 +1,63 @@
+"""entitlements: a vendor's service-management offerings as rules software can ask.
+
+Load the catalog once, then ask pure questions::
+
+    import entitlements as ent
+
+    engine = ent.Engine.default()
+    e = engine.entitlement("saas-standard", "service-review")
+    e.included, e.delivery, e.reasons
+
+Everything public is importable from here; the modules behind it are private.
+"""
+
+from ._catalog import load_catalog
+from ._contract import Contract
+from ._engine import Engine
+from ._errors import (
+    CatalogError,
+    ContractError,
+    EntitlementsError,
+    InputError,
+    NotSpecifiedError,
+    Problem,
+    UnknownIdError,
+)
+from ._models import (
+    Alternative,
+    Catalog,
+    CatalogStamp,
+    Delivery,
+    Entitlement,
+    Feature,
+    Frequency,
+    Offering,
+    Reason,
+    Term,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Alternative",
+    "Catalog",
+    "CatalogError",
+    "CatalogStamp",
+    "Contract",
+    "ContractError",
+    "Delivery",
+    "Engine",
+    "Entitlement",
+    "EntitlementsError",
+    "Feature",
+    "Frequency",
+    "InputError",
+    "NotSpecifiedError",
+    "Offering",
+    "Problem",
+    "Reason",
+    "Term",
+    "UnknownIdError",
+    "__version__",
+    "load_catalog",
+]

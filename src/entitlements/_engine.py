@@ -1,0 +1,303 @@
+"""The engine: load and validate a catalog once, then answer pure queries.
+
+All reading, parsing, validation and indexing happens in
+:meth:`Engine.from_path`; every question afterwards is a function of its
+arguments and the prepared catalog, with no file, clock or environment read.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import TypeVar
+
+from ._catalog import load_catalog
+from ._errors import UnknownIdError
+from ._models import (
+    Alternative,
+    Catalog,
+    CatalogStamp,
+    Delivery,
+    Entitlement,
+    Feature,
+    Frequency,
+    Offering,
+    Reason,
+    Term,
+)
+
+__all__ = ["Engine", "default_catalog_path"]
+
+_T = TypeVar("_T", Offering, Feature, Term, Frequency)
+
+
+def default_catalog_path() -> Path:
+    """The bundled catalog: inside the installed package, or ``catalog/`` of a source checkout."""
+    shipped = resources.files("entitlements").joinpath("catalog")
+    if shipped.is_dir():
+        return Path(str(shipped))
+    checkout = Path(__file__).resolve().parents[2] / "catalog"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(  # pragma: no cover - a broken installation
+        "the bundled catalog is missing from this installation of entitlements"
+    )
+
+
+def _index(items: Iterable[_T]) -> Mapping[str, _T]:
+    return MappingProxyType({item.id: item for item in items})
+
+
+class Engine:
+    """Answers entitlement questions from one validated catalog.
+
+    Build it with :meth:`default` (the bundled catalog) or :meth:`from_path`.
+    An engine is immutable and safe to share between threads.
+    """
+
+    __slots__ = (
+        "_catalog",
+        "_entitlements",
+        "_features",
+        "_frequencies",
+        "_methods",
+        "_offerings",
+    )
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self._offerings = _index(catalog.offerings)
+        self._features = _index(catalog.features)
+        self._methods = _index(catalog.methods)
+        self._frequencies = _index(catalog.frequencies)
+        self._entitlements: Mapping[tuple[str, str], Entitlement] = MappingProxyType(
+            _prepare_entitlements(catalog)
+        )
+
+    # --- construction --------------------------------------------------------------
+
+    @classmethod
+    def from_path(cls, path: str | os.PathLike[str]) -> Engine:
+        """An engine over the catalog folder ``path`` (every ``*.yaml``/``*.yml`` in it)."""
+        return cls(load_catalog(path))
+
+    @classmethod
+    def default(cls) -> Engine:
+        """The engine over the bundled catalog, loaded once per process."""
+        return _default_engine()
+
+    # --- the catalog ---------------------------------------------------------------
+
+    @property
+    def catalog(self) -> Catalog:
+        """The validated catalog behind every answer."""
+        return self._catalog
+
+    @property
+    def stamp(self) -> CatalogStamp:
+        """The catalog's name, version and content hash, carried by every answer."""
+        return self._catalog.stamp
+
+    def offerings(self) -> tuple[Offering, ...]:
+        """Every offering, in catalog order."""
+        return self._catalog.offerings
+
+    def features(self) -> tuple[Feature, ...]:
+        """Every feature, in Table 1 order."""
+        return self._catalog.features
+
+    def offering(self, offering_id: str) -> Offering:
+        """The offering ``offering_id``; :class:`UnknownIdError` with a suggestion if none."""
+        try:
+            return self._offerings[offering_id]
+        except (KeyError, TypeError):
+            raise UnknownIdError("offering", offering_id, self._offerings) from None
+
+    def feature(self, feature_id: str) -> Feature:
+        """The feature ``feature_id``; :class:`UnknownIdError` with a suggestion if none."""
+        try:
+            return self._features[feature_id]
+        except (KeyError, TypeError):
+            raise UnknownIdError("feature", feature_id, self._features) from None
+
+    def method(self, method_id: str) -> Term:
+        """The delivery method ``method_id``."""
+        try:
+            return self._methods[method_id]
+        except (KeyError, TypeError):
+            raise UnknownIdError("method", method_id, self._methods) from None
+
+    def frequency(self, frequency_id: str) -> Frequency:
+        """The delivery frequency ``frequency_id``."""
+        try:
+            return self._frequencies[frequency_id]
+        except (KeyError, TypeError):
+            raise UnknownIdError("frequency", frequency_id, self._frequencies) from None
+
+    # --- entitlements --------------------------------------------------------------
+
+    def entitlement(self, offering: str, feature: str) -> Entitlement:
+        """Whether ``offering`` includes ``feature``, how it is delivered, and why."""
+        try:
+            return self._entitlements[offering, feature]
+        except (KeyError, TypeError):
+            self.offering(offering)
+            self.feature(feature)
+            raise  # pragma: no cover - every pair of known ids is prepared
+
+    def entitlements(self, offering: str) -> tuple[Entitlement, ...]:
+        """Every feature's entitlement for ``offering``, in Table 1 order."""
+        self.offering(offering)
+        return tuple(self._entitlements[offering, f.id] for f in self._catalog.features)
+
+    def __repr__(self) -> str:
+        return f"<Engine {self._catalog.stamp}>"
+
+
+@functools.cache
+def _default_engine() -> Engine:
+    return Engine.from_path(default_catalog_path())
+
+
+def _prepare_entitlements(catalog: Catalog) -> dict[tuple[str, str], Entitlement]:
+    """Every (offering, feature) answer, built once at load."""
+    offerings = {o.id: o for o in catalog.offerings}
+    features = {f.id: f for f in catalog.features}
+    billing_names = {b.id: b.name.en for b in catalog.billing}
+    deployment_names = {d.id: d.name.en for d in catalog.deployments}
+    methods = {m.id: m.name.en for m in catalog.methods}
+    frequencies = {f.id: f.name.en for f in catalog.frequencies}
+    table1 = catalog.table1
+    table2 = catalog.table2
+    t2_rows = {row.feature: row for row in table2.rows}
+
+    answers: dict[tuple[str, str], Entitlement] = {}
+    for row in table1.rows:
+        feature = features[row.feature]
+        includes = {cell.offering: cell.included for cell in row.cells}
+        row_source = f"{table1.source}, row {row.row} ({feature.name.zh})"
+        for offering_id, included in includes.items():
+            offering = offerings[offering_id]
+            mark = "✓" if included else "no ✓"
+            verb = "includes" if included else "does not include"
+            reasons = [
+                Reason(
+                    code="feature-included" if included else "feature-not-included",
+                    message=(
+                        f"{offering.name.en} ({offering_id}) {verb} {feature.name.en} "
+                        f"({feature.id}): {table1.title.en}, row {row.row} "
+                        f"'{feature.name.zh}', column '{offering.short_name.zh}' has {mark}"
+                    ),
+                    source=row_source,
+                )
+            ]
+            delivery = None
+            alternatives: tuple[Alternative, ...] = ()
+            if included:
+                t2 = t2_rows.get(feature.id)
+                cell = next((c for c in t2.cells if c.offering == offering_id), None) if t2 else None
+                if t2 is not None and cell is not None:
+                    t2_source = f"{table2.source}, row {t2.row} ({t2.task.zh})"
+                    delivery = Delivery(
+                        methods=frozenset(cell.methods), frequency=cell.frequency, source=t2_source
+                    )
+                    ordered = [m for m in methods if m in delivery.methods]
+                    reasons.append(
+                        Reason(
+                            code="delivery-specified",
+                            message=(
+                                f"delivered by {_join_or(methods[m] for m in ordered)}, "
+                                f"{frequencies[cell.frequency]}: {table2.title.en}, row {t2.row} "
+                                f"'{t2.task.zh}', column '{offering.short_name.zh}'"
+                            ),
+                            source=t2_source,
+                        )
+                    )
+                else:
+                    reasons.append(
+                        Reason(
+                            code="delivery-unspecified",
+                            message=(
+                                f"the document gives no delivery method or frequency for "
+                                f"{feature.id} in {offering_id} ({table2.title.en} covers only "
+                                + (
+                                    "the deliverables both SaaS tiers share"
+                                    if offering_id in table2.offerings
+                                    else ", ".join(table2.offerings)
+                                )
+                                + "): delivery is unspecified"
+                            ),
+                            source=f"{table2.source}; project decision (docs/decisions.md)",
+                        )
+                    )
+                billing_source = f"{table1.source}, cost row (成本)"
+                reasons.append(
+                    Reason(
+                        code=f"billing-{offering.billing}",
+                        message=(
+                            f"{offering_id} is billed as: {billing_names[offering.billing]} "
+                            f"('{catalog_billing_zh(catalog, offering.billing)}' in the cost row)"
+                        ),
+                        source=billing_source,
+                    )
+                )
+            else:
+                alternatives = tuple(
+                    Alternative(offering=o.id, deployment=o.deployment, billing=o.billing)
+                    for o in catalog.offerings
+                    if o.deployment == offering.deployment and includes.get(o.id, False)
+                )
+                if alternatives:
+                    options = "; ".join(f"{a.offering} ({billing_names[a.billing]})" for a in alternatives)
+                    reasons.append(
+                        Reason(
+                            code="available-in",
+                            message=(
+                                f"{deployment_names[offering.deployment]} offerings that "
+                                f"include it: {options}"
+                            ),
+                            source=row_source,
+                        )
+                    )
+                else:
+                    elsewhere = [o for o in catalog.offerings if includes.get(o.id, False)]
+                    where = ", ".join(
+                        f"{o.id} ({deployment_names[o.deployment]}, {billing_names[o.billing]})"
+                        for o in elsewhere
+                    )
+                    reasons.append(
+                        Reason(
+                            code="not-available-in-deployment",
+                            message=(
+                                f"no {deployment_names[offering.deployment]} offering includes it"
+                                + (f"; only {where}" if where else "")
+                            ),
+                            source=row_source,
+                        )
+                    )
+            answers[offering_id, feature.id] = Entitlement(
+                offering=offering_id,
+                feature=feature.id,
+                included=included,
+                billing=offering.billing,
+                delivery=delivery,
+                alternatives=alternatives,
+                reasons=tuple(reasons),
+                catalog=catalog.stamp,
+            )
+    return answers
+
+
+def catalog_billing_zh(catalog: Catalog, billing: str) -> str:
+    return next(b.name.zh for b in catalog.billing if b.id == billing)
+
+
+def _join_or(words: Iterable[str]) -> str:
+    items = list(words)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
