@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ._catalog import SECTIONS, catalog_files, load_catalog
+from ._catalog import CatalogFile, catalog_files, load_catalog
 from ._engine import Engine
 from ._errors import CatalogError, EntitlementsError, Problem
 from ._models import Entitlement
@@ -146,26 +146,13 @@ def _cmd_catalog_validate(args: argparse.Namespace) -> int:
 
 def catalog_json_schema() -> dict[str, Any]:
     """A JSON Schema for one catalog file: a mapping of any of the sections."""
-    from pydantic import TypeAdapter
-
-    properties: dict[str, Any] = {}
-    defs: dict[str, Any] = {}
-    for name, kind in SECTIONS.items():
-        schema = TypeAdapter(kind).json_schema(ref_template="#/$defs/{model}")
-        defs.update(schema.pop("$defs", {}))
-        properties[name] = schema
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "entitlements catalog file",
-        "description": (
-            "One YAML file of an entitlements catalog folder: any of the sections below, "
-            "each defined in exactly one file of the folder."
-        ),
-        "type": "object",
-        "properties": properties,
-        "additionalProperties": False,
-        "$defs": defs,
-    }
+    schema = CatalogFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["description"] = (
+        "One YAML file of an entitlements catalog folder: any of the sections below, "
+        "each defined in exactly one file of the folder."
+    )
+    return schema
 
 
 def _cmd_catalog_schema(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ they are results with reasons.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -103,16 +104,27 @@ class NotSpecifiedError(EntitlementsError, LookupError):
 
 
 def did_you_mean(value: object, known: Iterable[str]) -> str | None:
-    """The known id nearest to ``value``, or None when nothing is near."""
+    """The known id nearest to ``value``, or None when nothing is near.
+
+    Nearness is difflib's ratio; ties go to the longer common prefix, then to
+    the earlier id. A case or separator slip (``SAAS_PREMIUM``) always matches.
+    """
     if not isinstance(value, str):
         return None
     candidates = list(known)
-    cutoff = 0.5 if len(value) <= 3 else 0.6
-    matches = difflib.get_close_matches(value, candidates, n=1, cutoff=cutoff)
-    if matches:
-        return matches[0]
-    lowered = value.lower().replace("_", "-").replace(" ", "-")
+    normal = value.lower().replace("_", "-").replace(" ", "-")
     for candidate in candidates:
-        if candidate == lowered:
+        if candidate.lower() == normal:
             return candidate
-    return None
+    cutoff = 0.5 if len(value) <= 3 else 0.6
+    best: tuple[float, int, int] | None = None
+    choice = None
+    for index, candidate in enumerate(candidates):
+        ratio = difflib.SequenceMatcher(None, value, candidate).ratio()
+        if ratio < cutoff:
+            continue
+        prefix = len(os.path.commonprefix([value, candidate]))
+        key = (ratio, prefix, -index)
+        if best is None or key > best:
+            best, choice = key, candidate
+    return choice
