@@ -56,7 +56,8 @@ def test_misspelt_feature_id_suggests_the_nearest(catalog_copy: Path) -> None:
     line = line_of(catalog_copy, "table1.yaml", "service-reveiw")
     assert problems(catalog_copy) == [
         f"table1.yaml:{line}: unknown feature 'service-reveiw' (did you mean 'service-review'?)",
-        f"table1.yaml:{line_of(catalog_copy, 'table1.yaml', 'rows:')}: feature 'service-review' has no row in table1",
+        f"table1.yaml:{line_of(catalog_copy, 'table1.yaml', 'rows:')}: "
+        "feature 'service-review' has no row in table1",
     ]
 
 
@@ -116,13 +117,17 @@ def test_unknown_key_is_refused(catalog_copy: Path) -> None:
     edit(catalog_copy, "offerings.yaml", "    deployment: saas\n", "    deploymnet: saas\n")
     line = line_of(catalog_copy, "offerings.yaml", "deploymnet")
     found = problems(catalog_copy)
-    assert f"offerings.yaml:{line}: offerings.1.deploymnet: unknown key (not part of the catalog schema)" in found
+    assert (
+        f"offerings.yaml:{line}: offerings.1.deploymnet: unknown key (not part of the catalog schema)"
+        in found
+    )
 
 
 def test_unknown_section_suggests(catalog_copy: Path) -> None:
     edit(catalog_copy, "scope.yaml", "scope:", "scoop:")
     assert problems(catalog_copy) == [
-        f"scope.yaml:{line_of(catalog_copy, 'scope.yaml', 'scoop:')}: unknown section 'scoop' (did you mean 'scope'?)"
+        f"scope.yaml:{line_of(catalog_copy, 'scope.yaml', 'scoop:')}: "
+        "unknown section 'scoop' (did you mean 'scope'?)"
     ]
 
 
@@ -171,7 +176,8 @@ def test_bad_catalog_changes_nothing(catalog_copy: Path) -> None:
     edit(catalog_copy, "scope.yaml", "limit: 3", "limit: -3")
     with pytest.raises(CatalogError):
         ent.Engine.from_path(catalog_copy)
-    assert ent.Engine.default() is default and default.stamp == stamp
+    assert ent.Engine.default() is default
+    assert default.stamp == stamp
 
 
 # --- property: random edits either load or raise CatalogError with file and line -----------
@@ -215,7 +221,9 @@ def edits(draw: st.DrawFn) -> tuple[str, str]:
         del parent[path[-1]]
     elif kind == "retype":
         parent[path[-1]] = draw(
-            st.one_of(st.integers(), st.booleans(), st.none(), st.text(max_size=5), st.just([1]), st.just({"x": 1}))
+            st.one_of(
+                st.integers(), st.booleans(), st.none(), st.text(max_size=5), st.just([1]), st.just({"x": 1})
+            )
         )
     elif kind == "misspell":
         value = parent[path[-1]]
@@ -249,8 +257,10 @@ def test_random_edits_load_or_fail_cleanly(catalog_copy: Path, edit_: tuple[str,
         for problem in exc.problems:
             assert problem.file in (*FILES, catalog_copy.name)
             if problem.file == catalog_copy.name:  # only a missing section belongs to no file
-                assert problem.line is None and "is missing from the catalog" in problem.message
+                assert problem.line is None
+                assert "is missing from the catalog" in problem.message
             else:
-                assert problem.line is not None and problem.line >= 1
+                assert problem.line is not None
+                assert problem.line >= 1
     finally:
         (catalog_copy / name).write_bytes((CATALOG / name).read_bytes())

@@ -23,14 +23,16 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def test_check_included(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", "saas-standard", "service-review")
-    assert code == 0 and err == ""
+    assert code == 0
+    assert err == ""
     assert out.startswith("Service review (服务评价) in SaaS Service Management, Standard: included")
 
 
 def test_check_not_included_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check", "saas-standard", "case-management")
     assert code == 1
-    assert "not included" in out and "saas-premium (sold separately)" in out
+    assert "not included" in out
+    assert "saas-premium (sold separately)" in out
 
 
 def test_check_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -54,7 +56,8 @@ def test_check_json_unspecified_delivery_is_null(capsys: pytest.CaptureFixture[s
 
 def test_unknown_id_exits_2_with_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", "saas-premum", "service-review")
-    assert code == 2 and out == ""
+    assert code == 2
+    assert out == ""
     assert err == "entitlements: error: unknown offering 'saas-premum' (did you mean 'saas-premium'?)\n"
 
 
@@ -77,20 +80,27 @@ def test_tables(capsys: pytest.CaptureFixture[str], lang: str) -> None:
 def test_tables_json(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "tables", "--json", "--lang", "zh")
     data = json.loads(out)
-    assert data["lang"] == "zh" and "客户赋能/培训" in data["markdown"]
+    assert data["lang"] == "zh"
+    assert "客户赋能/培训" in data["markdown"]
 
 
 def test_catalog_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "catalog", "validate", str(CATALOG))
-    assert code == 0 and "valid (9 files;" in out
+    assert code == 0
+    assert "valid (9 files;" in out
 
 
-def test_catalog_validate_reports_each_problem(capsys: pytest.CaptureFixture[str], catalog_copy: Path) -> None:
+def test_catalog_validate_reports_each_problem(
+    capsys: pytest.CaptureFixture[str], catalog_copy: Path
+) -> None:
     (catalog_copy / "broken.yaml").write_text("a: [1\n", encoding="utf-8")
     scope = catalog_copy / "scope.yaml"
-    scope.write_text(scope.read_text(encoding="utf-8").replace("limit: 3\n", "limit: three\n"), encoding="utf-8")
+    scope.write_text(
+        scope.read_text(encoding="utf-8").replace("limit: 3\n", "limit: three\n"), encoding="utf-8"
+    )
     code, out, err = run(capsys, "catalog", "validate", str(catalog_copy))
-    assert code == 2 and out == ""
+    assert code == 2
+    assert out == ""
     lines = err.splitlines()
     assert len(lines) == 2
     assert re.match(r"^broken\.yaml:\d+: malformed YAML", lines[0])
@@ -103,8 +113,13 @@ def test_catalog_validate_json(capsys: pytest.CaptureFixture[str], catalog_copy:
     assert code == 2
     assert json.loads(out) == {
         "valid": False,
-        "problems": [{"file": "broken.yaml", "line": 1, "message": "unknown section 'x'; sections: "
-                      + ", ".join(catalog_json_schema()["properties"])}],
+        "problems": [
+            {
+                "file": "broken.yaml",
+                "line": 1,
+                "message": "unknown section 'x'; sections: " + ", ".join(catalog_json_schema()["properties"]),
+            }
+        ],
     }
 
 
@@ -113,7 +128,8 @@ def test_catalog_schema_describes_every_section(capsys: pytest.CaptureFixture[st
     schema = json.loads(out)
     assert code == 0
     assert schema["additionalProperties"] is False
-    assert "offerings" in schema["properties"] and "table1" in schema["properties"]
+    assert "offerings" in schema["properties"]
+    assert "table1" in schema["properties"]
 
 
 def test_other_catalog(capsys: pytest.CaptureFixture[str], catalog_copy: Path) -> None:
@@ -121,7 +137,9 @@ def test_other_catalog(capsys: pytest.CaptureFixture[str], catalog_copy: Path) -
     assert code == 0
 
 
-def test_bad_catalog_is_an_error_without_traceback(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_bad_catalog_is_an_error_without_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     (tmp_path / "x.yaml").write_text("a: !!python/object/apply:os.system ['true']\n", encoding="utf-8")
     code, _, err = run(capsys, "check", "--catalog", str(tmp_path), "tsam", "service-review")
     assert code == 2
@@ -139,4 +157,3 @@ def test_python_dash_m(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["included"] is True
-

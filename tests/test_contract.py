@@ -12,8 +12,10 @@ import entitlements as ent
 
 def test_minimal_contract_needs_only_the_offering() -> None:
     contract = ent.Contract(offering="saas-premium")
-    assert contract.timezone is None and contract.country is None
-    assert contract.business_hours is None and contract.extra_holidays == ()
+    assert contract.timezone is None
+    assert contract.country is None
+    assert contract.business_hours is None
+    assert contract.extra_holidays == ()
 
 
 def test_full_contract() -> None:
@@ -54,7 +56,10 @@ def test_lowercase_country_is_accepted() -> None:
             "invalid contract timezone: unknown time zone 'Asia/Shangai' (did you mean 'Asia/Shanghai'?)",
         ),
         ({"timezone": "Mars/Olympus"}, "invalid contract timezone: unknown time zone 'Mars/Olympus'"),
-        ({"country": "XX"}, "invalid contract country: unknown country 'XX' for the holidays calendar (did you mean 'XK'?)"),
+        (
+            {"country": "XX"},
+            "invalid contract country: unknown country 'XX' for the holidays calendar (did you mean 'XK'?)",
+        ),
         (
             {"country": "DE", "subdivision": "BX"},
             "invalid contract: unknown subdivision 'BX' of country 'DE' (did you mean 'BB'?)",
@@ -68,25 +73,34 @@ def test_lowercase_country_is_accepted() -> None:
             {"business_hours": ("09:00", "09:00")},
             "invalid contract business_hours: business hours 09:00-09:00: close is not after open",
         ),
-        ({"business_hours": ("9am", "5pm")}, "invalid contract business_hours: business hours time '9am' is not 'HH:MM'"),
+        (
+            {"business_hours": ("9am", "5pm")},
+            "invalid contract business_hours: business hours time '9am' is not 'HH:MM'",
+        ),
         (
             {"response_business_days": 0},
-            "invalid contract response_business_days: response_business_days must be a positive whole number, got 0",
+            "invalid contract response_business_days: "
+            "response_business_days must be a positive whole number, got 0",
         ),
         (
             {"response_business_days": True},
-            "invalid contract response_business_days: response_business_days must be a positive whole number, "
-            "got True",
+            "invalid contract response_business_days: "
+            "response_business_days must be a positive whole number, got True",
         ),
         (
             {"extra_holidays": (dt.datetime(2026, 1, 1, 9),)},
             "invalid contract extra_holidays: extra holiday datetime.datetime(2026, 1, 1, 9, 0) "
             "is not a datetime.date",
         ),
-        ({"extra_holidays": ("01/01/2026",)}, "invalid contract extra_holidays: extra holiday '01/01/2026' "
-         "is not a date 'YYYY-MM-DD'"),
-        ({"counting": "calendar-days"}, "invalid contract counting: Input should be 'business-hours' or "
-         "'end-of-day', got 'calendar-days'"),
+        (
+            {"extra_holidays": ("01/01/2026",)},
+            "invalid contract extra_holidays: extra holiday '01/01/2026' is not a date 'YYYY-MM-DD'",
+        ),
+        (
+            {"counting": "calendar-days"},
+            "invalid contract counting: Input should be 'business-hours' or "
+            "'end-of-day', got 'calendar-days'",
+        ),
         ({"timezon": "UTC"}, "unknown contract field 'timezon' (did you mean 'timezone'?)"),
     ],
 )

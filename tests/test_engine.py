@@ -58,7 +58,8 @@ def test_table2_delivery(engine: ent.Engine, offering: str, feature: str, includ
 def test_reasons_cite_the_table_row(engine: ent.Engine) -> None:
     e = engine.entitlement("saas-standard", "service-review")
     assert e.reasons[0].code == "feature-included"
-    assert "row 2" in e.reasons[0].message and "服务评价" in e.reasons[0].message
+    assert "row 2" in e.reasons[0].message
+    assert "服务评价" in e.reasons[0].message
     assert e.reasons[0].source == "Table 1 (表 1：服务特点), row 2 (服务评价)"
     assert e.reasons[1].code == "delivery-specified"
     assert e.reasons[1].source == "Table 2 (表 2), row 2 (服务评价)"
@@ -84,7 +85,8 @@ def test_not_included_in_any_offering_of_the_deployment(engine: ent.Engine) -> N
 
 def test_unspecified_delivery_is_said(engine: ent.Engine) -> None:
     e = engine.entitlement("tsam", "service-review")
-    assert e.included and e.delivery is None
+    assert e.included
+    assert e.delivery is None
     assert "delivery-unspecified" in [r.code for r in e.reasons]
 
 
@@ -112,7 +114,8 @@ def test_answers_are_frozen(engine: ent.Engine) -> None:
     with pytest.raises(Exception, match="frozen"):
         e.included = False  # type: ignore[misc]
     assert isinstance(e.reasons, tuple)
-    assert e.delivery is not None and isinstance(e.delivery.methods, frozenset)
+    assert e.delivery is not None
+    assert isinstance(e.delivery.methods, frozenset)
 
 
 @pytest.mark.parametrize(
@@ -127,8 +130,11 @@ def test_answers_are_frozen(engine: ent.Engine) -> None:
             "unknown feature 'service-reveiw' (did you mean 'service-review'?)",
         ),
         (lambda e: e.offering("gold"), "unknown offering 'gold'; known: tsam, saas-standard, saas-premium"),
-        (lambda e: e.method("fax"), "unknown method 'fax'; known: self-paced-online-training, in-person, "
-         "video-conference, email, phone"),
+        (
+            lambda e: e.method("fax"),
+            "unknown method 'fax'; known: self-paced-online-training, in-person, "
+            "video-conference, email, phone",
+        ),
         (lambda e: e.frequency("montly"), "unknown frequency 'montly' (did you mean 'monthly'?)"),
         (lambda e: e.entitlements("tsm"), "unknown offering 'tsm' (did you mean 'tsam'?)"),
     ],

@@ -42,7 +42,9 @@ def parse_cost(catalog: Catalog, markdown: str, lang: str) -> dict[str, str]:
     return {o.id: by_name[cell.lower()] for o, cell in zip(catalog.offerings, cost[1:], strict=True)}
 
 
-def parse_table2(catalog: Catalog, markdown: str, lang: str) -> dict[tuple[str, str], tuple[frozenset[str], str]]:
+def parse_table2(
+    catalog: Catalog, markdown: str, lang: str
+) -> dict[tuple[str, str], tuple[frozenset[str], str]]:
     methods = {m.name.get(lang).lower(): m.id for m in catalog.methods}
     frequencies = {f.name.get(lang).lower(): f.id for f in catalog.frequencies}
     tasks = {r.task.get(lang): r.feature for r in catalog.table2.rows}
@@ -53,7 +55,10 @@ def parse_table2(catalog: Catalog, markdown: str, lang: str) -> dict[tuple[str, 
         for i, offering in enumerate(catalog.table2.offerings):
             method_cell, frequency_cell = row[1 + 2 * i], row[2 + 2 * i]
             names = re.split(pattern, method_cell.lower())
-            result[offering, feature] = (frozenset(methods[n] for n in names), frequencies[frequency_cell.lower()])
+            result[offering, feature] = (
+                frozenset(methods[n] for n in names),
+                frequencies[frequency_cell.lower()],
+            )
     return result
 
 
@@ -63,7 +68,9 @@ def table1_matrix(catalog: Catalog) -> dict[tuple[str, str], bool]:
 
 def table2_matrix(catalog: Catalog) -> dict[tuple[str, str], tuple[frozenset[str], str]]:
     return {
-        (c.offering, r.feature): (frozenset(c.methods), c.frequency) for r in catalog.table2.rows for c in r.cells
+        (c.offering, r.feature): (frozenset(c.methods), c.frequency)
+        for r in catalog.table2.rows
+        for c in r.cells
     }
 
 
@@ -71,7 +78,9 @@ def table2_matrix(catalog: Catalog) -> dict[tuple[str, str], tuple[frozenset[str
 def test_bundled_tables_read_back(engine: ent.Engine, lang: str) -> None:
     catalog = engine.catalog
     assert parse_table1(catalog, render_table1(catalog, lang), lang) == table1_matrix(catalog)
-    assert parse_cost(catalog, render_table1(catalog, lang), lang) == {o.id: o.billing for o in catalog.offerings}
+    assert parse_cost(catalog, render_table1(catalog, lang), lang) == {
+        o.id: o.billing for o in catalog.offerings
+    }
     assert parse_table2(catalog, render_table2(catalog, lang), lang) == table2_matrix(catalog)
 
 
@@ -81,7 +90,8 @@ def test_chinese_tables_name_every_feature(engine: ent.Engine) -> None:
         assert feature.name.zh in text
     for row in engine.catalog.table2.rows:
         assert row.task.zh in text
-    assert "表 1：服务特点" in text and "成本：另购服务或包含服务？" in text
+    assert "表 1：服务特点" in text
+    assert "成本：另购服务或包含服务？" in text
 
 
 def test_chinese_table2_matches_the_document(engine: ent.Engine) -> None:
@@ -115,11 +125,14 @@ def reshaped_catalogs(draw: st.DrawFn) -> Catalog:
     rows1 = tuple(
         row.model_copy(
             update={
-                "cells": tuple(InclusionCell(offering=c.offering, included=draw(st.booleans())) for c in row.cells)
+                "cells": tuple(
+                    InclusionCell(offering=c.offering, included=draw(st.booleans())) for c in row.cells
+                )
             }
         )
         for row in _CATALOG.table1.rows
     )
+
     def cell(offering: str) -> DeliveryCell:
         chosen = draw(st.sets(st.sampled_from(_METHODS), min_size=1))
         return DeliveryCell(

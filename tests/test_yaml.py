@@ -82,7 +82,8 @@ def test_malformed_yaml_names_file_and_line() -> None:
         load_text("a: 1\nb: [1, 2\nc: 3\n", "bad.yaml")
     problem = info.value.problems[0]
     assert problem.file == "bad.yaml"
-    assert problem.line is not None and problem.line >= 2
+    assert problem.line is not None
+    assert problem.line >= 2
     assert problem.message.startswith("malformed YAML:")
 
 

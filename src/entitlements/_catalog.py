@@ -48,7 +48,9 @@ class CatalogFile(BaseModel):
     use) and to publish the JSON Schema editors use (``entitlements catalog schema``).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, title="entitlements catalog file")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", defer_build=True, title="entitlements catalog file"
+    )
 
     catalog: CatalogInfo | None = None
     declarations: tuple[Declaration, ...] | None = None
@@ -211,7 +213,11 @@ class _CrossChecks:
         feature_ids = [f.id for f in c.features]
         for i, offering in enumerate(c.offerings):
             self._known(
-                "offerings", (i, "deployment"), "deployment", offering.deployment, [d.id for d in c.deployments]
+                "offerings",
+                (i, "deployment"),
+                "deployment",
+                offering.deployment,
+                [d.id for d in c.deployments],
             )
             self._known("offerings", (i, "billing"), "billing", offering.billing, [b.id for b in c.billing])
         self._table1(offering_ids, feature_ids)

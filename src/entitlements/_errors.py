@@ -18,9 +18,9 @@ they are results with reasons.
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from os.path import commonpath
 
 __all__ = [
     "CatalogError",
@@ -123,7 +123,7 @@ def did_you_mean(value: object, known: Iterable[str]) -> str | None:
         ratio = difflib.SequenceMatcher(None, value, candidate).ratio()
         if ratio < cutoff:
             continue
-        prefix = len(os.path.commonprefix([value, candidate]))
+        prefix = len(commonpath([value, candidate]))
         key = (ratio, prefix, -index)
         if best is None or key > best:
             best, choice = key, candidate
