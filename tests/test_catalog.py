@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import entitlements as ent
@@ -154,6 +154,11 @@ def test_problems_in_several_files_are_all_reported(catalog_copy: Path) -> None:
     assert [p.split(":")[0] for p in found] == ["broken.yaml", "empty.yml", "scope.yaml"]
 
 
+def test_an_empty_section(catalog_copy: Path) -> None:
+    (catalog_copy / "features.yaml").write_text("# nothing yet\nfeatures:\n", encoding="utf-8")
+    assert problems(catalog_copy) == ["features.yaml:2: section 'features' is empty"]
+
+
 def test_a_file_that_is_not_a_mapping(catalog_copy: Path) -> None:
     (catalog_copy / "list.yaml").write_text("- 1\n- 2\n", encoding="utf-8")
     assert problems(catalog_copy) == ["list.yaml:1: a catalog file holds a mapping of sections, not a list"]
@@ -248,6 +253,7 @@ def edits(draw: st.DrawFn) -> tuple[str, str]:
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edit_=edits())
+@example(edit_=("features.yaml", "features: null\n"))
 def test_random_edits_load_or_fail_cleanly(catalog_copy: Path, edit_: tuple[str, str]) -> None:
     name, text = edit_
     (catalog_copy / name).write_text(text, encoding="utf-8")

@@ -56,9 +56,10 @@ def test_lowercase_country_is_accepted() -> None:
             "invalid contract timezone: unknown time zone 'Asia/Shangai' (did you mean 'Asia/Shanghai'?)",
         ),
         ({"timezone": "Mars/Olympus"}, "invalid contract timezone: unknown time zone 'Mars/Olympus'"),
+        ({"country": "99"}, "invalid contract country: unknown country '99' for the holidays calendar"),
         (
-            {"country": "XX"},
-            "invalid contract country: unknown country 'XX' for the holidays calendar (did you mean 'XK'?)",
+            {"country": "USA"},
+            "invalid contract country: unknown country 'USA' for the holidays calendar (did you mean 'US'?)",
         ),
         (
             {"country": "DE", "subdivision": "BX"},

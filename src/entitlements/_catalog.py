@@ -169,14 +169,19 @@ class _Loader:
                 self.homes[key] = loaded
 
     def _validate_sections(self) -> dict[str, Any]:
-        sections = {name: home.data[name] for name, home in self.homes.items()}
+        sections: dict[str, Any] = {}
+        for name, home in self.homes.items():
+            if home.data[name] is None:
+                self.problem(name, (), f"section {name!r} is empty")
+            else:
+                sections[name] = home.data[name]
         try:
             validated = CatalogFile.model_validate(sections)
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
-                name, *loc = error["loc"]
+                section, *loc = error["loc"]
                 where = ".".join(str(part) for part in error["loc"])
-                self.problem(str(name), tuple(loc), f"{where}: {_describe(error)}")
+                self.problem(str(section), tuple(loc), f"{where}: {_describe(error)}")
             return {}
         return {name: getattr(validated, name) for name in sections}
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from os.path import commonpath
 
 __all__ = [
     "CatalogError",
@@ -121,10 +120,19 @@ def did_you_mean(value: object, known: Iterable[str]) -> str | None:
     choice = None
     for index, candidate in enumerate(candidates):
         ratio = difflib.SequenceMatcher(None, value, candidate).ratio()
-        if ratio < cutoff:
+        prefix = _common_prefix(value, candidate)
+        if ratio < cutoff or (len(value) <= 3 and prefix == 0):  # short codes: same first letter
             continue
-        prefix = len(commonpath([value, candidate]))
         key = (ratio, prefix, -index)
         if best is None or key > best:
             best, choice = key, candidate
     return choice
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
