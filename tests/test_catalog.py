@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 import entitlements as ent
 from entitlements import CatalogError, load_catalog
 
 from .conftest import CATALOG
+from .contracts import assert_catalog_contract
 
 
 def edit(folder: Path, name: str, old: str, new: str, count: int = 1) -> None:
@@ -44,6 +45,7 @@ def test_bundled_catalog_is_valid() -> None:
     assert catalog.info.name == "ptc-service-management"
     assert len(catalog.features) == 15
     assert len(catalog.offerings) == 3
+    assert_catalog_contract(catalog)
 
 
 def test_yml_files_are_read_too(catalog_copy: Path) -> None:
@@ -258,7 +260,7 @@ def test_random_edits_load_or_fail_cleanly(catalog_copy: Path, edit_: tuple[str,
     name, text = edit_
     (catalog_copy / name).write_text(text, encoding="utf-8")
     try:
-        load_catalog(catalog_copy)
+        catalog = load_catalog(catalog_copy)
     except CatalogError as exc:
         for problem in exc.problems:
             assert problem.file in (*FILES, catalog_copy.name)
