@@ -19,7 +19,8 @@ def assert_catalog_contract(catalog: Catalog) -> None:
     for offering in offerings:
         for feature in catalog.features:
             answer = engine.entitlement(offering, feature.id)
-            assert answer.reasons and answer.catalog == catalog.stamp
+            assert answer.reasons
+            assert answer.catalog == catalog.stamp
             if answer.delivery is not None:
                 assert answer.included
             if not answer.included:

@@ -270,5 +270,9 @@ def test_random_edits_load_or_fail_cleanly(catalog_copy: Path, edit_: tuple[str,
             else:
                 assert problem.line is not None
                 assert problem.line >= 1
+        event("refused")
+    else:
+        event("loads")
+        assert_catalog_contract(catalog)
     finally:
         (catalog_copy / name).write_bytes((CATALOG / name).read_bytes())
