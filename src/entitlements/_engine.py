@@ -112,31 +112,19 @@ class Engine:
 
     def offering(self, offering_id: str) -> Offering:
         """The offering ``offering_id``; :class:`UnknownIdError` with a suggestion if none."""
-        try:
-            return self._offerings[offering_id]
-        except (KeyError, TypeError):
-            raise UnknownIdError("offering", offering_id, self._offerings) from None
+        return _lookup(self._offerings, "offering", offering_id)
 
     def feature(self, feature_id: str) -> Feature:
         """The feature ``feature_id``; :class:`UnknownIdError` with a suggestion if none."""
-        try:
-            return self._features[feature_id]
-        except (KeyError, TypeError):
-            raise UnknownIdError("feature", feature_id, self._features) from None
+        return _lookup(self._features, "feature", feature_id)
 
     def method(self, method_id: str) -> Term:
         """The delivery method ``method_id``."""
-        try:
-            return self._methods[method_id]
-        except (KeyError, TypeError):
-            raise UnknownIdError("method", method_id, self._methods) from None
+        return _lookup(self._methods, "method", method_id)
 
     def frequency(self, frequency_id: str) -> Frequency:
         """The delivery frequency ``frequency_id``."""
-        try:
-            return self._frequencies[frequency_id]
-        except (KeyError, TypeError):
-            raise UnknownIdError("frequency", frequency_id, self._frequencies) from None
+        return _lookup(self._frequencies, "frequency", frequency_id)
 
     # --- entitlements --------------------------------------------------------------
 
@@ -156,6 +144,13 @@ class Engine:
 
     def __repr__(self) -> str:
         return f"<Engine {self._catalog.stamp}>"
+
+
+def _lookup(index: Mapping[str, _T], kind: str, key: str) -> _T:
+    try:
+        return index[key]
+    except (KeyError, TypeError):  # TypeError: an unhashable key
+        raise UnknownIdError(kind, key, index) from None
 
 
 @functools.cache
