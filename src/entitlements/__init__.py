@@ -11,8 +11,10 @@ Load the catalog once, then ask pure questions::
 Everything public is importable from here; the modules behind it are private.
 """
 
+from ._capacity import CapacityDecision, Headroom, ManagerView, Usage
 from ._catalog import load_catalog
 from ._contract import Contract
+from ._decisions import Decision, strictest
 from ._engine import Engine
 from ._errors import (
     CatalogError,
@@ -35,29 +37,53 @@ from ._models import (
     Reason,
     Term,
 )
+from ._requests import (
+    AddContactRequest,
+    AddHoursRequest,
+    CapacityRequest,
+    DeliverableRequest,
+    LanguageRequest,
+    OpenCaseRequest,
+    Request,
+    parse_request,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AddContactRequest",
+    "AddHoursRequest",
     "Alternative",
+    "CapacityDecision",
+    "CapacityRequest",
     "Catalog",
     "CatalogError",
     "CatalogStamp",
     "Contract",
     "ContractError",
+    "Decision",
+    "DeliverableRequest",
     "Delivery",
     "Engine",
     "Entitlement",
     "EntitlementsError",
     "Feature",
     "Frequency",
+    "Headroom",
     "InputError",
+    "LanguageRequest",
+    "ManagerView",
     "NotSpecifiedError",
     "Offering",
+    "OpenCaseRequest",
     "Problem",
     "Reason",
+    "Request",
     "Term",
     "UnknownIdError",
+    "Usage",
     "__version__",
     "load_catalog",
+    "parse_request",
+    "strictest",
 ]

@@ -13,10 +13,13 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from ._capacity import CapacityDecision, CapacityRule, ManagerView, Usage
 from ._catalog import load_catalog
-from ._errors import UnknownIdError
+from ._contract import Contract
+from ._decisions import Decision
+from ._errors import InputError, UnknownIdError
 from ._models import (
     Alternative,
     Catalog,
@@ -29,6 +32,9 @@ from ._models import (
     Reason,
     Term,
 )
+
+if TYPE_CHECKING:
+    from ._requests import Request
 
 __all__ = ["Engine", "default_catalog_path"]
 
@@ -60,7 +66,9 @@ class Engine:
     """
 
     __slots__ = (
+        "_capacity",
         "_catalog",
+        "_deliverables",
         "_entitlements",
         "_features",
         "_frequencies",
@@ -77,6 +85,10 @@ class Engine:
         self._entitlements: Mapping[tuple[str, str], Entitlement] = MappingProxyType(
             _prepare_entitlements(catalog)
         )
+        from ._requests import DeliverableRules
+
+        self._capacity = CapacityRule.from_catalog(catalog)
+        self._deliverables = DeliverableRules.from_catalog(catalog, self._entitlements)
 
     # --- construction --------------------------------------------------------------
 
@@ -153,6 +165,51 @@ class Engine:
         """Every feature's entitlement for ``offering``, in Table 1 order."""
         self.offering(offering)
         return tuple(self._entitlements[offering, f.id] for f in self._catalog.features)
+
+    # --- capacity and requests -----------------------------------------------------
+
+    def _manager_offering(self, contract: Contract) -> Offering:
+        if not isinstance(contract, Contract):
+            raise InputError(f"contract must be an entitlements.Contract, got {contract!r}")
+        return self.offering(contract.offering)
+
+    def check_capacity(self, contract: Contract, usage: Usage) -> CapacityDecision:
+        """The capacity rule (SPEC.md) for ``usage`` under ``contract``, with what remains."""
+        return self._capacity.check(self._manager_offering(contract), usage)
+
+    def preflight_capacity(
+        self,
+        contract: Contract,
+        usage: Usage,
+        *,
+        contacts: int = 0,
+        open_cases: int = 0,
+        hours: float = 0.0,
+    ) -> CapacityDecision:
+        """Would adding ``contacts``, ``open_cases`` or ``hours`` this week exceed? The decision after."""
+        return self._capacity.preflight(
+            self._manager_offering(contract), usage, contacts=contacts, open_cases=open_cases, hours=hours
+        )
+
+    def manager_view(self, assignments: Iterable[tuple[Contract, Usage]]) -> ManagerView:
+        """One named manager serving several contracts: each one's limits and the totals."""
+        pairs = []
+        for item in assignments:
+            if not isinstance(item, tuple) or len(item) != 2:
+                raise InputError(f"a manager view takes (contract, usage) pairs, got {item!r}")
+            contract, usage = item
+            pairs.append((self._manager_offering(contract), usage))
+        return self._capacity.manager_view(pairs)
+
+    def evaluate(self, contract: Contract, request: Request | Mapping[str, Any]) -> Decision:
+        """Whether ``request`` fits ``contract``: allow, needs-approval or deny, with reasons.
+
+        ``request`` is a request model or plain data with a ``kind``
+        (see ``entitlements.Request`` for the kinds).
+        """
+        from ._requests import evaluate
+
+        return evaluate(self, contract, request)
 
     def __repr__(self) -> str:
         return f"<Engine {self._catalog.stamp}>"
