@@ -76,9 +76,9 @@ def validation_message(
 
 def _count(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(f"usage {name} must be a whole number, got {value!r}")
+        raise InputError(f"{name} must be a whole number, got {value!r}")
     if value < 0:
-        raise InputError(f"usage {name} must not be negative, got {value!r}")
+        raise InputError(f"{name} must not be negative, got {value!r}")
     return value
 
 
@@ -129,7 +129,7 @@ class Usage(_Frozen):
     @field_validator("contacts", "open_cases", mode="before")
     @classmethod
     def _counts(cls, value: Any, info: Any) -> int:
-        return _count(value, info.field_name)
+        return _count(value, f"usage {info.field_name}")
 
     @field_validator("weekly_hours", mode="before")
     @classmethod

@@ -160,18 +160,22 @@ def read_document(text: str, name: str) -> Any:
     """JSON or YAML text as plain data, safely (no tag builds an object)."""
     if not text.strip():
         raise InputError(f"{name}: no input; expected a mapping with 'contract' and 'request'")
+    json_error: json.JSONDecodeError | None = None
     if text.lstrip().startswith(("{", "[")):
         try:
             return json.loads(text)
-        except json.JSONDecodeError as exc:
-            if text.lstrip().startswith("["):
-                raise InputError(f"{name}:{exc.lineno}: malformed JSON: {exc.msg}") from None
-            # not JSON after all (YAML flow style is JSON-like): try YAML below
+        except json.JSONDecodeError as exc:  # perhaps YAML in flow style: try that next
+            json_error = exc
     from ._yaml import load_text
 
     try:
         return load_text(text, name).data
-    except CatalogError as exc:  # the loader speaks of catalogs; this input is a request
+    except CatalogError as exc:
+        if json_error is not None:
+            raise InputError(
+                f"{name}:{json_error.lineno}: malformed JSON: {json_error.msg} (column {json_error.colno})"
+            ) from None
+        # the loader speaks of catalogs; this input is a request
         raise InputError(str(exc).replace(" in a catalog", "")) from None
 
 
