@@ -256,3 +256,16 @@ def test_parse_request_round_trips_every_kind() -> None:
     assert {s.kind for s in samples} == set(REQUEST_KINDS)
     for sample in samples:
         assert ent.parse_request(sample.model_dump()) == sample
+
+
+# --- the integration guide --------------------------------------------------------------------
+
+
+def test_the_integration_guide_runs() -> None:
+    """The Python blocks of docs/integration.md, in order, in one namespace."""
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "integration.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", guide, flags=re.DOTALL)
+    assert len(blocks) >= 6
+    namespace: dict[str, Any] = {}
+    for block in blocks:
+        exec(compile(block, "docs/integration.md", "exec"), namespace)
