@@ -243,7 +243,9 @@ class DeliverableRules:
     cells: Mapping[tuple[str, str], _Cell]
     includes: Mapping[str, tuple[tuple[str, str], ...]]
     """offering -> (included offering, declaration source) per declaration."""
-    _memo: dict[tuple[str, str, str | None, str | None], Decision] = field(default_factory=dict)
+    _memo: dict[tuple[str, str, str | None, str | None], Decision] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def from_catalog(
