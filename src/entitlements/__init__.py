@@ -11,8 +11,10 @@ Load the catalog once, then ask pure questions::
 Everything public is importable from here; the modules behind it are private.
 """
 
+from ._calendar import BusinessCalendar
 from ._catalog import load_catalog
 from ._contract import Contract
+from ._deadlines import DeadlineExplanation, DeadlinePlan, DeadlineStep
 from ._engine import Engine
 from ._errors import (
     CatalogError,
@@ -40,11 +42,15 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Alternative",
+    "BusinessCalendar",
     "Catalog",
     "CatalogError",
     "CatalogStamp",
     "Contract",
     "ContractError",
+    "DeadlineExplanation",
+    "DeadlinePlan",
+    "DeadlineStep",
     "Delivery",
     "Engine",
     "Entitlement",
