@@ -11,9 +11,11 @@ Load the catalog once, then ask pure questions::
 Everything public is importable from here; the modules behind it are private.
 """
 
+from ._calendar import BusinessCalendar
 from ._capacity import CapacityDecision, Headroom, ManagerView, Usage
 from ._catalog import load_catalog
 from ._contract import Contract
+from ._deadlines import DeadlineExplanation, DeadlinePlan, DeadlineStep
 from ._decisions import Decision, strictest
 from ._engine import Engine
 from ._errors import (
@@ -54,6 +56,7 @@ __all__ = [
     "AddContactRequest",
     "AddHoursRequest",
     "Alternative",
+    "BusinessCalendar",
     "CapacityDecision",
     "CapacityRequest",
     "Catalog",
@@ -61,6 +64,9 @@ __all__ = [
     "CatalogStamp",
     "Contract",
     "ContractError",
+    "DeadlineExplanation",
+    "DeadlinePlan",
+    "DeadlineStep",
     "Decision",
     "DeliverableRequest",
     "Delivery",
