@@ -141,6 +141,32 @@ def test_evaluate_yaml_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     assert "  upsell: saas-premium (SaaS Service Management, Premium; sold separately)" in lines
 
 
+def test_evaluate_meeting_with_yaml_timestamps(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "contract: {offering: saas-premium, timezone: Asia/Shanghai, country: CN}\n"
+        "request: {kind: meeting, start: 2026-10-01T10:00:00+08:00, duration: PT1H}\n",
+    )
+    code, out, _ = run(capsys, "evaluate", "--json", path)
+    data = json.loads(out)
+    assert code == 3
+    assert data["reasons"][0]["code"] == "holiday"
+    assert "National Day" in data["reasons"][0]["message"]
+    assert data["request"]["start"] == "2026-10-01T10:00:00+08:00"
+    assert data["request"]["duration"] == 3600.0
+
+
+def test_evaluate_naive_meeting_is_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "contract: {offering: saas-premium, timezone: Asia/Shanghai, country: CN}\n"
+        "request: {kind: meeting, start: 2026-10-01 10:00:00, duration: PT1H}\n",
+    )
+    code, _, err = run(capsys, "evaluate", path)
+    assert code == 2
+    assert err.startswith("entitlements: error: meeting start '2026-10-01T10:00:00' is a naive datetime")
+
+
 def test_evaluate_json_from_stdin(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

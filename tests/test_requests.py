@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,7 @@ def test_golden_decision(engine: ent.Engine, case: dict[str, Any]) -> None:
     assert list(decision.codes) == case["codes"], case["why"]
     if "upsell" in case:
         assert [a.offering for a in decision.upsell] == case["upsell"]
+    assert case.get("message_contains", "") in decision.reasons[0].message
     for reason in decision.reasons:
         assert KEBAB.match(reason.code)
         assert reason.message
@@ -247,6 +250,7 @@ def test_evaluate_wants_a_contract_and_a_request(engine: ent.Engine) -> None:
 def test_parse_request_round_trips_every_kind() -> None:
     samples: list[ent.Request] = [
         ent.DeliverableRequest(feature="maintenance", method="email"),
+        ent.MeetingRequest(start=dt.datetime(2026, 3, 3, 10, tzinfo=dt.UTC), duration=dt.timedelta(hours=1)),
         ent.LanguageRequest(language="zh", channel="spoken"),
         ent.CapacityRequest(usage=ent.Usage(contacts=1)),
         ent.AddContactRequest(count=2),
@@ -256,6 +260,85 @@ def test_parse_request_round_trips_every_kind() -> None:
     assert {s.kind for s in samples} == set(REQUEST_KINDS)
     for sample in samples:
         assert ent.parse_request(sample.model_dump()) == sample
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+SHANGHAI = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+BERLIN = ent.Contract(offering="tsam", timezone="Europe/Berlin", country="DE", subdivision="BY")
+ZONES = st.sampled_from([dt.UTC, zoneinfo.ZoneInfo("Asia/Shanghai"), zoneinfo.ZoneInfo("America/New_York")])
+
+
+@given(
+    st.sampled_from([SHANGHAI, BERLIN]),
+    st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2026, 12, 31), timezones=ZONES),
+    st.integers(min_value=1, max_value=24 * 4).map(lambda q: dt.timedelta(minutes=15 * q)),
+)
+def test_a_meeting_is_allowed_exactly_when_all_of_it_is_business_time(
+    contract: ent.Contract, start: dt.datetime, duration: dt.timedelta
+) -> None:
+    decision = ENGINE.evaluate(contract, ent.MeetingRequest(start=start, duration=duration))
+    calendar = ENGINE.calendar(contract)
+    whole = calendar.business_time_between(start, start + duration) == duration
+    assert decision.allowed == whole
+    assert decision.outcome in ("allow", "needs-approval")
+    if not whole and not calendar.is_business_day(start.astimezone(calendar.zone).date()):
+        holiday = calendar.holiday_name(start.astimezone(calendar.zone).date())
+        assert decision.codes == (("holiday",) if holiday else ("weekend",))
+        assert holiday is None or holiday in decision.reasons[0].message
+
+
+def test_meeting_reasons_name_the_conditions(engine: ent.Engine) -> None:
+    start = dt.datetime(2026, 10, 1, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    reason = engine.evaluate(
+        SHANGHAI, ent.MeetingRequest(start=start, duration=dt.timedelta(hours=1))
+    ).reasons[0]
+    assert reason.message == (
+        "Thu 2026-10-01 10:00-11:00 Asia/Shanghai: 2026-10-01 is a holiday (National Day); "
+        "a meeting then is only on request, with advance notice, at the vendor's discretion"
+    )
+    assert reason.source.startswith(engine.catalog.availability.outside_business_time.source)
+
+
+@pytest.mark.parametrize(
+    ("request_data", "message"),
+    [
+        (
+            {"kind": "meeting", "start": dt.datetime(2026, 3, 3, 10), "duration": dt.timedelta(hours=1)},
+            "meeting start '2026-03-03T10:00:00' is a naive datetime; give an aware one "
+            "(with a UTC offset or a time zone)",
+        ),
+        (
+            {"kind": "meeting", "start": "2026-03-03T10:00:00", "duration": "PT1H"},
+            "meeting start '2026-03-03T10:00:00' is a naive datetime",
+        ),
+        (
+            {"kind": "meeting", "start": "2026-03-03T10:00:00+08:00", "duration": 90},
+            "meeting duration 90 is a bare number; give a timedelta or an ISO 8601 duration "
+            "such as 'PT1H30M'",
+        ),
+        (
+            {"kind": "meeting", "start": "2026-03-03T10:00:00+08:00", "duration": "-PT1H"},
+            "meeting duration must be more than 0, got -1:00:00",
+        ),
+        (
+            {"kind": "meeting", "start": "2026-03-03T10:00:00+08:00"},
+            "meeting request field 'duration' is required",
+        ),
+    ],
+)
+def test_bad_meetings_are_errors(engine: ent.Engine, request_data: dict[str, Any], message: str) -> None:
+    with pytest.raises(ent.InputError) as info:
+        engine.evaluate(SHANGHAI, request_data)
+    assert str(info.value).startswith(message)
+
+
+def test_a_meeting_needs_the_contracts_zone(engine: ent.Engine) -> None:
+    request = ent.MeetingRequest(
+        start=dt.datetime(2026, 3, 3, 2, tzinfo=dt.UTC), duration=dt.timedelta(hours=1)
+    )
+    with pytest.raises(ent.ContractError, match="timezone"):
+        engine.evaluate(SAAS_PREMIUM, request)
 
 
 # --- the integration guide --------------------------------------------------------------------

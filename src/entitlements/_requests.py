@@ -9,6 +9,7 @@ Each request kind is a small frozen model with a ``kind`` field;
 kind            fields                                       rule
 ==============  ===========================================  ========================================
 deliverable     feature, method?, frequency?                 Tables 1 and 2 (included, method, cadence)
+meeting         start (aware), duration                      business hours on a business day
 language        language, channel?                           English, or a language the contract agreed
 capacity        usage                                        the capacity rule as usage stands
 add-contact     usage, count=1                               the capacity rule after adding contacts
@@ -22,6 +23,7 @@ asked (unknown kind, feature, method or frequency, bad numbers) is an error.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,6 +48,7 @@ __all__ = [
     "DeliverableRequest",
     "DeliverableRules",
     "LanguageRequest",
+    "MeetingRequest",
     "OpenCaseRequest",
     "Request",
     "evaluate",
@@ -103,6 +106,49 @@ class DeliverableRequest(_Request):
     @classmethod
     def _optional_id(cls, value: Any, info: Any) -> Any:
         return None if value is None else _id(value, info.field_name)
+
+
+class MeetingRequest(_Request):
+    """A meeting or call with the manager: an aware ``start`` and a positive ``duration``.
+
+    From JSON or YAML, ``start`` is ISO 8601 with an offset (``2026-03-02T10:00:00+08:00``)
+    and ``duration`` an ISO 8601 duration (``PT1H30M``); a bare number is refused as
+    ambiguous (YAML reads ``1:30`` as the number 90).
+    """
+
+    kind_id: ClassVar[str] = "meeting"
+    kind: Literal["meeting"] = "meeting"
+    start: dt.datetime
+    duration: dt.timedelta
+
+    @field_validator("start")
+    @classmethod
+    def _aware(cls, value: dt.datetime) -> dt.datetime:
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise InputError(
+                f"meeting start {value.isoformat()!r} is a naive datetime; give an aware one "
+                "(with a UTC offset or a time zone)"
+            )
+        return value
+
+    @field_validator("duration", mode="before")
+    @classmethod
+    def _not_a_bare_number(cls, value: Any) -> Any:
+        # A bare number is ambiguous (seconds? minutes? YAML reads 1:30 as 90), so it is refused.
+        if isinstance(value, (int, float)):
+            raise InputError(
+                f"meeting duration {value!r} is a bare number; give a timedelta or an ISO 8601 "
+                "duration such as 'PT1H30M'"
+            )
+        return value
+
+    @field_validator("duration")
+    @classmethod
+    def _positive(cls, value: dt.timedelta) -> dt.timedelta:
+        if value <= dt.timedelta(0):
+            shown = f"-{-value}" if value < dt.timedelta(0) else str(value)
+            raise InputError(f"meeting duration must be more than 0, got {shown}")
+        return value
 
 
 class LanguageRequest(_Request):
@@ -183,6 +229,7 @@ class AddHoursRequest(_Request):
 
 Request = (
     DeliverableRequest
+    | MeetingRequest
     | LanguageRequest
     | CapacityRequest
     | AddContactRequest
@@ -195,6 +242,7 @@ _KINDS: dict[str, type[_Request]] = {
     cls.kind_id: cls
     for cls in (
         DeliverableRequest,
+        MeetingRequest,
         LanguageRequest,
         CapacityRequest,
         AddContactRequest,
@@ -510,6 +558,60 @@ def _language(engine: Engine, contract: Contract, request: LanguageRequest) -> D
     return decide([finding], engine.stamp)
 
 
+_CONDITIONS = {"advance-notice": "with advance notice", "vendor-discretion": "at the vendor's discretion"}
+
+
+def _meeting(engine: Engine, contract: Contract, request: MeetingRequest) -> Decision:
+    calendar = engine.calendar(contract)
+    zone = calendar.zone
+    start = request.start.astimezone(zone)
+    end = (request.start.astimezone(dt.UTC) + request.duration).astimezone(zone)
+    day = start.date()
+    opens, closes = calendar.hours
+    hours = f"{opens:%H:%M}-{closes:%H:%M}"
+    when = f"{start:%a %Y-%m-%d %H:%M}-{end:%H:%M}" + ("" if end.date() == day else f" ({end:%Y-%m-%d})")
+    when += f" {calendar.timezone}"
+    levels = engine.catalog.service_levels
+    outside = engine.catalog.availability.outside_business_time
+    conditions = ", ".join(_CONDITIONS.get(c, c) for c in outside.conditions)
+    need = f"only on request, {conditions}" if conditions else "only on request"
+    if any(s <= start and end <= e for s, e in calendar.business_hours_on(day)):
+        finding: Finding = (
+            "allow",
+            Reason(
+                code="within-business-hours",
+                message=f"{when} is within the business hours {hours} of a business day",
+                source=f"{levels.business_hours.source}; {levels.workdays_source}",
+            ),
+        )
+    elif calendar.is_business_day(day):
+        finding = (
+            outside.outcome,
+            Reason(
+                code="outside-business-hours",
+                message=f"{when} is outside the business hours {hours}: a meeting then is {need}",
+                source=f"{outside.source}; {levels.business_hours.source}",
+            ),
+        )
+    else:
+        holiday = calendar.holiday_name(day)
+        if holiday is not None:
+            code, what = "holiday", f"{day:%Y-%m-%d} is a holiday ({holiday})"
+            source = f"{outside.source}; {calendar.country} public holidays, vendor and contract holidays"
+        elif day.weekday() >= 5:
+            code, what, source = "weekend", f"{day:%Y-%m-%d} is a {day:%A}", outside.source
+            if calendar.is_weekend_workday(day):
+                what += " (an official make-up workday, not counted: the contract sets no weekend_workdays)"
+        else:
+            code, what = "not-a-business-day", f"{day:%Y-%m-%d} is not a business day"
+            source = f"{outside.source}; {levels.workdays_source}"
+        finding = (
+            outside.outcome,
+            Reason(code=code, message=f"{when}: {what}; a meeting then is {need}", source=source),
+        )
+    return decide([finding], engine.stamp)
+
+
 def evaluate(engine: Engine, contract: Contract, request: Request | Mapping[str, Any]) -> Decision:
     """Whether ``request`` fits ``contract``: a :class:`Decision` (see the module table)."""
     if not isinstance(contract, Contract):
@@ -524,6 +626,8 @@ def evaluate(engine: Engine, contract: Contract, request: Request | Mapping[str,
         if request.frequency is not None:
             engine.frequency(request.frequency)
         return engine._deliverables.decide(offering.id, request)
+    if isinstance(request, MeetingRequest):
+        return _meeting(engine, contract, request)
     if isinstance(request, LanguageRequest):
         return _language(engine, contract, request)
     if isinstance(request, CapacityRequest):
