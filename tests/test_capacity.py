@@ -110,6 +110,17 @@ def test_mean_of_exactly_ten_in_decimals_is_not_above(engine: ent.Engine, weeks:
     assert engine.check_capacity(PREMIUM, ent.Usage(weekly_hours=weeks)).outcome == "allow"
 
 
+@pytest.mark.parametrize(
+    "weeks",
+    [(10, 10, 10, 10.000000000001), (40, 5e-324, 0, 0), (1e300, 0, 0, 0), (39.99, 0.01, 0, 5e-324)],
+)
+def test_a_mean_above_ten_by_any_amount_is_above(engine: ent.Engine, weeks: tuple[float, ...]) -> None:
+    decision = engine.check_capacity(PREMIUM, ent.Usage(weekly_hours=weeks))
+    assert decision.outcome == "needs-approval"
+    assert decision.remaining is not None
+    assert decision.remaining.hours_until_continued == 0.0
+
+
 # --- laws ------------------------------------------------------------------------------------
 
 

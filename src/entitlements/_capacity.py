@@ -13,8 +13,8 @@ The rule (SPEC.md, "Capacity: the rule"), for offerings with a named manager
   has no such limits: ``allow``, saying why.
 
 Hours are compared exactly: each value is taken at its shortest decimal
-spelling (``9.9`` is nine point nine, not the binary float nearest to it), so
-a mean of exactly 10 is not above 10. Bad usage (negative, NaN, infinite) is
+spelling (``9.9`` is nine point nine, not the binary float nearest to it) and
+summed without rounding, so a mean of exactly 10 is not above 10. Bad usage (negative, NaN, infinite) is
 an :class:`InputError`, never a decision.
 """
 
@@ -23,7 +23,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
+from functools import reduce
 from typing import Any
 
 from pydantic import ValidationError, field_validator
@@ -93,12 +94,22 @@ def check_hours(value: Any, name: str) -> float:
     return float(value)
 
 
-def exact(hours: float) -> Fraction:
-    """``hours`` at its shortest decimal spelling, exactly: ``exact(9.9) == Fraction(99, 10)``."""
-    return Fraction(repr(hours))
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+"""Sums and products in this context are exact (no rounding); nothing is divided in it."""
+_ZERO = Decimal(0)
 
 
-def show(value: Fraction | float | int) -> str:
+def exact(hours: float) -> Decimal:
+    """``hours`` at its shortest decimal spelling, exactly: ``exact(9.9) == Decimal("9.9")``."""
+    return Decimal(repr(hours))
+
+
+def total(values: Iterable[Decimal]) -> Decimal:
+    """The exact sum of ``values``."""
+    return reduce(_EXACT.add, values, _ZERO)
+
+
+def show(value: Decimal | float | int) -> str:
     """A number of hours for people: ``10``, ``10.25``."""
     number = float(value)
     if number.is_integer():
@@ -210,7 +221,7 @@ class CapacityRule:
     scope: Scope
     stamp: CatalogStamp
     named_manager_offerings: tuple[str, ...]
-    hours_limit: Fraction
+    hours_limit: Decimal
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> CapacityRule:
@@ -219,7 +230,7 @@ class CapacityRule:
             scope=catalog.scope,
             stamp=catalog.stamp,
             named_manager_offerings=tuple(o.id for o in catalog.offerings if o.named_manager),
-            hours_limit=Fraction(limit) if isinstance(limit, int) else exact(limit),
+            hours_limit=Decimal(limit) if isinstance(limit, int) else exact(limit),
         )
 
     # --- one contract ------------------------------------------------------------------
@@ -350,8 +361,9 @@ class CapacityRule:
                 )
             )
         else:
-            mean = sum(window, Fraction(0)) / w
-            if mean > limit:
+            # exact: the window's sum against limit x window (the mean is only shown, never compared)
+            mean = show(total(window) / w)
+            if total(window) > _EXACT.multiply(limit, Decimal(w)):
                 return [
                     (
                         rule.over,
@@ -359,7 +371,7 @@ class CapacityRule:
                             code="continued-support-over-expectation",
                             message=(
                                 f"continued support above {show(limit)} hours a week: the mean of "
-                                f"the last {w} weeks is {show(mean)} hours; the vendor may require "
+                                f"the last {w} weeks is {mean} hours; the vendor may require "
                                 "the purchase of additional services"
                             ),
                             source=rule.source,
@@ -373,7 +385,7 @@ class CapacityRule:
                         Reason(
                             code="weekly-hours-within-expectation",
                             message=(
-                                f"the mean of the last {w} weeks is {show(mean)} hours, within the "
+                                f"the mean of the last {w} weeks is {mean} hours, within the "
                                 f"expected at most {show(limit)} a week"
                             ),
                             source=rule.source,
@@ -383,8 +395,7 @@ class CapacityRule:
         if above:
             listed = ", ".join(f"week {n}: {show(h)} h" for n, h in above)
             tail = (
-                f"the mean of the last {w} weeks is {show(sum(window, Fraction(0)) / w)}, not above "
-                f"{show(limit)}"
+                f"the mean of the last {w} weeks is {show(total(window) / w)}, not above {show(limit)}"
                 if len(weeks) >= w
                 else f"fewer than {w} weeks are given"
             )
@@ -410,11 +421,12 @@ class CapacityRule:
         weeks = usage.weekly_hours
         until: float | None = None
         if len(weeks) >= w:
-            until = float(max(Fraction(0), limit * w - sum((exact(h) for h in weeks[-w:]), Fraction(0))))
+            room = _EXACT.subtract(_EXACT.multiply(limit, Decimal(w)), total(exact(h) for h in weeks[-w:]))
+            until = float(max(_ZERO, room))
         return Headroom(
             contacts=max(0, scope.contacts.limit - usage.contacts),
             open_cases=max(0, scope.open_cases.limit - usage.open_cases),
-            hours_this_week=float(max(Fraction(0), limit - exact(usage.this_week))),
+            hours_this_week=float(max(_ZERO, _EXACT.subtract(limit, exact(usage.this_week)))),
             hours_until_continued=until,
         )
 
@@ -433,14 +445,14 @@ class CapacityRule:
                 )
             decisions.append(self.check(offering, usage))
         depth = max(len(d.usage.weekly_hours) for d in decisions)
-        totals = [Fraction(0)] * depth
+        totals = [_ZERO] * depth
         for d in decisions:
             weeks = d.usage.weekly_hours
             for j, h in enumerate(weeks):
-                totals[depth - len(weeks) + j] += exact(h)
+                totals[depth - len(weeks) + j] = _EXACT.add(totals[depth - len(weeks) + j], exact(h))
         total_contacts = sum(d.usage.contacts for d in decisions)
         total_cases = sum(d.usage.open_cases for d in decisions)
-        this_week = totals[-1] if totals else Fraction(0)
+        this_week = totals[-1] if totals else _ZERO
         shared = self.scope.shared_manager
         summary: Finding
         if len(decisions) > 1 and not shared.allowed:
