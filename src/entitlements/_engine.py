@@ -7,16 +7,23 @@ arguments and the prepared catalog, with no file, clock or environment read.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
+import threading
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from ._calendar import BusinessCalendar
+from ._capacity import CapacityDecision, CapacityRule, ManagerView, Usage
 from ._catalog import load_catalog
-from ._errors import UnknownIdError
+from ._contract import Contract
+from ._deadlines import DeadlineExplanation, DeadlinePlan, calendar_definition, explain, plan_deadline
+from ._decisions import Decision
+from ._errors import InputError, UnknownIdError
 from ._models import (
     Alternative,
     Catalog,
@@ -29,6 +36,9 @@ from ._models import (
     Reason,
     Term,
 )
+
+if TYPE_CHECKING:
+    from ._requests import Request
 
 __all__ = ["Engine", "default_catalog_path"]
 
@@ -60,10 +70,15 @@ class Engine:
     """
 
     __slots__ = (
+        "_calendar_lock",
+        "_calendars",
+        "_capacity",
         "_catalog",
+        "_deliverables",
         "_entitlements",
         "_features",
         "_frequencies",
+        "_last_plan",
         "_methods",
         "_offerings",
     )
@@ -77,6 +92,13 @@ class Engine:
         self._entitlements: Mapping[tuple[str, str], Entitlement] = MappingProxyType(
             _prepare_entitlements(catalog)
         )
+        self._calendars: dict[tuple[object, ...], BusinessCalendar] = {}
+        self._calendar_lock = threading.Lock()
+        self._last_plan: tuple[Contract, DeadlinePlan] | None = None
+        from ._requests import DeliverableRules
+
+        self._capacity = CapacityRule.from_catalog(catalog)
+        self._deliverables = DeliverableRules.from_catalog(catalog, self._entitlements)
 
     # --- construction --------------------------------------------------------------
 
@@ -142,6 +164,103 @@ class Engine:
         self.offering(offering)
         return tuple(self._entitlements[offering, f.id] for f in self._catalog.features)
 
+    # --- business time and response deadlines ---------------------------------------
+
+    def calendar(self, contract: Contract) -> BusinessCalendar:
+        """The contract's business calendar; one per distinct definition, shared and cached.
+
+        A :class:`ContractError` names the missing field when the contract has
+        no ``timezone`` or ``country``.
+        """
+        definition = calendar_definition(contract, self._catalog)
+        key = tuple(
+            tuple(sorted(v.items())) if isinstance(v, dict) else v  # vendor holidays
+            for v in definition.values()
+        )
+        cal = self._calendars.get(key)
+        if cal is None:
+            with self._calendar_lock:
+                cal = self._calendars.get(key)
+                if cal is None:
+                    if len(self._calendars) >= _MAX_CALENDARS:
+                        self._calendars.pop(next(iter(self._calendars)))
+                    cal = BusinessCalendar(**definition)  # type: ignore[arg-type]
+                    self._calendars[key] = cal
+        return cal
+
+    def deadline_plan(self, contract: Contract) -> DeadlinePlan:
+        """The contract resolved for deadlines: calendar, target, counting, and their sources.
+
+        :class:`NotSpecifiedError` for an offering with no stated target
+        (``tsam``) unless the contract sets ``response_business_days``.
+        """
+        last = self._last_plan
+        if last is not None and last[0] is contract:
+            return last[1]
+        self.offering(contract.offering)
+        plan = plan_deadline(contract, self._catalog, self.calendar)
+        self._last_plan = (contract, plan)
+        return plan
+
+    def response_deadline(self, contract: Contract, received_at: dt.datetime) -> dt.datetime:
+        """When the reply to an inquiry received at ``received_at`` is due, in the contract's zone."""
+        return self.deadline_plan(contract).deadline(received_at)
+
+    def response_deadlines(
+        self, contract: Contract, received: Iterable[dt.datetime]
+    ) -> tuple[dt.datetime, ...]:
+        """The deadlines of many inquiries of one contract, in order (the contract is resolved once)."""
+        return self.deadline_plan(contract).deadlines(received)
+
+    def explain_response_deadline(self, contract: Contract, received_at: dt.datetime) -> DeadlineExplanation:
+        """The deadline with the clock start, the business time counted, every stretch skipped, and why."""
+        return explain(self.deadline_plan(contract), received_at, self._catalog)
+
+    # --- capacity and requests -----------------------------------------------------
+
+    def _manager_offering(self, contract: Contract) -> Offering:
+        if not isinstance(contract, Contract):
+            raise InputError(f"contract must be an entitlements.Contract, got {contract!r}")
+        return self.offering(contract.offering)
+
+    def check_capacity(self, contract: Contract, usage: Usage) -> CapacityDecision:
+        """The capacity rule (SPEC.md) for ``usage`` under ``contract``, with what remains."""
+        return self._capacity.check(self._manager_offering(contract), usage)
+
+    def preflight_capacity(
+        self,
+        contract: Contract,
+        usage: Usage,
+        *,
+        contacts: int = 0,
+        open_cases: int = 0,
+        hours: float = 0.0,
+    ) -> CapacityDecision:
+        """Would adding ``contacts``, ``open_cases`` or ``hours`` this week exceed? The decision after."""
+        return self._capacity.preflight(
+            self._manager_offering(contract), usage, contacts=contacts, open_cases=open_cases, hours=hours
+        )
+
+    def manager_view(self, assignments: Iterable[tuple[Contract, Usage]]) -> ManagerView:
+        """One named manager serving several contracts: each one's limits and the totals."""
+        pairs = []
+        for item in assignments:
+            if not isinstance(item, tuple) or len(item) != 2:
+                raise InputError(f"a manager view takes (contract, usage) pairs, got {item!r}")
+            contract, usage = item
+            pairs.append((self._manager_offering(contract), usage))
+        return self._capacity.manager_view(pairs)
+
+    def evaluate(self, contract: Contract, request: Request | Mapping[str, Any]) -> Decision:
+        """Whether ``request`` fits ``contract``: allow, needs-approval or deny, with reasons.
+
+        ``request`` is a request model or plain data with a ``kind``
+        (see ``entitlements.Request`` for the kinds).
+        """
+        from ._requests import evaluate
+
+        return evaluate(self, contract, request)
+
     def __repr__(self) -> str:
         return f"<Engine {self._catalog.stamp}>"
 
@@ -151,6 +270,10 @@ def _lookup(index: Mapping[str, _T], kind: str, key: str) -> _T:
         return index[key]
     except (KeyError, TypeError):  # TypeError: an unhashable key
         raise UnknownIdError(kind, key, index) from None
+
+
+_MAX_CALENDARS = 512
+"""Calendars kept per engine; the oldest is dropped beyond this."""
 
 
 @functools.cache
