@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ._calendar import WEEKDAYS, BusinessCalendar, check_aware, holidays_version
+from ._calendar import _PLAIN_ZONES, WEEKDAYS, BusinessCalendar, check_aware, holidays_version
 from ._contract import Contract
 from ._errors import ContractError, InputError, NotSpecifiedError
 from ._models import Catalog, CatalogStamp, Counting, Reason
@@ -99,31 +99,33 @@ class DeadlinePlan:
     hours_source: str
     counting_source: str
 
+    _amount: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_amount", self.amount // _US)
+
     def deadline(self, received_at: dt.datetime) -> dt.datetime:
         """The response deadline for an inquiry received at ``received_at``."""
-        check_aware(received_at, "received_at")
+        if not _plainly_aware(received_at):
+            check_aware(received_at, "received_at")
         cal = self.calendar
         if self.counting == "business-hours":
-            return cal._add(received_at, self.amount // _US)
+            return cal._add(received_at, self._amount)
         start = cal._clock_start(received_at)
         return cal._to_local(cal._close_of(cal._nth_after(start.toordinal(), self.days)))
 
     def deadlines(self, received: Iterable[dt.datetime]) -> tuple[dt.datetime, ...]:
         """The deadline of every inquiry in ``received``, in order."""
-        if isinstance(received, dt.datetime):
-            raise InputError(
-                f"received must be an iterable of datetimes, got the single datetime {received!r}"
-            )
+        if isinstance(received, (dt.datetime, str, bytes)):
+            raise InputError(f"received must be an iterable of datetimes, got {received!r}")
         if self.counting != "business-hours":
             return tuple(self.deadline(t) for t in received)
-        add = self.calendar._add
-        amount = self.amount // _US
-        out = []
-        for i, t in enumerate(received):
-            if not isinstance(t, dt.datetime) or t.tzinfo is None or t.utcoffset() is None:
-                check_aware(t, f"received[{i}]")
-            out.append(add(t, amount))
-        return tuple(out)
+        return self.calendar._add_many(received, self._amount)
+
+
+def _plainly_aware(t: object) -> bool:
+    """A quick yes for the usual aware datetime (a ZoneInfo or fixed offset); no means: check fully."""
+    return type(t) is dt.datetime and type(t.tzinfo) in _PLAIN_ZONES
 
 
 _US = dt.timedelta(microseconds=1)
