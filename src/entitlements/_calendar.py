@@ -91,10 +91,15 @@ def holidays_version() -> str:
 
 
 @functools.cache
-def _localized(country: str) -> tuple[str, ...]:
+def _language(country: str) -> str | None:
+    """Holiday names in English: the country's own English if that is its default, else en_US."""
     import holidays
 
-    return tuple(holidays.list_localized_countries(include_aliases=False).get(country, ()))
+    default = getattr(holidays.country_holidays(country, years=()), "default_language", None)
+    if default is not None and str(default).startswith("en"):
+        return str(default)
+    offered = holidays.list_localized_countries(include_aliases=False).get(country, ())
+    return "en_US" if "en_US" in offered else None  # None: the package's own (English) names
 
 
 @functools.cache
@@ -111,8 +116,7 @@ def _country_data(
     """Country holidays (ordinal -> name) and official weekend make-up workdays in ``years``."""
     import holidays
 
-    language = "en_US" if "en_US" in _localized(country) else None
-    table = holidays.country_holidays(country, subdiv=subdivision, years=years, language=language)
+    table = holidays.country_holidays(country, subdiv=subdivision, years=years, language=_language(country))
     first, last = years[0], years[-1]
     names = {day.toordinal(): str(name) for day, name in table.items() if first <= day.year <= last}
     makeups = frozenset(

@@ -37,6 +37,7 @@ __all__ = [
     "DeadlineStep",
     "calendar_definition",
     "explain",
+    "format_duration",
     "plan_deadline",
 ]
 
@@ -196,7 +197,8 @@ def plan_deadline(
 # --- the explained form -----------------------------------------------------------------
 
 
-def _fmt(d: dt.timedelta) -> str:
+def format_duration(d: dt.timedelta) -> str:
+    """``8h00``; ``1h30 and 5s`` when seconds remain."""
     minutes = int(d.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
     rest = d - dt.timedelta(hours=hours, minutes=minutes)
@@ -305,8 +307,8 @@ def explain(plan: DeadlinePlan, received_at: dt.datetime, catalog: Catalog) -> D
                     end=e,
                     business_time=e - s,
                     message=(
-                        f"{_when(s)} to {e:%H:%M}: {_fmt(e - s)} of business time counted"
-                        f"{note} ({_fmt(counted)} so far)"
+                        f"{_when(s)} to {e:%H:%M}: {format_duration(e - s)} of business time counted"
+                        f"{note} ({format_duration(counted)} so far)"
                     ),
                     source=plan.counting_source,
                 )
@@ -355,9 +357,9 @@ def _reasons(
         Reason(
             code="business-hours",
             message=(
-                f"business time is {', '.join(d.capitalize() for d in cal.workdays)} "
+                f"business time is {_days(cal.workdays)} "
                 f"{open_:%H:%M}-{close:%H:%M} local time in {cal.timezone} "
-                f"(one business day = {_fmt(cal.business_day)})"
+                f"(one business day = {format_duration(cal.business_day)})"
             ),
             source=f"{plan.hours_source}; {levels.workdays_source}",
         ),
@@ -371,7 +373,13 @@ def _reasons(
     holiday_text += "; vendor holidays: " + (", ".join(d.isoformat() for d in vendor) if vendor else "none")
     if extras:
         holiday_text += "; the contract's extra holidays: " + ", ".join(d.isoformat() for d in extras)
-    reasons.append(Reason(code="holidays", message=holiday_text, source=levels.vendor_holidays_source))
+    reasons.append(
+        Reason(
+            code="holidays",
+            message=holiday_text,
+            source=f"{levels.vendor_holidays_source}; the holidays package {holidays_version()}",
+        )
+    )
     if cal.weekend_workdays:
         reasons.append(
             Reason(
@@ -404,16 +412,25 @@ def _reasons(
     reasons.append(Reason(code="clock-start", message=clock, source=plan.hours_source))
     if plan.counting == "business-hours":
         rule = (
-            f"the deadline is the earliest instant at which {plan.days} x {_fmt(cal.business_day)} = "
-            f"{_fmt(plan.amount)} of business time has elapsed since the clock start: {_when(deadline)}"
+            f"the deadline is the earliest instant at which {plan.days} x "
+            f"{format_duration(cal.business_day)} = {format_duration(plan.amount)} of business time "
+            f"has elapsed since the clock start: {_when(deadline)}"
         )
     else:
         rule = (
             f"end-of-day counting: the deadline is the close of the {_ordinal(plan.days)} business day "
-            f"after {start:%a %Y-%m-%d}: {_when(deadline)} ({_fmt(counted)} of business time)"
+            f"after {start:%a %Y-%m-%d}: {_when(deadline)} ({format_duration(counted)} of business time)"
         )
     reasons.append(Reason(code=f"counting-{plan.counting}", message=rule, source=plan.counting_source))
     return tuple(reasons)
+
+
+def _days(workdays: tuple[str, ...]) -> str:
+    """``Monday to Friday`` for a run of weekdays, else the days listed."""
+    first = WEEKDAYS.index(workdays[0])
+    if len(workdays) > 2 and workdays == WEEKDAYS[first : first + len(workdays)]:
+        return f"{workdays[0].capitalize()} to {workdays[-1].capitalize()}"
+    return ", ".join(d.capitalize() for d in workdays)
 
 
 def _ordinal(n: int) -> str:
