@@ -42,6 +42,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
+import warnings
 import zoneinfo
 from array import array
 from bisect import bisect_left
@@ -112,17 +113,27 @@ def _country_years(country: str, subdivision: str | None) -> tuple[int, int]:
 
 def _country_data(
     country: str, subdivision: str | None, years: range
-) -> tuple[dict[int, str], frozenset[int]]:
-    """Country holidays (ordinal -> name) and official weekend make-up workdays in ``years``."""
+) -> tuple[dict[int, str], frozenset[int], tuple[str, ...]]:
+    """Country holidays (ordinal -> name), official weekend make-up workdays, and the package's warnings.
+
+    `holidays` warns when its data for a year is incomplete (India's lunar
+    holidays outside 2001-2035); the warning is kept as a note for the
+    explained form instead of reaching the caller, who asked for a deadline.
+    """
     import holidays
 
-    table = holidays.country_holidays(country, subdiv=subdivision, years=years, language=_language(country))
-    first, last = years[0], years[-1]
-    names = {day.toordinal(): str(name) for day, name in table.items() if first <= day.year <= last}
-    makeups = frozenset(
-        day.toordinal() for day in getattr(table, "weekend_workdays", ()) if first <= day.year <= last
-    )
-    return names, makeups
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = holidays.country_holidays(
+            country, subdiv=subdivision, years=years, language=_language(country)
+        )
+        first, last = years[0], years[-1]
+        names = {day.toordinal(): str(name) for day, name in table.items() if first <= day.year <= last}
+        makeups = frozenset(
+            day.toordinal() for day in getattr(table, "weekend_workdays", ()) if first <= day.year <= last
+        )
+    notes = tuple(dict.fromkeys(str(w.message) for w in caught))
+    return names, makeups, notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +174,8 @@ class _Year:
     """The country's official weekend make-up workdays (whether counted or not)."""
     known: bool
     """Whether the `holidays` package has the country's holidays for this year."""
+    notes: tuple[str, ...]
+    """What the `holidays` package warned about this year's data (incomplete data)."""
 
 
 def _days_in(year: int) -> int:
@@ -194,7 +207,7 @@ def check_duration(value: object, name: str = "duration") -> int:
     if not isinstance(value, dt.timedelta):
         raise InputError(f"{name} must be a datetime.timedelta, got {value!r}")
     if value < dt.timedelta(0):
-        raise InputError(f"{name} {value!r} is negative; business time only moves forward")
+        raise InputError(f"{name} -{-value} is negative; business time only moves forward")
     return value // _US
 
 
@@ -260,7 +273,8 @@ class BusinessCalendar:
         vendor = dict(vendor_holidays or {})
         extra = frozenset(extra_holidays)
         for day in (*vendor, *extra):
-            _check_date(day, "holiday")
+            if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+                raise ContractError(f"holiday {day!r} is not a datetime.date")
         self._timezone = timezone
         self._zone = zone
         self._country = country
@@ -396,6 +410,16 @@ class BusinessCalendar:
         first, last = self._holiday_years
         return first <= year <= last
 
+    def holiday_notes(self, year: int) -> tuple[str, ...]:
+        """What the `holidays` package warned about the country's data for ``year`` (empty: nothing).
+
+        India's lunar holidays, for one, are known only for 2001-2035; outside
+        those years the package warns and leaves them out.
+        """
+        if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
+            raise InputError(f"year must be a whole number from {MIN_YEAR} to {MAX_YEAR}, got {year!r}")
+        return self._block_of(dt.date(year, 1, 1).toordinal()).notes
+
     def business_days(self, start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
         """The business days in ``[start, end)``, in order."""
         a = _check_date(start, "start").toordinal()
@@ -527,8 +551,9 @@ class BusinessCalendar:
         known = self.holidays_known(year)
         names: dict[int, str] = {}
         makeups: frozenset[int] = frozenset()
+        notes: tuple[str, ...] = ()
         if known:
-            names, makeups = _country_data(self._country, self._subdivision, range(year, year + 1))
+            names, makeups, notes = _country_data(self._country, self._subdivision, range(year, year + 1))
         closed = set(names)
         for o, name in self._vendor.items():
             if base <= o < base + n:
@@ -589,6 +614,7 @@ class BusinessCalendar:
             names=MappingProxyType(names),
             makeups=makeups,
             known=known,
+            notes=notes,
         )
 
     def _offset_at(self, u: int) -> int:
@@ -732,20 +758,20 @@ class BusinessCalendar:
             self._wall_times[block.year] = walls
         return walls
 
-    def _add(self, t: dt.datetime, amount: int) -> dt.datetime:
+    def _add(self, t: dt.datetime, amount: int, name: str = "t") -> dt.datetime:
         """The earliest instant at which ``amount`` µs (> 0) of business time elapsed since aware ``t``.
 
         The hot path of a single deadline; :meth:`_add_many` is the same for many.
         """
         if type(t) is not dt.datetime or type(t.tzinfo) not in _PLAIN_ZONES:
-            return self._add_slow(check_aware(t, "t"), amount, "t")
+            return self._add_slow(check_aware(t, name), amount, name)
         try:
             local = t.astimezone(self._zone)
         except (OverflowError, ValueError):
-            return self._add_slow(t, amount, "t")  # raises, naming t
+            return self._add_slow(t, amount, name)  # raises, naming t
         block = self._blocks.get(local.year)
         if block is None or block.irregular_days:
-            return self._add_slow(t, amount, "t")
+            return self._add_slow(t, amount, name)
         walls = self._wall_times.get(block.year) or self._walls(block)
         i = local.toordinal() - block.base
         length = self._length
@@ -768,7 +794,7 @@ class BusinessCalendar:
         if rank >= block.total:
             block, rank = self._year_of_rank(block, rank, k)
             if block.irregular_days:
-                return self._add_slow(t, amount, "t")
+                return self._add_slow(t, amount, name)
             walls = self._wall_times.get(block.year) or self._walls(block)
         return walls[0][block.select[rank]] + _US * (rest - (k - 1) * length)
 

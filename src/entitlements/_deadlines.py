@@ -111,7 +111,7 @@ class DeadlinePlan:
             check_aware(received_at, "received_at")
         cal = self.calendar
         if self.counting == "business-hours":
-            return cal._add(received_at, self._amount)
+            return cal._add(received_at, self._amount, "received_at")
         start = cal._clock_start(received_at)
         return cal._to_local(cal._close_of(cal._nth_after(start.toordinal(), self.days)))
 
@@ -247,7 +247,9 @@ def _skipped(
             message = f"{_when(start)} to {_when(end)}: outside business hours ({open_:%H:%M}-{close:%H:%M})"
             source = sources["hours"]
         elif kind == "weekend":
-            message = f"{_when(start)} to {_when(end)}: not a workday ({start:%A})"
+            last = (end - dt.timedelta(microseconds=1)).astimezone(cal.zone)
+            days = f"{start:%A}" if last.date() == start.date() else f"{start:%A} to {last:%A}"
+            message = f"{_when(start)} to {_when(end)}: not a workday ({days})"
             source = sources["workdays"]
         else:
             assert label is not None
@@ -402,6 +404,15 @@ def _reasons(
                 source=f"holidays {holidays_version()}; project decision (docs/deadlines.md)",
             )
         )
+    for year in range(received.year, deadline.year + 1):
+        for note in cal.holiday_notes(year):
+            reasons.append(
+                Reason(
+                    code="holidays-incomplete",
+                    message=f"the holidays package warns about the holidays of {country} in {year}: {note}",
+                    source=f"holidays {holidays_version()}",
+                )
+            )
     if start == received:
         clock = f"received {_when(received)}, during business time: the clock starts at once"
     else:
