@@ -33,6 +33,7 @@ DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = yaml.safe_load((DATA / "deadlines.yaml").read_text(encoding="utf-8"))["cases"]
 ENGINE = ent.Engine.default()
 US = dt.timedelta(microseconds=1)
+UTC = dt.UTC
 MINUTE = dt.timedelta(minutes=1)
 QUARTER = dt.timedelta(minutes=15)
 H = dt.timedelta(hours=1)
@@ -63,6 +64,9 @@ def test_golden_deadline(case: dict[str, Any]) -> None:
     assert explained.deadline.isoformat() == case["deadline"]
     if "holidays" in case:
         assert [step.name for step in explained.steps if step.kind == "holiday"] == case["holidays"]
+    if explained.counting == "business-hours":
+        assert explained.business_time == explained.target_business_days * explained.business_day
+    assert explained.steps[-1].end.isoformat() == deadline.isoformat()
     assert ENGINE.response_deadlines(contract, [received]) == (deadline,)
 
 
@@ -352,23 +356,25 @@ def test_the_deadline_is_business_time_or_a_close(contract: ent.Contract, receiv
         assert is_a_close(cal, deadline)
         assert deadline == cal.closing(deadline.date())
     else:
-        assert cal.is_business_time(deadline - US)  # business time ran right up to it
+        assert cal.is_business_time(deadline.astimezone(UTC) - US)  # business time ran right up to it
 
 
 @given(contract=contracts(), received=receipts)
 def test_the_deadline_is_never_before_receipt(contract: ent.Contract, received: dt.datetime) -> None:
-    deadline = ENGINE.response_deadline(contract, received)
-    assert deadline > received
-    clock_start = ENGINE.calendar(contract).next_opening(received)
-    assert received <= clock_start < deadline
+    # compared in UTC: two datetimes of one zone compare by wall clock, which repeats when clocks go back
+    deadline = ENGINE.response_deadline(contract, received).astimezone(UTC)
+    assert deadline > received.astimezone(UTC)
+    clock_start = ENGINE.calendar(contract).next_opening(received).astimezone(UTC)
+    assert received.astimezone(UTC) <= clock_start < deadline
 
 
 @given(contract=contracts(), received=receipts, later_by=durations)
 def test_a_later_receipt_never_gives_an_earlier_deadline(
     contract: ent.Contract, received: dt.datetime, later_by: dt.timedelta
 ) -> None:
-    first = ENGINE.response_deadline(contract, received)
-    assert ENGINE.response_deadline(contract, received + later_by) >= first
+    first = ENGINE.response_deadline(contract, received).astimezone(UTC)
+    later = ENGINE.response_deadline(contract, received.astimezone(UTC) + later_by)
+    assert later.astimezone(UTC) >= first
 
 
 @given(contract=contracts(), received=receipts)
@@ -376,7 +382,9 @@ def test_premium_is_never_later_than_standard(contract: ent.Contract, received: 
     own_target = contract.model_copy(update={"response_business_days": None})
     premium = own_target.model_copy(update={"offering": "saas-premium"})
     standard = own_target.model_copy(update={"offering": "saas-standard"})
-    assert ENGINE.response_deadline(premium, received) <= ENGINE.response_deadline(standard, received)
+    assert ENGINE.response_deadline(premium, received).astimezone(UTC) <= ENGINE.response_deadline(
+        standard, received
+    ).astimezone(UTC)
 
 
 @given(contract=contracts(), received=receipts, data=st.data())
@@ -387,7 +395,7 @@ def test_an_added_holiday_never_gives_an_earlier_deadline(
     local = received.astimezone(ZoneInfo(str(contract.timezone))).date()
     holiday = data.draw(st.dates(local - dt.timedelta(days=3), local + dt.timedelta(days=20)))
     more = contract.model_copy(update={"extra_holidays": (*contract.extra_holidays, holiday)})
-    assert ENGINE.response_deadline(more, received) >= before
+    assert ENGINE.response_deadline(more, received).astimezone(UTC) >= before.astimezone(UTC)
 
 
 @given(contract=contracts(counting="business-hours"), received=receipts)
@@ -462,7 +470,7 @@ def test_the_fast_path_agrees_with_the_exact_path(
 def test_next_opening_is_the_first_business_instant(contract: ent.Contract, t: dt.datetime) -> None:
     cal = ENGINE.calendar(contract)
     opening = cal.next_opening(t)
-    assert opening >= t
+    assert opening.astimezone(UTC) >= t.astimezone(UTC)
     assert cal.is_business_time(opening)
     assert cal.business_time_between(t, opening) == dt.timedelta(0)
     assert (opening == t) == cal.is_business_time(t)
@@ -470,6 +478,12 @@ def test_next_opening_is_the_first_business_instant(contract: ent.Contract, t: d
 
 @settings(max_examples=30)
 @given(contract=contracts(), received=receipts)
+@example(  # the repeated hour inside the hours: steps go back on the wall clock, forward in time
+    contract=ent.Contract(
+        offering="saas-standard", timezone="Africa/Cairo", country="EG", business_hours=("22:00", "23:30")
+    ),
+    received=dt.datetime(2026, 10, 29, 23, 10, tzinfo=ZoneInfo("Africa/Cairo")),
+)
 def test_the_explained_form_adds_up(contract: ent.Contract, received: dt.datetime) -> None:
     x = ENGINE.explain_response_deadline(contract, received)
     assert x.deadline == ENGINE.response_deadline(contract, received)
@@ -479,7 +493,11 @@ def test_the_explained_form_adds_up(contract: ent.Contract, received: dt.datetim
     assert steps[0].start == x.received_at
     assert steps[-1].end == x.deadline
     assert steps[-1].kind == "counted"
-    assert all(a.end == b.start for a, b in itertools.pairwise(steps))
+    assert all(a.end == b.start for a, b in itertools.pairwise(steps))  # == compares instants across zones
+    assert all(a.end.astimezone(UTC) == b.start.astimezone(UTC) for a, b in itertools.pairwise(steps))
+    assert all(s.start.astimezone(UTC) < s.end.astimezone(UTC) for s in steps)
+    counted = [s for s in steps if s.kind == "counted"]
+    assert all(s.business_time == s.end.astimezone(UTC) - s.start.astimezone(UTC) for s in counted)
     assert sum((step.business_time for step in steps), dt.timedelta(0)) == x.business_time
     assert all(step.business_time == dt.timedelta(0) for step in steps if step.kind != "counted")
     assert all(step.name for step in steps if step.kind == "holiday")

@@ -13,11 +13,11 @@ How it answers fast
 The calendar keeps one block per year, built the first time a question
 touches the year: a byte per day (business day or not, and whether a change
 of UTC offset makes the day's business time irregular), the running count of
-business days (so "how many business days in a range" is two lookups and
-"the Nth business day after" is one bisection, whatever N is), the UTC
-offset at local noon, the holiday names, and the exact business intervals
-of the few irregular days. The `holidays` package is asked once per block
-build, never per day; it is imported on first use.
+business days and its inverse (so "how many business days in a range" is two
+lookups and "the Nth business day after" one, whatever N is), the UTC offset
+at local noon, the holiday names, and the exact business intervals of the
+few irregular days. The `holidays` package is asked once per block build,
+never per day; it is imported on first use.
 
 On a regular day (no change of UTC offset inside the business hours, which
 is every day of a 09:00-17:00 contract in every zone the tz database knows

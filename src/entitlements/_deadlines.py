@@ -210,17 +210,31 @@ def _when(t: dt.datetime) -> str:
     return f"{t:%a %Y-%m-%d %H:%M}"
 
 
+def _span(a: dt.datetime, b: dt.datetime, *, short: bool = False) -> str:
+    """``Fri 2026-03-13 15:00 to 17:00``; with the UTC offsets when the clocks changed in between."""
+    if a.utcoffset() != b.utcoffset():
+        return f"{_when(a)} (UTC{a.isoformat()[-6:]}) to {_when(b)} (UTC{b.isoformat()[-6:]})"
+    if short and a.date() == b.date():
+        return f"{_when(a)} to {b:%H:%M}"
+    return f"{_when(a)} to {_when(b)}"
+
+
 def _day_start(cal: BusinessCalendar, day: dt.date) -> dt.datetime:
-    """The first instant of local date ``day`` (midnight; the jump instant if midnight is skipped)."""
-    return dt.datetime.combine(day, dt.time(0), tzinfo=cal.zone).astimezone(dt.UTC).astimezone(cal.zone)
+    """The first instant of local date ``day``, in UTC (midnight; the jump instant if midnight is skipped)."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=cal.zone).astimezone(dt.UTC)
 
 
 def _skipped(
     cal: BusinessCalendar, a: dt.datetime, b: dt.datetime, sources: dict[str, str]
 ) -> list[DeadlineStep]:
-    """The stretch ``[a, b)`` that holds no business time, split by why it is closed."""
+    """The stretch ``[a, b)`` that holds no business time, split by why it is closed.
+
+    Instants are compared in UTC: two aware datetimes of the same zone compare
+    by their wall clocks, which repeat when the clocks go back.
+    """
+    a, b = a.astimezone(dt.UTC), b.astimezone(dt.UTC)
     pieces: list[tuple[str, str | None, dt.datetime, dt.datetime]] = []
-    day = a.date()
+    day = a.astimezone(cal.zone).date()
     while True:
         nxt = day + dt.timedelta(days=1)
         end = min(b, _day_start(cal, nxt))
@@ -242,18 +256,19 @@ def _skipped(
         day = nxt
     steps = []
     open_, close = cal.hours
-    for kind, label, start, end in pieces:
+    for kind, label, start_utc, end_utc in pieces:
+        start, end = start_utc.astimezone(cal.zone), end_utc.astimezone(cal.zone)
         if kind == "closed":
-            message = f"{_when(start)} to {_when(end)}: outside business hours ({open_:%H:%M}-{close:%H:%M})"
+            message = f"{_span(start, end)}: outside business hours ({open_:%H:%M}-{close:%H:%M})"
             source = sources["hours"]
         elif kind == "weekend":
             last = (end - dt.timedelta(microseconds=1)).astimezone(cal.zone)
             days = f"{start:%A}" if last.date() == start.date() else f"{start:%A} to {last:%A}"
-            message = f"{_when(start)} to {_when(end)}: not a workday ({days})"
+            message = f"{_span(start, end)}: not a workday ({days})"
             source = sources["workdays"]
         else:
             assert label is not None
-            message = f"{_when(start)} to {_when(end)}: holiday, {label}"
+            message = f"{_span(start, end)}: holiday, {label}"
             source = sources["holidays"]
         steps.append(
             DeadlineStep(
@@ -285,13 +300,17 @@ def explain(plan: DeadlinePlan, received_at: dt.datetime, catalog: Catalog) -> D
             f"(observed days included); {levels.vendor_holidays_source}"
         ),
     }
-    steps = _skipped(cal, received, start, sources) if received < start else []
+    utc = dt.UTC
+    end = deadline.astimezone(utc)
+    steps = (
+        _skipped(cal, received, start, sources) if received.astimezone(utc) < start.astimezone(utc) else []
+    )
     counted = dt.timedelta(0)
     day = start.date()
-    cursor = start
-    while cursor < deadline:
+    cursor = start.astimezone(utc)
+    while cursor < end:
         for opened, closed in cal.business_hours_on(day):
-            s, e = max(opened, cursor), min(closed, deadline)
+            s, e = max(opened.astimezone(utc), cursor), min(closed.astimezone(utc), end)
             if s >= e:
                 continue
             if cursor < s:
@@ -302,23 +321,24 @@ def explain(plan: DeadlinePlan, received_at: dt.datetime, catalog: Catalog) -> D
                 if WEEKDAYS[day.weekday()] not in cal.workdays
                 else ""
             )
+            local_s, local_e = s.astimezone(cal.zone), e.astimezone(cal.zone)
             steps.append(
                 DeadlineStep(
                     kind="counted",
-                    start=s,
-                    end=e,
+                    start=local_s,
+                    end=local_e,
                     business_time=e - s,
                     message=(
-                        f"{_when(s)} to {e:%H:%M}: {format_duration(e - s)} of business time counted"
-                        f"{note} ({format_duration(counted)} so far)"
+                        f"{_span(local_s, local_e, short=True)}: {format_duration(e - s)} of business time "
+                        f"counted{note} ({format_duration(counted)} so far)"
                     ),
                     source=plan.counting_source,
                 )
             )
             cursor = e
         day += dt.timedelta(days=1)
-        if cursor < deadline and _day_start(cal, day) >= deadline:  # pragma: no cover - defensive
-            break
+        if cursor < end and _day_start(cal, day) > end:  # pragma: no cover - defensive: never loop on
+            raise AssertionError(f"the explained walk passed the deadline {deadline.isoformat()}")
     reasons = _reasons(
         plan, received=received, start=start, deadline=deadline, counted=counted, catalog=catalog
     )
@@ -413,7 +433,7 @@ def _reasons(
                     source=f"holidays {holidays_version()}",
                 )
             )
-    if start == received:
+    if start.astimezone(dt.UTC) == received.astimezone(dt.UTC):
         clock = f"received {_when(received)}, during business time: the clock starts at once"
     else:
         clock = (
