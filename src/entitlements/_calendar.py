@@ -13,11 +13,11 @@ How it answers fast
 The calendar keeps one block per year, built the first time a question
 touches the year: a byte per day (business day or not, and whether a change
 of UTC offset makes the day's business time irregular), the running count of
-business days (so "how many business days in a range" is two lookups and
-"the Nth business day after" is one bisection, whatever N is), the UTC
-offset at local noon, the holiday names, and the exact business intervals
-of the few irregular days. The `holidays` package is asked once per block
-build, never per day; it is imported on first use.
+business days and its inverse (so "how many business days in a range" is two
+lookups and "the Nth business day after" one, whatever N is), the UTC offset
+at local noon, the holiday names, and the exact business intervals of the
+few irregular days. The `holidays` package is asked once per block build,
+never per day; it is imported on first use.
 
 On a regular day (no change of UTC offset inside the business hours, which
 is every day of a 09:00-17:00 contract in every zone the tz database knows
@@ -42,9 +42,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
+import warnings
 import zoneinfo
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -78,6 +79,8 @@ _IRREGULAR = 2
 """Day flag: a business day whose business time a change of UTC offset makes irregular."""
 
 _CONTRACT_HOLIDAY = "extra holiday in the contract"
+_PLAIN_ZONES = (zoneinfo.ZoneInfo, dt.timezone)
+"""tzinfo types whose utcoffset is never None: an aware datetime needs no further check."""
 
 
 @functools.cache
@@ -89,10 +92,15 @@ def holidays_version() -> str:
 
 
 @functools.cache
-def _localized(country: str) -> tuple[str, ...]:
+def _language(country: str) -> str | None:
+    """Holiday names in English: the country's own English if that is its default, else en_US."""
     import holidays
 
-    return tuple(holidays.list_localized_countries(include_aliases=False).get(country, ()))
+    default = getattr(holidays.country_holidays(country, years=()), "default_language", None)
+    if default is not None and str(default).startswith("en"):
+        return str(default)
+    offered = holidays.list_localized_countries(include_aliases=False).get(country, ())
+    return "en_US" if "en_US" in offered else None  # None: the package's own (English) names
 
 
 @functools.cache
@@ -105,18 +113,27 @@ def _country_years(country: str, subdivision: str | None) -> tuple[int, int]:
 
 def _country_data(
     country: str, subdivision: str | None, years: range
-) -> tuple[dict[int, str], frozenset[int]]:
-    """Country holidays (ordinal -> name) and official weekend make-up workdays in ``years``."""
+) -> tuple[dict[int, str], frozenset[int], tuple[str, ...]]:
+    """Country holidays (ordinal -> name), official weekend make-up workdays, and the package's warnings.
+
+    `holidays` warns when its data for a year is incomplete (India's lunar
+    holidays outside 2001-2035); the warning is kept as a note for the
+    explained form instead of reaching the caller, who asked for a deadline.
+    """
     import holidays
 
-    language = "en_US" if "en_US" in _localized(country) else None
-    table = holidays.country_holidays(country, subdiv=subdivision, years=years, language=language)
-    first, last = years[0], years[-1]
-    names = {day.toordinal(): str(name) for day, name in table.items() if first <= day.year <= last}
-    makeups = frozenset(
-        day.toordinal() for day in getattr(table, "weekend_workdays", ()) if first <= day.year <= last
-    )
-    return names, makeups
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = holidays.country_holidays(
+            country, subdiv=subdivision, years=years, language=_language(country)
+        )
+        first, last = years[0], years[-1]
+        names = {day.toordinal(): str(name) for day, name in table.items() if first <= day.year <= last}
+        makeups = frozenset(
+            day.toordinal() for day in getattr(table, "weekend_workdays", ()) if first <= day.year <= last
+        )
+    notes = tuple(dict.fromkeys(str(w.message) for w in caught))
+    return names, makeups, notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +154,14 @@ class _Year:
     """Ordinal of 1 January."""
     flags: bytes
     """Per day: ``_BUSINESS`` and ``_IRREGULAR`` bits."""
+    end: int
+    """Ordinal of 1 January of the next year."""
     cum: array[int]
     """``cum[i]``: business days in ``[base, base + i)``; one longer than the year."""
+    select: array[int]
+    """``select[r]``: the day index of the year's business day of rank ``r`` (the inverse of ``cum``)."""
+    total: int
+    """Business days in the year."""
     offsets: array[int]
     """UTC offset at local noon, in seconds, per day."""
     irregular: Mapping[int, _Day]
@@ -151,10 +174,8 @@ class _Year:
     """The country's official weekend make-up workdays (whether counted or not)."""
     known: bool
     """Whether the `holidays` package has the country's holidays for this year."""
-
-    @property
-    def total(self) -> int:
-        return self.cum[-1]
+    notes: tuple[str, ...]
+    """What the `holidays` package warned about this year's data (incomplete data)."""
 
 
 def _days_in(year: int) -> int:
@@ -186,7 +207,7 @@ def check_duration(value: object, name: str = "duration") -> int:
     if not isinstance(value, dt.timedelta):
         raise InputError(f"{name} must be a datetime.timedelta, got {value!r}")
     if value < dt.timedelta(0):
-        raise InputError(f"{name} {value!r} is negative; business time only moves forward")
+        raise InputError(f"{name} -{-value} is negative; business time only moves forward")
     return value // _US
 
 
@@ -215,6 +236,7 @@ class BusinessCalendar:
         "_subdivision",
         "_timezone",
         "_vendor",
+        "_wall_times",
         "_weekend_workdays",
         "_workdays",
         "_zone",
@@ -251,7 +273,8 @@ class BusinessCalendar:
         vendor = dict(vendor_holidays or {})
         extra = frozenset(extra_holidays)
         for day in (*vendor, *extra):
-            _check_date(day, "holiday")
+            if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+                raise ContractError(f"holiday {day!r} is not a datetime.date")
         self._timezone = timezone
         self._zone = zone
         self._country = country
@@ -281,6 +304,7 @@ class BusinessCalendar:
             self._weekend_workdays,
         )
         self._blocks: dict[int, _Year] = {}
+        self._wall_times: dict[int, tuple[tuple[dt.datetime, ...], tuple[dt.datetime, ...]]] = {}
         self._lock = threading.Lock()
 
     # --- what it is ------------------------------------------------------------------
@@ -386,6 +410,16 @@ class BusinessCalendar:
         first, last = self._holiday_years
         return first <= year <= last
 
+    def holiday_notes(self, year: int) -> tuple[str, ...]:
+        """What the `holidays` package warned about the country's data for ``year`` (empty: nothing).
+
+        India's lunar holidays, for one, are known only for 2001-2035; outside
+        those years the package warns and leaves them out.
+        """
+        if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
+            raise InputError(f"year must be a whole number from {MIN_YEAR} to {MAX_YEAR}, got {year!r}")
+        return self._block_of(dt.date(year, 1, 1).toordinal()).notes
+
     def business_days(self, start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
         """The business days in ``[start, end)``, in order."""
         a = _check_date(start, "start").toordinal()
@@ -394,7 +428,7 @@ class BusinessCalendar:
         o = a
         while o < b:
             block = self._block_of(o)
-            stop = min(b, block.base + len(block.flags))
+            stop = min(b, block.end)
             flags, base = block.flags, block.base
             days.extend(dt.date.fromordinal(d) for d in range(o, stop) if flags[d - base] & _BUSINESS)
             o = stop
@@ -517,8 +551,9 @@ class BusinessCalendar:
         known = self.holidays_known(year)
         names: dict[int, str] = {}
         makeups: frozenset[int] = frozenset()
+        notes: tuple[str, ...] = ()
         if known:
-            names, makeups = _country_data(self._country, self._subdivision, range(year, year + 1))
+            names, makeups, notes = _country_data(self._country, self._subdivision, range(year, year + 1))
         closed = set(names)
         for o, name in self._vendor.items():
             if base <= o < base + n:
@@ -557,22 +592,29 @@ class BusinessCalendar:
                 irregular[o] = exact
                 flags[i] |= _IRREGULAR
         cum = array("H", bytes(2 * (n + 1)))
+        select = array("H")
         running = 0
         for i in range(n):
             cum[i] = running
-            running += flags[i] & _BUSINESS
+            if flags[i] & _BUSINESS:
+                select.append(i)
+                running += 1
         cum[n] = running
         return _Year(
             year=year,
             base=base,
+            end=base + n,
             flags=bytes(flags),
             cum=cum,
+            select=select,
+            total=running,
             offsets=array("i", noon[1:-1]),
             irregular=MappingProxyType(irregular),
             irregular_days=tuple(sorted(irregular)),
             names=MappingProxyType(names),
             makeups=makeups,
             known=known,
+            notes=notes,
         )
 
     def _offset_at(self, u: int) -> int:
@@ -647,7 +689,7 @@ class BusinessCalendar:
         o = a
         while o < b:
             block = self._block_of(o)
-            end = min(b, block.base + len(block.flags))
+            end = min(b, block.end)
             total += block.cum[end - block.base] - block.cum[o - block.base]
             o = end
         return total
@@ -659,28 +701,20 @@ class BusinessCalendar:
                 f"{n} business days after {dt.date.fromordinal(o).isoformat()} fall after the year {MAX_YEAR}"
             )
         block = self._block_of(o)
-        i = o + 1 - block.base
-        while True:
-            cum = block.cum
-            wanted = cum[i] + n
-            if wanted <= cum[-1]:
-                return block.base + bisect_left(cum, wanted, i) - 1
-            n -= cum[-1] - cum[i]
-            block = self._block_of(block.base + len(block.flags))
-            i = 0
+        rank = block.cum[o + 1 - block.base] + n - 1  # rank of the wanted day within its year
+        while rank >= block.total:
+            rank -= block.total
+            block = self._block_of(block.end)
+        return block.base + block.select[rank]
 
     def _nth_before(self, o: int, n: int) -> int:
         """The ``n``-th business day before day ``o`` (``n >= 1``)."""
         block = self._block_of(o)
-        i = o - block.base
-        while True:
-            cum = block.cum
-            if cum[i] >= n:
-                wanted = cum[i] - n  # the day d with cum[d - base] == wanted, that is a business day
-                return block.base + bisect_right(cum, wanted, 0, i) - 1
-            n -= cum[i]
+        rank = block.cum[o - block.base] - n
+        while rank < 0:
             block = self._block_of(block.base - 1)
-            i = len(block.flags)
+            rank += block.total
+        return block.base + block.select[rank]
 
     def _deviation(self, a: int, b: int) -> int:
         """Sum of (length - business day) over irregular business days in ``(a, b]``."""
@@ -688,25 +722,13 @@ class BusinessCalendar:
         o = a + 1
         while o <= b:
             block = self._block_of(o)
-            end = min(b + 1, block.base + len(block.flags))
+            end = min(b + 1, block.end)
             days = block.irregular_days
             if days:
                 lo, hi = bisect_left(days, o), bisect_left(days, end)
                 total += sum(block.irregular[d].length - self._length for d in days[lo:hi])
             o = end
         return total
-
-    def _any_irregular(self, a: int, b: int) -> bool:
-        """Whether an irregular business day lies in ``(a, b]``."""
-        o = a + 1
-        while o <= b:
-            block = self._block_of(o)
-            end = min(b + 1, block.base + len(block.flags))
-            days = block.irregular_days
-            if days and bisect_left(days, o) != bisect_left(days, end):
-                return True
-            o = end
-        return False
 
     def _opening_at(self, u: int, o: int) -> int:
         """The first business-time instant at or after ``u`` (local day ``o``)."""
@@ -719,29 +741,134 @@ class BusinessCalendar:
             if intervals:
                 return intervals[0][0]
 
-    def _add(self, t: dt.datetime, amount: int) -> dt.datetime:
-        """The earliest instant at which ``amount`` µs (> 0) of business time elapsed since ``t``."""
-        local = self._local(t, "t")
-        o = local.toordinal()
-        block = self._blocks.get(local.year) or self._load(local.year)
-        flag = block.flags[o - block.base]
-        if not flag & _IRREGULAR:
-            sod = _sod(local)
+    def _walls(self, block: _Year) -> tuple[tuple[dt.datetime, ...], tuple[dt.datetime, ...]]:
+        """Every day's opening and closing wall-clock time as aware datetimes (built on first use).
+
+        Only for years without irregular days, where an opening plus business
+        time is plain wall-clock arithmetic.
+        """
+        walls = self._wall_times.get(block.year)
+        if walls is None:
+            zone, combine = self._zone, dt.datetime.combine
+            days = [dt.date.fromordinal(o) for o in range(block.base, block.end)]
+            walls = (
+                tuple(combine(d, self._open_time, zone) for d in days),
+                tuple(combine(d, self._close_time, zone) for d in days),
+            )
+            self._wall_times[block.year] = walls
+        return walls
+
+    def _add(self, t: dt.datetime, amount: int, name: str = "t") -> dt.datetime:
+        """The earliest instant at which ``amount`` µs (> 0) of business time elapsed since aware ``t``.
+
+        The hot path of a single deadline; :meth:`_add_many` is the same for many.
+        """
+        if type(t) is not dt.datetime or type(t.tzinfo) not in _PLAIN_ZONES:
+            return self._add_slow(check_aware(t, name), amount, name)
+        try:
+            local = t.astimezone(self._zone)
+        except (OverflowError, ValueError):
+            return self._add_slow(t, amount, name)  # raises, naming t
+        block = self._blocks.get(local.year)
+        if block is None or block.irregular_days:
+            return self._add_slow(t, amount, name)
+        walls = self._wall_times.get(block.year) or self._walls(block)
+        i = local.toordinal() - block.base
+        length = self._length
+        rest = amount
+        if block.flags[i]:
+            closing = walls[1][i]
+            if local < closing:
+                opening = walls[0][i]
+                if local <= opening:
+                    if rest <= length:
+                        return opening + _US * rest
+                    rest -= length
+                else:
+                    available = (closing - local) // _US
+                    if rest <= available:
+                        return local + _US * rest
+                    rest -= available
+        k = -(-rest // length)
+        rank = block.cum[i + 1] + k - 1
+        if rank >= block.total:
+            block, rank = self._year_of_rank(block, rank, k)
+            if block.irregular_days:
+                return self._add_slow(t, amount, name)
+            walls = self._wall_times.get(block.year) or self._walls(block)
+        return walls[0][block.select[rank]] + _US * (rest - (k - 1) * length)
+
+    def _add_many(self, received: Iterable[dt.datetime], amount: int) -> tuple[dt.datetime, ...]:
+        """:meth:`_add` for each receipt, with the calendar's fields looked up once.
+
+        In a year without irregular days: the receipt's day from the year's
+        flags, the deadline's day in O(1) from its running count, and the
+        answer as wall-clock arithmetic from that day's opening. Anything
+        else (an irregular year, a naive or odd datetime) goes the slow way.
+        """
+        zone, blocks, walls_of, slow = self._zone, self._blocks, self._wall_times, self._add_slow
+        length = self._length
+        out: list[dt.datetime] = []
+        append = out.append
+        for n, t in enumerate(received):
+            if type(t) is not dt.datetime or type(t.tzinfo) not in _PLAIN_ZONES:
+                append(slow(check_aware(t, f"received[{n}]"), amount, f"received[{n}]"))
+                continue
+            try:
+                local = t.astimezone(zone)
+            except (OverflowError, ValueError):
+                append(slow(t, amount, f"received[{n}]"))  # raises, naming it
+                continue
+            block = blocks.get(local.year)
+            if block is None or block.irregular_days:
+                append(slow(t, amount, f"received[{n}]"))
+                continue
+            walls = walls_of.get(block.year) or self._walls(block)
+            i = local.toordinal() - block.base
             rest = amount
-            if flag and sod < self._close:
-                start = sod if sod > self._open else self._open
-                available = self._close - start
-                if rest <= available:
-                    return local + dt.timedelta(microseconds=start - sod + rest)
-                rest -= available
-            length = self._length
+            if block.flags[i]:
+                closing = walls[1][i]
+                if local < closing:
+                    opening = walls[0][i]
+                    if local <= opening:
+                        if rest <= length:
+                            append(opening + _US * rest)
+                            continue
+                        rest -= length
+                    else:
+                        available = (closing - local) // _US
+                        if rest <= available:
+                            append(local + _US * rest)
+                            continue
+                        rest -= available
             k = -(-rest // length)
-            e = self._nth_after(o, k)
-            if not self._any_irregular(o, e):
-                return local + dt.timedelta(
-                    days=e - o, microseconds=self._open + rest - (k - 1) * length - sod
-                )
-        return self._to_local(self._add_exact(_instant(t), o, amount))
+            rank = block.cum[i + 1] + k - 1
+            if rank >= block.total:
+                block, rank = self._year_of_rank(block, rank, k)
+                if block.irregular_days:
+                    append(slow(t, amount, f"received[{n}]"))
+                    continue
+                walls = walls_of.get(block.year) or self._walls(block)
+            append(walls[0][block.select[rank]] + _US * (rest - (k - 1) * length))
+        return tuple(out)
+
+    def _year_of_rank(self, block: _Year, rank: int, k: int) -> tuple[_Year, int]:
+        """The year holding the business day of ``rank`` (counted from ``block``'s start), and its rank there.
+
+        Stops early at a year with irregular days (the caller then goes the slow way).
+        """
+        if k > (MAX_YEAR + 1 - block.year) * 366:
+            raise InputError(f"{k} business days after a day of {block.year} fall after the year {MAX_YEAR}")
+        while rank >= block.total and not block.irregular_days:
+            rank -= block.total
+            following = self._blocks.get(block.year + 1)
+            block = following if following is not None else self._load(block.year + 1)
+        return block, rank
+
+    def _add_slow(self, t: dt.datetime, amount: int, name: str) -> dt.datetime:
+        """:meth:`_add` for irregular years and odd datetimes: exact, in microseconds since the epoch."""
+        local = self._local(t, name)
+        return self._to_local(self._add_exact(_instant(t), local.toordinal(), amount))
 
     def _add_exact(self, u: int, o: int, amount: int) -> int:
         """``_add`` for any day, irregular ones included, in microseconds since the epoch."""

@@ -8,6 +8,7 @@ Every command takes ``--json`` (after its name) for machine-readable output.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ from pydantic import BaseModel
 from ._capacity import CapacityDecision, Usage, show
 from ._catalog import CatalogFile, catalog_files, load_catalog
 from ._contract import Contract
+from ._deadlines import DeadlineExplanation, format_duration
 from ._decisions import Decision
 from ._engine import Engine
 from ._errors import CatalogError, EntitlementsError, InputError, Problem, did_you_mean
@@ -231,6 +233,91 @@ def _cmd_tables(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- deadline ----------------------------------------------------------------------------
+
+
+def _received(value: str) -> dt.datetime:
+    try:
+        received = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            f"--received {value!r} is not an ISO 8601 date and time, e.g. 2026-10-01T10:00:00+08:00"
+        ) from None
+    if received.tzinfo is None:
+        raise InputError(f"--received {value!r} has no UTC offset; add one, e.g. {value}+08:00 or {value}Z")
+    return received
+
+
+def _seconds(value: dt.timedelta) -> float:
+    return value.total_seconds()
+
+
+def _deadline_json(x: DeadlineExplanation, steps: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "deadline": x.deadline.isoformat(),
+        "offering": x.offering,
+        "received_at": x.received_at.isoformat(),
+        "clock_start": x.clock_start.isoformat(),
+        "counting": x.counting,
+        "target_business_days": x.target_business_days,
+        "business_day_seconds": _seconds(x.business_day),
+        "business_time_seconds": _seconds(x.business_time),
+        "reasons": to_jsonable(x.reasons),
+        "catalog": to_jsonable(x.catalog),
+    }
+    if steps:
+        data["steps"] = [
+            {
+                "kind": step.kind,
+                "start": step.start.isoformat(),
+                "end": step.end.isoformat(),
+                "business_time_seconds": _seconds(step.business_time),
+                "name": step.name,
+                "message": step.message,
+                "source": step.source,
+            }
+            for step in x.steps
+        ]
+    return data
+
+
+def _cmd_deadline(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    contract = Contract(
+        offering=args.offering,
+        timezone=args.timezone,
+        country=args.country,
+        subdivision=args.subdivision,
+        business_hours=args.hours,
+        extra_holidays=tuple(args.holiday),
+        weekend_workdays=args.weekend_workdays,
+        response_business_days=args.target_days,
+        counting=args.counting,
+    )
+    x = engine.explain_response_deadline(contract, _received(args.received))
+    if args.json:
+        _print_json(_deadline_json(x, steps=args.explain))
+        return EXIT_OK
+    days = "day" if x.target_business_days == 1 else "days"
+    print(f"{x.deadline.isoformat()}  reply due {x.deadline:%A %d %B %Y, %H:%M} ({contract.timezone})")
+    print(f"  received:    {x.received_at.isoformat()}")
+    print(f"  clock start: {x.clock_start.isoformat()}")
+    print(
+        f"  target:      {x.target_business_days} business {days} ({x.counting}); "
+        f"{format_duration(x.business_time)} of business time counted"
+    )
+    if args.explain:
+        print("  steps:")
+        for step in x.steps:
+            print(f"    - [{step.kind}] {step.message}")
+        print("  because:")
+        for reason in x.reasons:
+            print(f"    - {reason.message}")
+            print(f"      source: {reason.source}")
+    print(f"  catalog: {x.catalog}")
+    return EXIT_OK
+
+
 # --- catalog -----------------------------------------------------------------------------
 
 
@@ -337,6 +424,50 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("input", metavar="INPUT", nargs="?", default="-")
     evaluate.set_defaults(handler=_cmd_evaluate)
+
+    deadline = commands.add_parser(
+        "deadline",
+        parents=[_common()],
+        help="when is the reply to an inquiry due? (SPEC: response deadline)",
+        description=(
+            "The response deadline of an inquiry received at --received under a contract: "
+            "the offering's target in business days, counted in the business hours of the "
+            "contract's zone, minus weekends and holidays."
+        ),
+    )
+    deadline.add_argument("--offering", required=True, metavar="ID")
+    deadline.add_argument("--timezone", required=True, metavar="TZ", help="IANA zone, e.g. Asia/Shanghai")
+    deadline.add_argument("--country", required=True, metavar="CC", help="holiday calendar, e.g. CN")
+    deadline.add_argument(
+        "--received",
+        required=True,
+        metavar="ISO8601",
+        help="e.g. 2026-09-30T15:00:00+08:00 (an offset is required)",
+    )
+    deadline.add_argument("--subdivision", metavar="S", help="e.g. BY (Bavaria), NSW (New South Wales)")
+    deadline.add_argument("--hours", metavar="HH:MM-HH:MM", help="agreed business hours, e.g. 08:00-18:00")
+    deadline.add_argument(
+        "--holiday",
+        metavar="YYYY-MM-DD",
+        action="append",
+        default=[],
+        help="an extra holiday of the contract (repeatable)",
+    )
+    deadline.add_argument(
+        "--weekend-workdays",
+        action="store_true",
+        help="count official weekend make-up workdays (China's) as business days",
+    )
+    deadline.add_argument(
+        "--target-days", type=int, metavar="N", help="the contract's own target in business days"
+    )
+    deadline.add_argument(
+        "--counting", choices=("business-hours", "end-of-day"), help="default: the catalog's"
+    )
+    deadline.add_argument(
+        "--explain", action="store_true", help="list every stretch counted or skipped, and the sources"
+    )
+    deadline.set_defaults(handler=_cmd_deadline)
 
     tables = commands.add_parser(
         "tables",

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ._calendar import WEEKDAYS, BusinessCalendar, check_aware, holidays_version
+from ._calendar import _PLAIN_ZONES, WEEKDAYS, BusinessCalendar, check_aware, holidays_version
 from ._contract import Contract
 from ._errors import ContractError, InputError, NotSpecifiedError
 from ._models import Catalog, CatalogStamp, Counting, Reason
@@ -37,6 +37,7 @@ __all__ = [
     "DeadlineStep",
     "calendar_definition",
     "explain",
+    "format_duration",
     "plan_deadline",
 ]
 
@@ -99,31 +100,33 @@ class DeadlinePlan:
     hours_source: str
     counting_source: str
 
+    _amount: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_amount", self.amount // _US)
+
     def deadline(self, received_at: dt.datetime) -> dt.datetime:
         """The response deadline for an inquiry received at ``received_at``."""
-        check_aware(received_at, "received_at")
+        if not _plainly_aware(received_at):
+            check_aware(received_at, "received_at")
         cal = self.calendar
         if self.counting == "business-hours":
-            return cal._add(received_at, self.amount // _US)
+            return cal._add(received_at, self._amount, "received_at")
         start = cal._clock_start(received_at)
         return cal._to_local(cal._close_of(cal._nth_after(start.toordinal(), self.days)))
 
     def deadlines(self, received: Iterable[dt.datetime]) -> tuple[dt.datetime, ...]:
         """The deadline of every inquiry in ``received``, in order."""
-        if isinstance(received, dt.datetime):
-            raise InputError(
-                f"received must be an iterable of datetimes, got the single datetime {received!r}"
-            )
+        if isinstance(received, (dt.datetime, str, bytes)):
+            raise InputError(f"received must be an iterable of datetimes, got {received!r}")
         if self.counting != "business-hours":
             return tuple(self.deadline(t) for t in received)
-        add = self.calendar._add
-        amount = self.amount // _US
-        out = []
-        for i, t in enumerate(received):
-            if not isinstance(t, dt.datetime) or t.tzinfo is None or t.utcoffset() is None:
-                check_aware(t, f"received[{i}]")
-            out.append(add(t, amount))
-        return tuple(out)
+        return self.calendar._add_many(received, self._amount)
+
+
+def _plainly_aware(t: object) -> bool:
+    """A quick yes for the usual aware datetime (a ZoneInfo or fixed offset); no means: check fully."""
+    return type(t) is dt.datetime and type(t.tzinfo) in _PLAIN_ZONES
 
 
 _US = dt.timedelta(microseconds=1)
@@ -194,7 +197,8 @@ def plan_deadline(
 # --- the explained form -----------------------------------------------------------------
 
 
-def _fmt(d: dt.timedelta) -> str:
+def format_duration(d: dt.timedelta) -> str:
+    """``8h00``; ``1h30 and 5s`` when seconds remain."""
     minutes = int(d.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
     rest = d - dt.timedelta(hours=hours, minutes=minutes)
@@ -206,17 +210,31 @@ def _when(t: dt.datetime) -> str:
     return f"{t:%a %Y-%m-%d %H:%M}"
 
 
+def _span(a: dt.datetime, b: dt.datetime, *, short: bool = False) -> str:
+    """``Fri 2026-03-13 15:00 to 17:00``; with the UTC offsets when the clocks changed in between."""
+    if a.utcoffset() != b.utcoffset():
+        return f"{_when(a)} (UTC{a.isoformat()[-6:]}) to {_when(b)} (UTC{b.isoformat()[-6:]})"
+    if short and a.date() == b.date():
+        return f"{_when(a)} to {b:%H:%M}"
+    return f"{_when(a)} to {_when(b)}"
+
+
 def _day_start(cal: BusinessCalendar, day: dt.date) -> dt.datetime:
-    """The first instant of local date ``day`` (midnight; the jump instant if midnight is skipped)."""
-    return dt.datetime.combine(day, dt.time(0), tzinfo=cal.zone).astimezone(dt.UTC).astimezone(cal.zone)
+    """The first instant of local date ``day``, in UTC (midnight; the jump instant if midnight is skipped)."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=cal.zone).astimezone(dt.UTC)
 
 
 def _skipped(
     cal: BusinessCalendar, a: dt.datetime, b: dt.datetime, sources: dict[str, str]
 ) -> list[DeadlineStep]:
-    """The stretch ``[a, b)`` that holds no business time, split by why it is closed."""
+    """The stretch ``[a, b)`` that holds no business time, split by why it is closed.
+
+    Instants are compared in UTC: two aware datetimes of the same zone compare
+    by their wall clocks, which repeat when the clocks go back.
+    """
+    a, b = a.astimezone(dt.UTC), b.astimezone(dt.UTC)
     pieces: list[tuple[str, str | None, dt.datetime, dt.datetime]] = []
-    day = a.date()
+    day = a.astimezone(cal.zone).date()
     while True:
         nxt = day + dt.timedelta(days=1)
         end = min(b, _day_start(cal, nxt))
@@ -238,16 +256,19 @@ def _skipped(
         day = nxt
     steps = []
     open_, close = cal.hours
-    for kind, label, start, end in pieces:
+    for kind, label, start_utc, end_utc in pieces:
+        start, end = start_utc.astimezone(cal.zone), end_utc.astimezone(cal.zone)
         if kind == "closed":
-            message = f"{_when(start)} to {_when(end)}: outside business hours ({open_:%H:%M}-{close:%H:%M})"
+            message = f"{_span(start, end)}: outside business hours ({open_:%H:%M}-{close:%H:%M})"
             source = sources["hours"]
         elif kind == "weekend":
-            message = f"{_when(start)} to {_when(end)}: not a workday ({start:%A})"
+            last = (end - dt.timedelta(microseconds=1)).astimezone(cal.zone)
+            days = f"{start:%A}" if last.date() == start.date() else f"{start:%A} to {last:%A}"
+            message = f"{_span(start, end)}: not a workday ({days})"
             source = sources["workdays"]
         else:
             assert label is not None
-            message = f"{_when(start)} to {_when(end)}: holiday, {label}"
+            message = f"{_span(start, end)}: holiday, {label}"
             source = sources["holidays"]
         steps.append(
             DeadlineStep(
@@ -279,13 +300,17 @@ def explain(plan: DeadlinePlan, received_at: dt.datetime, catalog: Catalog) -> D
             f"(observed days included); {levels.vendor_holidays_source}"
         ),
     }
-    steps = _skipped(cal, received, start, sources) if received < start else []
+    utc = dt.UTC
+    end = deadline.astimezone(utc)
+    steps = (
+        _skipped(cal, received, start, sources) if received.astimezone(utc) < start.astimezone(utc) else []
+    )
     counted = dt.timedelta(0)
     day = start.date()
-    cursor = start
-    while cursor < deadline:
+    cursor = start.astimezone(utc)
+    while cursor < end:
         for opened, closed in cal.business_hours_on(day):
-            s, e = max(opened, cursor), min(closed, deadline)
+            s, e = max(opened.astimezone(utc), cursor), min(closed.astimezone(utc), end)
             if s >= e:
                 continue
             if cursor < s:
@@ -296,23 +321,24 @@ def explain(plan: DeadlinePlan, received_at: dt.datetime, catalog: Catalog) -> D
                 if WEEKDAYS[day.weekday()] not in cal.workdays
                 else ""
             )
+            local_s, local_e = s.astimezone(cal.zone), e.astimezone(cal.zone)
             steps.append(
                 DeadlineStep(
                     kind="counted",
-                    start=s,
-                    end=e,
+                    start=local_s,
+                    end=local_e,
                     business_time=e - s,
                     message=(
-                        f"{_when(s)} to {e:%H:%M}: {_fmt(e - s)} of business time counted"
-                        f"{note} ({_fmt(counted)} so far)"
+                        f"{_span(local_s, local_e, short=True)}: {format_duration(e - s)} of business time "
+                        f"counted{note} ({format_duration(counted)} so far)"
                     ),
                     source=plan.counting_source,
                 )
             )
             cursor = e
         day += dt.timedelta(days=1)
-        if cursor < deadline and _day_start(cal, day) >= deadline:  # pragma: no cover - defensive
-            break
+        if cursor < end and _day_start(cal, day) > end:  # pragma: no cover - defensive: never loop on
+            raise AssertionError(f"the explained walk passed the deadline {deadline.isoformat()}")
     reasons = _reasons(
         plan, received=received, start=start, deadline=deadline, counted=counted, catalog=catalog
     )
@@ -353,9 +379,9 @@ def _reasons(
         Reason(
             code="business-hours",
             message=(
-                f"business time is {', '.join(d.capitalize() for d in cal.workdays)} "
+                f"business time is {_days(cal.workdays)} "
                 f"{open_:%H:%M}-{close:%H:%M} local time in {cal.timezone} "
-                f"(one business day = {_fmt(cal.business_day)})"
+                f"(one business day = {format_duration(cal.business_day)})"
             ),
             source=f"{plan.hours_source}; {levels.workdays_source}",
         ),
@@ -369,7 +395,13 @@ def _reasons(
     holiday_text += "; vendor holidays: " + (", ".join(d.isoformat() for d in vendor) if vendor else "none")
     if extras:
         holiday_text += "; the contract's extra holidays: " + ", ".join(d.isoformat() for d in extras)
-    reasons.append(Reason(code="holidays", message=holiday_text, source=levels.vendor_holidays_source))
+    reasons.append(
+        Reason(
+            code="holidays",
+            message=holiday_text,
+            source=f"{levels.vendor_holidays_source}; the holidays package {holidays_version()}",
+        )
+    )
     if cal.weekend_workdays:
         reasons.append(
             Reason(
@@ -392,7 +424,16 @@ def _reasons(
                 source=f"holidays {holidays_version()}; project decision (docs/deadlines.md)",
             )
         )
-    if start == received:
+    for year in range(received.year, deadline.year + 1):
+        for note in cal.holiday_notes(year):
+            reasons.append(
+                Reason(
+                    code="holidays-incomplete",
+                    message=f"the holidays package warns about the holidays of {country} in {year}: {note}",
+                    source=f"holidays {holidays_version()}",
+                )
+            )
+    if start.astimezone(dt.UTC) == received.astimezone(dt.UTC):
         clock = f"received {_when(received)}, during business time: the clock starts at once"
     else:
         clock = (
@@ -402,16 +443,25 @@ def _reasons(
     reasons.append(Reason(code="clock-start", message=clock, source=plan.hours_source))
     if plan.counting == "business-hours":
         rule = (
-            f"the deadline is the earliest instant at which {plan.days} x {_fmt(cal.business_day)} = "
-            f"{_fmt(plan.amount)} of business time has elapsed since the clock start: {_when(deadline)}"
+            f"the deadline is the earliest instant at which {plan.days} x "
+            f"{format_duration(cal.business_day)} = {format_duration(plan.amount)} of business time "
+            f"has elapsed since the clock start: {_when(deadline)}"
         )
     else:
         rule = (
             f"end-of-day counting: the deadline is the close of the {_ordinal(plan.days)} business day "
-            f"after {start:%a %Y-%m-%d}: {_when(deadline)} ({_fmt(counted)} of business time)"
+            f"after {start:%a %Y-%m-%d}: {_when(deadline)} ({format_duration(counted)} of business time)"
         )
     reasons.append(Reason(code=f"counting-{plan.counting}", message=rule, source=plan.counting_source))
     return tuple(reasons)
+
+
+def _days(workdays: tuple[str, ...]) -> str:
+    """``Monday to Friday`` for a run of weekdays, else the days listed."""
+    first = WEEKDAYS.index(workdays[0])
+    if len(workdays) > 2 and workdays == WEEKDAYS[first : first + len(workdays)]:
+        return f"{workdays[0].capitalize()} to {workdays[-1].capitalize()}"
+    return ", ".join(d.capitalize() for d in workdays)
 
 
 def _ordinal(n: int) -> str:
