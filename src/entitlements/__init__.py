@@ -12,9 +12,11 @@ Everything public is importable from here; the modules behind it are private.
 """
 
 from ._calendar import BusinessCalendar
+from ._capacity import CapacityDecision, Headroom, ManagerView, Usage
 from ._catalog import load_catalog
 from ._contract import Contract
 from ._deadlines import DeadlineExplanation, DeadlinePlan, DeadlineStep
+from ._decisions import Decision, strictest
 from ._engine import Engine
 from ._errors import (
     CatalogError,
@@ -37,12 +39,27 @@ from ._models import (
     Reason,
     Term,
 )
+from ._requests import (
+    AddContactRequest,
+    AddHoursRequest,
+    CapacityRequest,
+    DeliverableRequest,
+    LanguageRequest,
+    MeetingRequest,
+    OpenCaseRequest,
+    Request,
+    parse_request,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AddContactRequest",
+    "AddHoursRequest",
     "Alternative",
     "BusinessCalendar",
+    "CapacityDecision",
+    "CapacityRequest",
     "Catalog",
     "CatalogError",
     "CatalogStamp",
@@ -51,19 +68,30 @@ __all__ = [
     "DeadlineExplanation",
     "DeadlinePlan",
     "DeadlineStep",
+    "Decision",
+    "DeliverableRequest",
     "Delivery",
     "Engine",
     "Entitlement",
     "EntitlementsError",
     "Feature",
     "Frequency",
+    "Headroom",
     "InputError",
+    "LanguageRequest",
+    "ManagerView",
+    "MeetingRequest",
     "NotSpecifiedError",
     "Offering",
+    "OpenCaseRequest",
     "Problem",
     "Reason",
+    "Request",
     "Term",
     "UnknownIdError",
+    "Usage",
     "__version__",
     "load_catalog",
+    "parse_request",
+    "strictest",
 ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ._errors import CatalogError, Problem, did_you_mean
 from ._models import (
@@ -38,25 +38,37 @@ from ._yaml import LoadedFile, load_file
 
 __all__ = ["SECTIONS", "catalog_files", "load_catalog"]
 
-SECTIONS: dict[str, Any] = {
-    "catalog": CatalogInfo,
-    "declarations": tuple[Declaration, ...],
-    "deployments": tuple[Term, ...],
-    "billing": tuple[Term, ...],
-    "methods": tuple[Term, ...],
-    "frequencies": tuple[Frequency, ...],
-    "offerings": tuple[Offering, ...],
-    "features": tuple[Feature, ...],
-    "table1": Table1,
-    "table2": Table2,
-    "service_levels": ServiceLevels,
-    "availability": Availability,
-    "scope": Scope,
-}
-"""Every top-level key a catalog file may hold, and the model it must match."""
-
 _OPTIONAL = frozenset({"declarations"})
-_ADAPTERS = {name: TypeAdapter(kind) for name, kind in SECTIONS.items()}
+
+
+class CatalogFile(BaseModel):
+    """What one catalog file may hold: any of the sections, each at most once in a folder.
+
+    Used to validate all sections in one pass (the schema is built once, on first
+    use) and to publish the JSON Schema editors use (``entitlements catalog schema``).
+    """
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", defer_build=True, title="entitlements catalog file"
+    )
+
+    catalog: CatalogInfo | None = None
+    declarations: tuple[Declaration, ...] | None = None
+    deployments: tuple[Term, ...] | None = None
+    billing: tuple[Term, ...] | None = None
+    methods: tuple[Term, ...] | None = None
+    frequencies: tuple[Frequency, ...] | None = None
+    offerings: tuple[Offering, ...] | None = None
+    features: tuple[Feature, ...] | None = None
+    table1: Table1 | None = None
+    table2: Table2 | None = None
+    service_levels: ServiceLevels | None = None
+    availability: Availability | None = None
+    scope: Scope | None = None
+
+
+SECTIONS: tuple[str, ...] = tuple(CatalogFile.model_fields)
+"""Every top-level key a catalog file may hold."""
 
 
 def catalog_files(folder: Path) -> tuple[Path, ...]:
@@ -116,7 +128,8 @@ class _Loader:
             raise CatalogError(self.problems)
         models.setdefault("declarations", ())
         info: CatalogInfo = models["catalog"]
-        catalog = Catalog(
+        # Every part is validated already; build the whole without validating it again.
+        catalog = Catalog.model_construct(
             info=info,
             stamp=CatalogStamp(name=info.name, version=info.version, content_hash=digest.hexdigest()),
             **{k: v for k, v in models.items() if k != "catalog"},
@@ -156,16 +169,21 @@ class _Loader:
                 self.homes[key] = loaded
 
     def _validate_sections(self) -> dict[str, Any]:
-        models: dict[str, Any] = {}
+        sections: dict[str, Any] = {}
         for name, home in self.homes.items():
-            try:
-                models[name] = _ADAPTERS[name].validate_python(home.data[name])
-            except ValidationError as exc:
-                for error in exc.errors(include_url=False):
-                    loc = tuple(error["loc"])
-                    where = ".".join(str(part) for part in (name, *loc))
-                    self.problem(name, loc, f"{where}: {_describe(error)}")
-        return models
+            if home.data[name] is None:
+                self.problem(name, (), f"section {name!r} is empty")
+            else:
+                sections[name] = home.data[name]
+        try:
+            validated = CatalogFile.model_validate(sections)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                section, *loc = error["loc"]
+                where = ".".join(str(part) for part in error["loc"])
+                self.problem(str(section), tuple(loc), f"{where}: {_describe(error)}")
+            return {}
+        return {name: getattr(validated, name) for name in sections}
 
 
 def _describe(error: Any) -> str:
@@ -189,9 +207,13 @@ class _CrossChecks:
         self.c = catalog
 
     def run(self) -> None:
+        """Three stages, each only on a clean result of the one before, so one typo
+        gives one problem rather than a cascade."""
         c = self.c
         for section in ("deployments", "billing", "methods", "frequencies", "offerings", "features"):
             self._unique(section, [item.id for item in getattr(c, section)])
+        if self.loader.problems:
+            return
         offering_ids = [o.id for o in c.offerings]
         feature_ids = [f.id for f in c.features]
         for i, offering in enumerate(c.offerings):
@@ -206,6 +228,9 @@ class _CrossChecks:
         self._table1(offering_ids, feature_ids)
         self._table2(offering_ids)
         self._service_levels(offering_ids)
+        if self.loader.problems:
+            return
+        self._delivery_where_included()
         self._declarations(offering_ids)
 
     def _unique(self, section: str, ids: list[str]) -> None:
@@ -272,9 +297,6 @@ class _CrossChecks:
 
     def _table2(self, offering_ids: list[str]) -> None:
         c = self.c
-        included = {
-            (cell.offering, row.feature) for row in c.table1.rows for cell in row.cells if cell.included
-        }
         method_ids = [m.id for m in c.methods]
         frequency_ids = [f.id for f in c.frequencies]
         feature_ids = [f.id for f in c.features]
@@ -310,13 +332,6 @@ class _CrossChecks:
                         c.table2.offerings,
                     )
                     continue
-                if (cell.offering, row.feature) not in included:
-                    self.loader.problem(
-                        "table2",
-                        (*where, cell.offering),
-                        f"delivery given for {row.feature!r} in {cell.offering!r}, "
-                        "but table1 does not include it there",
-                    )
                 for k, method in enumerate(cell.methods):
                     self._known("table2", (*where, cell.offering, "methods", k), "method", method, method_ids)
                 if len(set(cell.methods)) != len(cell.methods):
@@ -326,6 +341,21 @@ class _CrossChecks:
                 self._known(
                     "table2", (*where, cell.offering, "frequency"), "frequency", cell.frequency, frequency_ids
                 )
+
+    def _delivery_where_included(self) -> None:
+        c = self.c
+        included = {
+            (cell.offering, row.feature) for row in c.table1.rows for cell in row.cells if cell.included
+        }
+        for i, row in enumerate(c.table2.rows):
+            for cell in row.cells:
+                if (cell.offering, row.feature) not in included:
+                    self.loader.problem(
+                        "table2",
+                        ("rows", i, cell.offering),
+                        f"delivery given for {row.feature!r} in {cell.offering!r}, "
+                        "but table1 does not include it there",
+                    )
 
     def _service_levels(self, offering_ids: list[str]) -> None:
         targets = self.c.service_levels.response_targets

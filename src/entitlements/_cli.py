@@ -17,13 +17,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ._catalog import SECTIONS, catalog_files, load_catalog
+from ._capacity import CapacityDecision, Usage, show
+from ._catalog import CatalogFile, catalog_files, load_catalog
 from ._contract import Contract
 from ._deadlines import DeadlineExplanation, format_duration
+from ._decisions import Decision
 from ._engine import Engine
-from ._errors import CatalogError, EntitlementsError, InputError, Problem
+from ._errors import CatalogError, EntitlementsError, InputError, Problem, did_you_mean
 from ._models import Entitlement
 from ._render import render_tables
+from ._requests import parse_request
 
 __all__ = ["main"]
 
@@ -104,6 +107,117 @@ def _cmd_check(args: argparse.Namespace) -> int:
             print(f"  - {reason.message}")
         print(f"  catalog: {e.catalog}")
     return EXIT_OK if e.included else EXIT_NO
+
+
+# --- decisions: capacity, evaluate --------------------------------------------------------
+
+_EXIT_OF = {"allow": EXIT_OK, "deny": EXIT_NO, "needs-approval": EXIT_NEEDS_APPROVAL}
+
+
+def _print_decision(engine: Engine, title: str, decision: Decision) -> None:
+    print(f"{title}: {decision.outcome}")
+    for reason in decision.reasons:
+        print(f"  - {reason.message}")
+    billing = {b.id: b.name.en for b in engine.catalog.billing}
+    for alternative in decision.upsell:
+        offering = engine.offering(alternative.offering)
+        print(f"  upsell: {offering.id} ({offering.name.en}; {billing[alternative.billing]})")
+    if isinstance(decision, CapacityDecision) and decision.remaining is not None:
+        left = decision.remaining
+        until = (
+            f", {show(left.hours_until_continued)} hours before continued support"
+            if left.hours_until_continued is not None
+            else ""
+        )
+        print(
+            f"  remaining: {left.contacts} contacts, {left.open_cases} open cases, "
+            f"{show(left.hours_this_week)} hours this week{until}"
+        )
+    print(f"  catalog: {decision.catalog}")
+
+
+def _cmd_capacity(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    contract = Contract(offering=args.offering)
+    usage = Usage(contacts=args.contacts, open_cases=args.open_cases, weekly_hours=tuple(args.hours))
+    adding = args.add_contacts or args.add_cases or args.add_hours
+    if adding:
+        decision = engine.preflight_capacity(
+            contract, usage, contacts=args.add_contacts, open_cases=args.add_cases, hours=args.add_hours
+        )
+    else:
+        decision = engine.check_capacity(contract, usage)
+    if args.json:
+        _print_json(to_jsonable(decision))
+    else:
+        title = f"capacity of {contract.offering}" + (" after the change" if adding else "")
+        _print_decision(engine, title, decision)
+    return _EXIT_OF[decision.outcome]
+
+
+_EVALUATE_KEYS = ("contract", "request")
+
+
+def read_document(text: str, name: str) -> Any:
+    """JSON or YAML text as plain data, safely (no tag builds an object)."""
+    if not text.strip():
+        raise InputError(f"{name}: no input; expected a mapping with 'contract' and 'request'")
+    json_error: json.JSONDecodeError | None = None
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:  # perhaps YAML in flow style: try that next
+            json_error = exc
+    from ._yaml import load_text
+
+    try:
+        return load_text(text, name).data
+    except CatalogError as exc:
+        if json_error is not None:
+            raise InputError(
+                f"{name}:{json_error.lineno}: malformed JSON: {json_error.msg} (column {json_error.colno})"
+            ) from None
+        # the loader speaks of catalogs; this input is a request
+        raise InputError(str(exc).replace(" in a catalog", "")) from None
+
+
+def _read_input(path: str) -> Any:
+    if path == "-":
+        return read_document(sys.stdin.read(), "<stdin>")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text: {exc.reason}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    return read_document(text, path)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    data = _read_input(args.input)
+    if not isinstance(data, dict):
+        raise InputError(
+            f"the input must be a mapping with 'contract' and 'request', got {type(data).__name__}"
+        )
+    for key in data:
+        if key not in _EVALUATE_KEYS:
+            hint = did_you_mean(str(key), _EVALUATE_KEYS)
+            suffix = f" (did you mean {hint!r}?)" if hint else "; expected 'contract' and 'request'"
+            raise InputError(f"unknown key {key!r} in the input{suffix}")
+    for key in _EVALUATE_KEYS:
+        if not isinstance(data.get(key), dict):
+            raise InputError(f"the input needs {key!r}: a mapping, got {data.get(key)!r}")
+    contract = Contract(**{str(k): v for k, v in data["contract"].items()})
+    request = parse_request(data["request"])
+    decision = engine.evaluate(contract, request)
+    if args.json:
+        _print_json({"request": to_jsonable(request), **to_jsonable(decision)})
+    else:
+        _print_decision(engine, f"{request.kind} request for {contract.offering}", decision)
+    return _EXIT_OF[decision.outcome]
 
 
 # --- tables ------------------------------------------------------------------------------
@@ -234,26 +348,13 @@ def _cmd_catalog_validate(args: argparse.Namespace) -> int:
 
 def catalog_json_schema() -> dict[str, Any]:
     """A JSON Schema for one catalog file: a mapping of any of the sections."""
-    from pydantic import TypeAdapter
-
-    properties: dict[str, Any] = {}
-    defs: dict[str, Any] = {}
-    for name, kind in SECTIONS.items():
-        schema = TypeAdapter(kind).json_schema(ref_template="#/$defs/{model}")
-        defs.update(schema.pop("$defs", {}))
-        properties[name] = schema
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "entitlements catalog file",
-        "description": (
-            "One YAML file of an entitlements catalog folder: any of the sections below, "
-            "each defined in exactly one file of the folder."
-        ),
-        "type": "object",
-        "properties": properties,
-        "additionalProperties": False,
-        "$defs": defs,
-    }
+    schema = CatalogFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["description"] = (
+        "One YAML file of an entitlements catalog folder: any of the sections below, "
+        "each defined in exactly one file of the folder."
+    )
+    return schema
 
 
 def _cmd_catalog_schema(args: argparse.Namespace) -> int:
@@ -284,6 +385,45 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("offering", metavar="OFFERING")
     check.add_argument("feature", metavar="FEATURE")
     check.set_defaults(handler=_cmd_check)
+
+    capacity = commands.add_parser(
+        "capacity",
+        parents=[_common()],
+        help="check contacts, open cases and weekly hours (exit 0 allow, 1 deny, 3 needs approval)",
+        description=(
+            "The capacity rule of a named-manager offering: at most 3 contacts (hard), about 30 "
+            "open cases and 10 hours a week on a trailing average (expectations). With --add-*, "
+            "the decision after the change: would it exceed?"
+        ),
+    )
+    capacity.add_argument("--offering", required=True, metavar="ID")
+    capacity.add_argument("--contacts", type=int, default=0, metavar="N")
+    capacity.add_argument("--open-cases", type=int, default=0, metavar="N")
+    capacity.add_argument(
+        "--hours", type=float, nargs="+", default=[], metavar="H", help="hours per week, most recent last"
+    )
+    capacity.add_argument(
+        "--add-contacts", type=int, default=0, metavar="N", help="preflight: add N contacts"
+    )
+    capacity.add_argument(
+        "--add-cases", type=int, default=0, metavar="N", help="preflight: open N more cases"
+    )
+    capacity.add_argument(
+        "--add-hours", type=float, default=0.0, metavar="H", help="preflight: H more hours this week"
+    )
+    capacity.set_defaults(handler=_cmd_capacity)
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        parents=[_common()],
+        help="does a request fit a contract? (exit 0 allow, 1 deny, 3 needs approval)",
+        description=(
+            "Read {contract: {...}, request: {kind: ..., ...}} as JSON or YAML from INPUT "
+            "(a file, or - for standard input) and print the decision."
+        ),
+    )
+    evaluate.add_argument("input", metavar="INPUT", nargs="?", default="-")
+    evaluate.set_defaults(handler=_cmd_evaluate)
 
     deadline = commands.add_parser(
         "deadline",

@@ -6,12 +6,10 @@ or subdivision, or business hours whose close is not after their open, is a
 catalog's defaults when the engine answers a question.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import functools
 import zoneinfo
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -81,7 +79,7 @@ class Contract(BaseModel):
     error naming the missing field.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     offering: str
     timezone: str | None = None
@@ -193,7 +191,7 @@ class Contract(BaseModel):
         return tuple(sorted(set(result)))
 
     @model_validator(mode="after")
-    def _subdivision(self) -> Contract:
+    def _subdivision(self) -> Self:
         if self.subdivision is None:
             return self
         if self.country is None:

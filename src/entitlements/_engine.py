@@ -15,13 +15,15 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._calendar import BusinessCalendar
+from ._capacity import CapacityDecision, CapacityRule, ManagerView, Usage
 from ._catalog import load_catalog
 from ._contract import Contract
 from ._deadlines import DeadlineExplanation, DeadlinePlan, calendar_definition, explain, plan_deadline
-from ._errors import UnknownIdError
+from ._decisions import Decision
+from ._errors import InputError, UnknownIdError
 from ._models import (
     Alternative,
     Catalog,
@@ -34,6 +36,9 @@ from ._models import (
     Reason,
     Term,
 )
+
+if TYPE_CHECKING:
+    from ._requests import Request
 
 __all__ = ["Engine", "default_catalog_path"]
 
@@ -67,7 +72,9 @@ class Engine:
     __slots__ = (
         "_calendar_lock",
         "_calendars",
+        "_capacity",
         "_catalog",
+        "_deliverables",
         "_entitlements",
         "_features",
         "_frequencies",
@@ -88,6 +95,10 @@ class Engine:
         self._calendars: dict[tuple[object, ...], BusinessCalendar] = {}
         self._calendar_lock = threading.Lock()
         self._last_plan: tuple[Contract, DeadlinePlan] | None = None
+        from ._requests import DeliverableRules
+
+        self._capacity = CapacityRule.from_catalog(catalog)
+        self._deliverables = DeliverableRules.from_catalog(catalog, self._entitlements)
 
     # --- construction --------------------------------------------------------------
 
@@ -123,31 +134,19 @@ class Engine:
 
     def offering(self, offering_id: str) -> Offering:
         """The offering ``offering_id``; :class:`UnknownIdError` with a suggestion if none."""
-        try:
-            return self._offerings[offering_id]
-        except (KeyError, TypeError):
-            raise UnknownIdError("offering", offering_id, self._offerings) from None
+        return _lookup(self._offerings, "offering", offering_id)
 
     def feature(self, feature_id: str) -> Feature:
         """The feature ``feature_id``; :class:`UnknownIdError` with a suggestion if none."""
-        try:
-            return self._features[feature_id]
-        except (KeyError, TypeError):
-            raise UnknownIdError("feature", feature_id, self._features) from None
+        return _lookup(self._features, "feature", feature_id)
 
     def method(self, method_id: str) -> Term:
         """The delivery method ``method_id``."""
-        try:
-            return self._methods[method_id]
-        except (KeyError, TypeError):
-            raise UnknownIdError("method", method_id, self._methods) from None
+        return _lookup(self._methods, "method", method_id)
 
     def frequency(self, frequency_id: str) -> Frequency:
         """The delivery frequency ``frequency_id``."""
-        try:
-            return self._frequencies[frequency_id]
-        except (KeyError, TypeError):
-            raise UnknownIdError("frequency", frequency_id, self._frequencies) from None
+        return _lookup(self._frequencies, "frequency", frequency_id)
 
     # --- entitlements --------------------------------------------------------------
 
@@ -217,8 +216,60 @@ class Engine:
         """The deadline with the clock start, the business time counted, every stretch skipped, and why."""
         return explain(self.deadline_plan(contract), received_at, self._catalog)
 
+    # --- capacity and requests -----------------------------------------------------
+
+    def _manager_offering(self, contract: Contract) -> Offering:
+        if not isinstance(contract, Contract):
+            raise InputError(f"contract must be an entitlements.Contract, got {contract!r}")
+        return self.offering(contract.offering)
+
+    def check_capacity(self, contract: Contract, usage: Usage) -> CapacityDecision:
+        """The capacity rule (SPEC.md) for ``usage`` under ``contract``, with what remains."""
+        return self._capacity.check(self._manager_offering(contract), usage)
+
+    def preflight_capacity(
+        self,
+        contract: Contract,
+        usage: Usage,
+        *,
+        contacts: int = 0,
+        open_cases: int = 0,
+        hours: float = 0.0,
+    ) -> CapacityDecision:
+        """Would adding ``contacts``, ``open_cases`` or ``hours`` this week exceed? The decision after."""
+        return self._capacity.preflight(
+            self._manager_offering(contract), usage, contacts=contacts, open_cases=open_cases, hours=hours
+        )
+
+    def manager_view(self, assignments: Iterable[tuple[Contract, Usage]]) -> ManagerView:
+        """One named manager serving several contracts: each one's limits and the totals."""
+        pairs = []
+        for item in assignments:
+            if not isinstance(item, tuple) or len(item) != 2:
+                raise InputError(f"a manager view takes (contract, usage) pairs, got {item!r}")
+            contract, usage = item
+            pairs.append((self._manager_offering(contract), usage))
+        return self._capacity.manager_view(pairs)
+
+    def evaluate(self, contract: Contract, request: Request | Mapping[str, Any]) -> Decision:
+        """Whether ``request`` fits ``contract``: allow, needs-approval or deny, with reasons.
+
+        ``request`` is a request model or plain data with a ``kind``
+        (see ``entitlements.Request`` for the kinds).
+        """
+        from ._requests import evaluate
+
+        return evaluate(self, contract, request)
+
     def __repr__(self) -> str:
         return f"<Engine {self._catalog.stamp}>"
+
+
+def _lookup(index: Mapping[str, _T], kind: str, key: str) -> _T:
+    try:
+        return index[key]
+    except (KeyError, TypeError):  # TypeError: an unhashable key
+        raise UnknownIdError(kind, key, index) from None
 
 
 _MAX_CALENDARS = 512

@@ -103,16 +103,36 @@ class NotSpecifiedError(EntitlementsError, LookupError):
 
 
 def did_you_mean(value: object, known: Iterable[str]) -> str | None:
-    """The known id nearest to ``value``, or None when nothing is near."""
+    """The known id nearest to ``value``, or None when nothing is near.
+
+    Nearness is difflib's ratio; ties go to the longer common prefix, then to
+    the earlier id. A case or separator slip (``SAAS_PREMIUM``) always matches.
+    """
     if not isinstance(value, str):
         return None
     candidates = list(known)
-    cutoff = 0.5 if len(value) <= 3 else 0.6
-    matches = difflib.get_close_matches(value, candidates, n=1, cutoff=cutoff)
-    if matches:
-        return matches[0]
-    lowered = value.lower().replace("_", "-").replace(" ", "-")
+    normal = value.lower().replace("_", "-").replace(" ", "-")
     for candidate in candidates:
-        if candidate == lowered:
+        if candidate.lower() == normal:
             return candidate
-    return None
+    cutoff = 0.5 if len(value) <= 3 else 0.6
+    best: tuple[float, int, int] | None = None
+    choice = None
+    for index, candidate in enumerate(candidates):
+        ratio = difflib.SequenceMatcher(None, value, candidate).ratio()
+        prefix = _common_prefix(value, candidate)
+        if ratio < cutoff or (len(value) <= 3 and prefix == 0):  # short codes: same first letter
+            continue
+        key = (ratio, prefix, -index)
+        if best is None or key > best:
+            best, choice = key, candidate
+    return choice
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n

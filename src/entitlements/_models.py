@@ -6,10 +6,8 @@ the YAML is an error rather than a silently ignored line. Each catalog entry
 carries ``source``: where in the service description the fact comes from.
 """
 
-from __future__ import annotations
-
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -75,7 +73,7 @@ Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "satur
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class LocalText(_Frozen):
@@ -266,7 +264,7 @@ class BusinessHours(_Frozen):
         raise ValueError(f"expected a time as 'HH:MM', got {value!r}")
 
     @model_validator(mode="after")
-    def _ordered(self) -> BusinessHours:
+    def _ordered(self) -> Self:
         if self.close <= self.open:
             raise ValueError(f"business hours close {self.close:%H:%M} is not after open {self.open:%H:%M}")
         return self

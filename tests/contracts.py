@@ -1,0 +1,38 @@
+"""Laws every valid catalog must satisfy, whatever its content.
+
+Run on the bundled catalog and on every randomly edited catalog that loads.
+"""
+
+from __future__ import annotations
+
+from entitlements import Catalog, Engine
+from entitlements._render import render_tables
+
+
+def assert_catalog_contract(catalog: Catalog) -> None:
+    engine = Engine(catalog)
+    offerings = [o.id for o in catalog.offerings]
+    # Every feature has exactly one cell per offering.
+    for row in catalog.table1.rows:
+        assert sorted(c.offering for c in row.cells) == sorted(offerings)
+    # Every (offering, feature) has an answer with reasons and the stamp.
+    for offering in offerings:
+        for feature in catalog.features:
+            answer = engine.entitlement(offering, feature.id)
+            assert answer.reasons
+            assert answer.catalog == catalog.stamp
+            if answer.delivery is not None:
+                assert answer.included
+            if not answer.included:
+                for alternative in answer.alternatives:
+                    assert engine.entitlement(alternative.offering, feature.id).included
+    # The rendered Chinese tables name every feature.
+    text = render_tables(catalog, "zh")
+    for feature in catalog.features:
+        assert feature.name.zh in text
+    # Declared inclusions hold.
+    for declaration in catalog.declarations:
+        for other in declaration.includes_all_of:
+            for feature in catalog.features:
+                if engine.entitlement(other, feature.id).included:
+                    assert engine.entitlement(declaration.offering, feature.id).included

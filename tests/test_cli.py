@@ -1,0 +1,159 @@
+"""The command line: output, --json, exit codes, errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from entitlements._cli import catalog_json_schema, main
+
+from .conftest import CATALOG
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_included(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", "saas-standard", "service-review")
+    assert code == 0
+    assert err == ""
+    assert out.startswith("Service review (服务评价) in SaaS Service Management, Standard: included")
+
+
+def test_check_not_included_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "saas-standard", "case-management")
+    assert code == 1
+    assert "not included" in out
+    assert "saas-premium (sold separately)" in out
+
+
+def test_check_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "saas-premium", "maintenance", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["included"] is True
+    assert data["delivery"] == {
+        "methods": ["video-conference", "email", "phone"],
+        "frequency": "on-demand",
+        "source": "Table 2 (表 2), row 3 (维护)",
+    }
+    assert data["reasons"][0]["code"] == "feature-included"
+    assert set(data["catalog"]) == {"name", "version", "content_hash"}
+
+
+def test_check_json_unspecified_delivery_is_null(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "check", "tsam", "case-management", "--json")
+    assert json.loads(out)["delivery"] is None
+
+
+def test_unknown_id_exits_2_with_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", "saas-premum", "service-review")
+    assert code == 2
+    assert out == ""
+    assert err == "entitlements: error: unknown offering 'saas-premum' (did you mean 'saas-premium'?)\n"
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["check", "saas-premium"])
+    assert info.value.code == 2
+    assert "required: FEATURE" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_tables(capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    code, out, _ = run(capsys, "tables", "--lang", lang)
+    assert code == 0
+    assert out.count("\n## ") + out.startswith("## ") == 2
+    heading = "表 1：服务特点" if lang == "zh" else "Table 1: Service features"
+    assert f"## {heading}" in out
+
+
+def test_tables_json(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "tables", "--json", "--lang", "zh")
+    data = json.loads(out)
+    assert data["lang"] == "zh"
+    assert "客户赋能/培训" in data["markdown"]
+
+
+def test_catalog_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catalog", "validate", str(CATALOG))
+    assert code == 0
+    assert "valid (9 files;" in out
+
+
+def test_catalog_validate_reports_each_problem(
+    capsys: pytest.CaptureFixture[str], catalog_copy: Path
+) -> None:
+    (catalog_copy / "broken.yaml").write_text("a: [1\n", encoding="utf-8")
+    scope = catalog_copy / "scope.yaml"
+    scope.write_text(
+        scope.read_text(encoding="utf-8").replace("limit: 3\n", "limit: three\n"), encoding="utf-8"
+    )
+    code, out, err = run(capsys, "catalog", "validate", str(catalog_copy))
+    assert code == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 2
+    assert re.match(r"^broken\.yaml:\d+: malformed YAML", lines[0])
+    assert re.match(r"^scope\.yaml:\d+: scope\.contacts\.limit: Input should be a valid integer", lines[1])
+
+
+def test_catalog_validate_json(capsys: pytest.CaptureFixture[str], catalog_copy: Path) -> None:
+    (catalog_copy / "broken.yaml").write_text("x: 1\n", encoding="utf-8")
+    code, out, _ = run(capsys, "catalog", "validate", "--json", str(catalog_copy))
+    assert code == 2
+    assert json.loads(out) == {
+        "valid": False,
+        "problems": [
+            {
+                "file": "broken.yaml",
+                "line": 1,
+                "message": "unknown section 'x'; sections: " + ", ".join(catalog_json_schema()["properties"]),
+            }
+        ],
+    }
+
+
+def test_catalog_schema_describes_every_section(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catalog", "schema")
+    schema = json.loads(out)
+    assert code == 0
+    assert schema["additionalProperties"] is False
+    assert "offerings" in schema["properties"]
+    assert "table1" in schema["properties"]
+
+
+def test_other_catalog(capsys: pytest.CaptureFixture[str], catalog_copy: Path) -> None:
+    code, _, _ = run(capsys, "check", "--catalog", str(catalog_copy), "tsam", "service-review")
+    assert code == 0
+
+
+def test_bad_catalog_is_an_error_without_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "x.yaml").write_text("a: !!python/object/apply:os.system ['true']\n", encoding="utf-8")
+    code, _, err = run(capsys, "check", "--catalog", str(tmp_path), "tsam", "service-review")
+    assert code == 2
+    assert err.startswith("entitlements: error: x.yaml:1: tag ")
+    assert "Traceback" not in err
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "entitlements", "check", "saas-premium", "environment-consulting", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["included"] is True

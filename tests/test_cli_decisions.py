@@ -1,0 +1,240 @@
+"""The `capacity` and `evaluate` commands: output, exit codes, bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from entitlements._cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- capacity -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["--contacts", "3", "--open-cases", "30", "--hours", "10", "10", "10", "10"], 0),
+        (["--contacts", "4", "--open-cases", "12"], 1),
+        (["--contacts", "3", "--open-cases", "31"], 3),
+        (["--hours", "10", "10", "10", "10.01"], 3),
+        (["--contacts", "3", "--add-contacts", "1"], 1),
+        (["--open-cases", "30", "--add-cases", "1"], 3),
+        (["--hours", "10", "10", "10", "9.5", "--add-hours", "0.5"], 0),
+    ],
+)
+def test_capacity_exit_codes(capsys: pytest.CaptureFixture[str], argv: list[str], code: int) -> None:
+    assert run(capsys, "capacity", "--offering", "saas-premium", *argv)[0] == code
+
+
+def test_capacity_human_output(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys,
+        "capacity",
+        "--offering",
+        "saas-premium",
+        "--contacts",
+        "3",
+        "--open-cases",
+        "12",
+        "--hours",
+        "6",
+        "9.5",
+        "11",
+        "8",
+    )
+    assert code == 0
+    assert err == ""
+    lines = out.splitlines()
+    assert lines[0] == "capacity of saas-premium: allow"
+    assert "  - 3 customer contacts of at most 3 (0 left)" in lines
+    assert (
+        "  remaining: 0 contacts, 18 open cases, 2 hours this week, 5.5 hours before continued support"
+        in lines
+    )
+    assert lines[-1].startswith("  catalog: ptc-service-management")
+
+
+def test_capacity_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "capacity", "--json", "--offering", "tsam", "--contacts", "3", "--add-contacts", "1"
+    )
+    data = json.loads(out)
+    assert code == 1
+    assert data["outcome"] == "deny"
+    assert data["reasons"][0]["code"] == "contacts-over-limit"
+    assert data["reasons"][0]["source"].startswith("Scope (范围)")
+    assert data["usage"]["contacts"] == 4
+    assert data["baseline"]["contacts"] == 3
+    assert data["remaining"] == {
+        "contacts": 0,
+        "open_cases": 30,
+        "hours_this_week": 10.0,
+        "hours_until_continued": None,
+    }
+    assert data["upsell"] == []
+
+
+def test_capacity_standard(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "capacity", "--offering", "saas-standard", "--contacts", "9")
+    assert code == 0
+    assert "has no named manager" in out
+    assert "remaining" not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--contacts", "-1"], "entitlements: error: usage contacts must not be negative, got -1\n"),
+        (
+            ["--hours", "nan"],
+            "entitlements: error: usage weekly_hours[0] must be a finite number of hours, got nan\n",
+        ),
+        (
+            ["--hours", "5", "inf"],
+            "entitlements: error: usage weekly_hours[1] must be a finite number of hours, got inf\n",
+        ),
+        (["--add-hours", "-2"], "entitlements: error: hours to add must not be negative, got -2.0\n"),
+    ],
+)
+def test_capacity_bad_input(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    code, out, err = run(capsys, "capacity", "--offering", "saas-premium", *argv)
+    assert (code, out, err) == (2, "", message)
+
+
+def test_capacity_unknown_offering(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "capacity", "--offering", "saas-premum")
+    assert code == 2
+    assert err == "entitlements: error: unknown offering 'saas-premum' (did you mean 'saas-premium'?)\n"
+
+
+# --- evaluate -------------------------------------------------------------------------------
+
+
+def _write(tmp_path: Path, text: str, name: str = "input.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_evaluate_yaml_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "contract: {offering: saas-standard}\n"
+        "request: {kind: deliverable, feature: service-review, frequency: monthly}\n",
+    )
+    code, out, err = run(capsys, "evaluate", path)
+    assert (code, err) == (1, "")
+    lines = out.splitlines()
+    assert lines[0] == "deliverable request for saas-standard: deny"
+    assert lines[1] == "  - monthly service-review is more often than saas-standard's quarterly"
+    assert "  upsell: saas-premium (SaaS Service Management, Premium; sold separately)" in lines
+
+
+def test_evaluate_meeting_with_yaml_timestamps(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "contract: {offering: saas-premium, timezone: Asia/Shanghai, country: CN}\n"
+        "request: {kind: meeting, start: 2026-10-01T10:00:00+08:00, duration: PT1H}\n",
+    )
+    code, out, _ = run(capsys, "evaluate", "--json", path)
+    data = json.loads(out)
+    assert code == 3
+    assert data["reasons"][0]["code"] == "holiday"
+    assert "National Day" in data["reasons"][0]["message"]
+    assert data["request"]["start"] == "2026-10-01T10:00:00+08:00"
+    assert data["request"]["duration"] == 3600.0
+
+
+def test_evaluate_naive_meeting_is_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "contract: {offering: saas-premium, timezone: Asia/Shanghai, country: CN}\n"
+        "request: {kind: meeting, start: 2026-10-01 10:00:00, duration: PT1H}\n",
+    )
+    code, _, err = run(capsys, "evaluate", path)
+    assert code == 2
+    assert err.startswith("entitlements: error: meeting start '2026-10-01T10:00:00' is a naive datetime")
+
+
+def test_evaluate_json_from_stdin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = {
+        "contract": {"offering": "saas-premium", "agreed_languages": ["de"]},
+        "request": {"kind": "language", "language": "zh"},
+    }
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(document)))
+    code, out, _ = run(capsys, "evaluate", "--json", "-")
+    data: dict[str, Any] = json.loads(out)
+    assert code == 3
+    assert data["outcome"] == "needs-approval"
+    assert [r["code"] for r in data["reasons"]] == ["language-not-agreed"]
+    assert data["request"] == {"kind": "language", "language": "zh", "channel": None}
+
+
+def test_evaluate_reads_stdin_by_default(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "sys.stdin",
+        io.StringIO("contract: {offering: tsam}\nrequest: {kind: add-contact, usage: {contacts: 2}}\n"),
+    )
+    assert run(capsys, "evaluate")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "no input; expected a mapping with 'contract' and 'request'"),
+        ("- 1\n- 2\n", "the input must be a mapping with 'contract' and 'request', got list"),
+        ("contract: {offering: tsam}\n", "the input needs 'request': a mapping, got None"),
+        (
+            "contract: {offering: tsam}\nrequests: {kind: capacity}\n",
+            "unknown key 'requests' in the input (did you mean 'request'?)",
+        ),
+        ("contract: {offering: tsam}\nrequest: {kind: meting}\n", "unknown request kind 'meting'"),
+        (
+            "contract: {offering: tsam, timezon: UTC}\nrequest: {kind: capacity}\n",
+            "unknown contract field 'timezon' (did you mean 'timezone'?)",
+        ),
+        (
+            "contract: {offering: tsam}\nrequest: !!python/object/apply:os.system ['true']\n",
+            "input.yaml:2: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
+        ),
+        (
+            '{"contract": {"offering": "tsam"}, "request": {"kind": "capacity",',
+            "input.yaml:1: malformed JSON: Expecting property name enclosed in double quotes",
+        ),
+        (
+            '{"contract": {"offering": "tsam"}, "request": {"kind": "add-hours", "hours": NaN}}',
+            "add-hours hours must be a finite number of hours, got nan",
+        ),
+    ],
+)
+def test_evaluate_bad_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, message: str
+) -> None:
+    code, out, err = run(capsys, "evaluate", _write(tmp_path, text))
+    assert code == 2
+    assert out == ""
+    assert err.startswith("entitlements: error: ")
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_evaluate_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    code, _, err = run(capsys, "evaluate", str(missing))
+    assert code == 2
+    assert err == f"entitlements: error: {missing}: no such file\n"
