@@ -575,7 +575,13 @@ def _meeting(engine: Engine, contract: Contract, request: MeetingRequest) -> Dec
     outside = engine.catalog.availability.outside_business_time
     conditions = ", ".join(_CONDITIONS.get(c, c) for c in outside.conditions)
     need = f"only on request, {conditions}" if conditions else "only on request"
-    if any(s <= start and end <= e for s, e in calendar.business_hours_on(day)):
+    # Compare instants in UTC: two datetimes of one zone compare by wall clock, ignoring
+    # fold, which is wrong in the hour repeated when the clocks go back.
+    first, last = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    if any(
+        s.astimezone(dt.UTC) <= first and last <= e.astimezone(dt.UTC)
+        for s, e in calendar.business_hours_on(day)
+    ):
         finding: Finding = (
             "allow",
             Reason(
