@@ -45,7 +45,7 @@ StepKind = Literal["counted", "closed", "weekend", "holiday"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True, defer_build=True)
 
 
 class DeadlineStep(_Frozen):

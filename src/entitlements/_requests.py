@@ -61,7 +61,7 @@ _INTEGRATION = "project decision (docs/integration.md)"
 class _Request(BaseModel):
     """A request: frozen, unknown fields refused, bad values an :class:`InputError`."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
     kind_id: ClassVar[str]
 
     def __init__(self, **data: Any) -> None:
