@@ -1,0 +1,23 @@
+"""The README's Python blocks run, in order, as one program: the tour stays true."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import REPO
+
+
+def test_readme_python_blocks_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert len(blocks) >= 4
+    monkeypatch.chdir(REPO)  # Engine.from_path("catalog") in the tour is relative to the checkout
+    namespace: dict[str, object] = {}
+    exec(compile("\n".join(blocks), "README.md", "exec"), namespace)
+    out = capsys.readouterr().out
+    assert "unknown offering 'saas-premum' (did you mean 'saas-premium'?)" in out
+    assert namespace["d"].outcome == "deny"  # type: ignore[attr-defined]
+    deadline = namespace["x"].deadline  # type: ignore[attr-defined]
+    assert deadline.isoformat() == "2026-10-08T15:00:00+08:00"
