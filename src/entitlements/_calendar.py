@@ -759,19 +759,43 @@ class BusinessCalendar:
         return walls
 
     def _add(self, t: dt.datetime, amount: int, name: str = "t") -> dt.datetime:
-        """The earliest instant at which ``amount`` µs (> 0) of business time elapsed since aware ``t``.
+        """The earliest instant at which ``amount`` µs (> 0) of business time elapsed since aware ``t``."""
+        fast = self._add_fast(t, amount)
+        if fast is not None:
+            return fast
+        return self._add_slow(check_aware(t, name), amount, name)
 
-        The hot path of a single deadline; :meth:`_add_many` is the same for many.
+    def _add_many(self, received: Iterable[dt.datetime], amount: int) -> tuple[dt.datetime, ...]:
+        """:meth:`_add` for each receipt; a bad one is named by its position."""
+        fast, slow = self._add_fast, self._add_slow
+        out: list[dt.datetime] = []
+        append = out.append
+        for n, t in enumerate(received):
+            answer = fast(t, amount)
+            if answer is None:
+                name = f"received[{n}]"
+                answer = slow(check_aware(t, name), amount, name)
+            append(answer)
+        return tuple(out)
+
+    def _add_fast(self, t: dt.datetime, amount: int) -> dt.datetime | None:
+        """The hot path of :meth:`_add`, or None where only the slow way answers.
+
+        In a year without irregular days: the receipt's day from the year's
+        flags, the deadline's day in O(1) from its running count, and the
+        answer as wall-clock arithmetic from that day's opening. Anything
+        else (an irregular year, a naive or odd datetime, a date out of
+        range) is left to :meth:`_add_slow`, which answers exactly or raises.
         """
         if type(t) is not dt.datetime or type(t.tzinfo) not in _PLAIN_ZONES:
-            return self._add_slow(check_aware(t, name), amount, name)
+            return None
         try:
             local = t.astimezone(self._zone)
         except (OverflowError, ValueError):
-            return self._add_slow(t, amount, name)  # raises, naming t
+            return None
         block = self._blocks.get(local.year)
         if block is None or block.irregular_days:
-            return self._add_slow(t, amount, name)
+            return None
         walls = self._wall_times.get(block.year) or self._walls(block)
         i = local.toordinal() - block.base
         length = self._length
@@ -794,63 +818,9 @@ class BusinessCalendar:
         if rank >= block.total:
             block, rank = self._year_of_rank(block, rank, k)
             if block.irregular_days:
-                return self._add_slow(t, amount, name)
+                return None
             walls = self._wall_times.get(block.year) or self._walls(block)
         return walls[0][block.select[rank]] + _US * (rest - (k - 1) * length)
-
-    def _add_many(self, received: Iterable[dt.datetime], amount: int) -> tuple[dt.datetime, ...]:
-        """:meth:`_add` for each receipt, with the calendar's fields looked up once.
-
-        In a year without irregular days: the receipt's day from the year's
-        flags, the deadline's day in O(1) from its running count, and the
-        answer as wall-clock arithmetic from that day's opening. Anything
-        else (an irregular year, a naive or odd datetime) goes the slow way.
-        """
-        zone, blocks, walls_of, slow = self._zone, self._blocks, self._wall_times, self._add_slow
-        length = self._length
-        out: list[dt.datetime] = []
-        append = out.append
-        for n, t in enumerate(received):
-            if type(t) is not dt.datetime or type(t.tzinfo) not in _PLAIN_ZONES:
-                append(slow(check_aware(t, f"received[{n}]"), amount, f"received[{n}]"))
-                continue
-            try:
-                local = t.astimezone(zone)
-            except (OverflowError, ValueError):
-                append(slow(t, amount, f"received[{n}]"))  # raises, naming it
-                continue
-            block = blocks.get(local.year)
-            if block is None or block.irregular_days:
-                append(slow(t, amount, f"received[{n}]"))
-                continue
-            walls = walls_of.get(block.year) or self._walls(block)
-            i = local.toordinal() - block.base
-            rest = amount
-            if block.flags[i]:
-                closing = walls[1][i]
-                if local < closing:
-                    opening = walls[0][i]
-                    if local <= opening:
-                        if rest <= length:
-                            append(opening + _US * rest)
-                            continue
-                        rest -= length
-                    else:
-                        available = (closing - local) // _US
-                        if rest <= available:
-                            append(local + _US * rest)
-                            continue
-                        rest -= available
-            k = -(-rest // length)
-            rank = block.cum[i + 1] + k - 1
-            if rank >= block.total:
-                block, rank = self._year_of_rank(block, rank, k)
-                if block.irregular_days:
-                    append(slow(t, amount, f"received[{n}]"))
-                    continue
-                walls = walls_of.get(block.year) or self._walls(block)
-            append(walls[0][block.select[rank]] + _US * (rest - (k - 1) * length))
-        return tuple(out)
 
     def _year_of_rank(self, block: _Year, rank: int, k: int) -> tuple[_Year, int]:
         """The year holding the business day of ``rank`` (counted from ``block``'s start), and its rank there.
