@@ -428,7 +428,7 @@ def build_parser() -> argparse.ArgumentParser:
     deadline = commands.add_parser(
         "deadline",
         parents=[_common()],
-        help="when is the reply to an inquiry due? (SPEC: response deadline)",
+        help="when is the reply to an inquiry due? (exit 0; 2 for bad input)",
         description=(
             "The response deadline of an inquiry received at --received under a contract: "
             "the offering's target in business days, counted in the business hours of the "
