@@ -182,32 +182,30 @@ def _positive_count(value: Any, name: str) -> int:
     return value
 
 
-class AddContactRequest(_Request):
+class _CountRequest(_Request):
+    """A capacity request that adds ``count`` (at least 1) to the usage."""
+
+    usage: Usage = Field(default_factory=Usage)
+    count: int = 1
+
+    @field_validator("count", mode="before")
+    @classmethod
+    def _count(cls, value: Any) -> Any:
+        return _positive_count(value, f"{cls.kind_id} count")
+
+
+class AddContactRequest(_CountRequest):
     """Add ``count`` customer contacts who deal directly with the named manager."""
 
     kind_id: ClassVar[str] = "add-contact"
     kind: Literal["add-contact"] = "add-contact"
-    usage: Usage = Field(default_factory=Usage)
-    count: int = 1
-
-    @field_validator("count", mode="before")
-    @classmethod
-    def _count(cls, value: Any) -> Any:
-        return _positive_count(value, "add-contact count")
 
 
-class OpenCaseRequest(_Request):
+class OpenCaseRequest(_CountRequest):
     """Open ``count`` more cases (incidents, service requests) with the named manager."""
 
     kind_id: ClassVar[str] = "open-case"
     kind: Literal["open-case"] = "open-case"
-    usage: Usage = Field(default_factory=Usage)
-    count: int = 1
-
-    @field_validator("count", mode="before")
-    @classmethod
-    def _count(cls, value: Any) -> Any:
-        return _positive_count(value, "open-case count")
 
 
 class AddHoursRequest(_Request):
