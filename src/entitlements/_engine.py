@@ -36,6 +36,7 @@ from ._models import (
     Reason,
     Term,
 )
+from ._render import join_methods
 
 if TYPE_CHECKING:
     from ._requests import Request
@@ -286,6 +287,7 @@ def _prepare_entitlements(catalog: Catalog) -> dict[tuple[str, str], Entitlement
     offerings = {o.id: o for o in catalog.offerings}
     features = {f.id: f for f in catalog.features}
     billing_names = {b.id: b.name.en for b in catalog.billing}
+    billing_zh = {b.id: b.name.zh for b in catalog.billing}
     deployment_names = {d.id: d.name.en for d in catalog.deployments}
     methods = {m.id: m.name.en for m in catalog.methods}
     frequencies = {f.id: f.name.en for f in catalog.frequencies}
@@ -328,7 +330,7 @@ def _prepare_entitlements(catalog: Catalog) -> dict[tuple[str, str], Entitlement
                         Reason(
                             code="delivery-specified",
                             message=(
-                                f"delivered by {_join_or(methods[m] for m in ordered)}, "
+                                f"delivered by {join_methods([methods[m] for m in ordered], 'en')}, "
                                 f"{frequencies[cell.frequency]}: {table2.title.en}, row {t2.row} "
                                 f"'{t2.task.zh}', column '{offering.short_name.zh}'"
                             ),
@@ -358,7 +360,7 @@ def _prepare_entitlements(catalog: Catalog) -> dict[tuple[str, str], Entitlement
                         code=f"billing-{offering.billing}",
                         message=(
                             f"{offering_id} is billed as: {billing_names[offering.billing]} "
-                            f"('{catalog_billing_zh(catalog, offering.billing)}' in the cost row)"
+                            f"('{billing_zh[offering.billing]}' in the cost row)"
                         ),
                         source=billing_source,
                     )
@@ -408,14 +410,3 @@ def _prepare_entitlements(catalog: Catalog) -> dict[tuple[str, str], Entitlement
                 catalog=catalog.stamp,
             )
     return answers
-
-
-def catalog_billing_zh(catalog: Catalog, billing: str) -> str:
-    return next(b.name.zh for b in catalog.billing if b.id == billing)
-
-
-def _join_or(words: Iterable[str]) -> str:
-    items = list(words)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " or " + items[-1]
