@@ -171,14 +171,13 @@ def read_document(text: str, name: str) -> Any:
     from ._yaml import load_text
 
     try:
-        return load_text(text, name).data
-    except CatalogError as exc:
+        return load_text(text, name, where="").data
+    except CatalogError as exc:  # the same safe loader; this input is a request, not a catalog
         if json_error is not None:
             raise InputError(
                 f"{name}:{json_error.lineno}: malformed JSON: {json_error.msg} (column {json_error.colno})"
             ) from None
-        # the loader speaks of catalogs; this input is a request
-        raise InputError(str(exc).replace(" in a catalog", "")) from None
+        raise InputError(str(exc)) from None
 
 
 def _read_input(path: str) -> Any:

@@ -85,8 +85,11 @@ def load_file(path: Path, display_name: str | None = None) -> LoadedFile:
     return load_text(text, name)
 
 
-def load_text(text: str, name: str) -> LoadedFile:
-    """Safely parse ``text`` (named ``name`` in errors)."""
+def load_text(text: str, name: str, where: str = " in a catalog") -> LoadedFile:
+    """Safely parse ``text`` (named ``name`` in errors).
+
+    ``where`` ends the messages about what is not allowed: a catalog's by default.
+    """
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise CatalogError.single(name, None, f"text is over the limit of {MAX_FILE_BYTES} bytes; not parsed")
     try:
@@ -100,14 +103,15 @@ def load_text(text: str, name: str) -> LoadedFile:
         raise CatalogError.single(name, None, f"malformed YAML: {exc}") from None
     if node is None:
         raise CatalogError.single(name, 1, "the file is empty; a catalog file holds a mapping")
-    builder = _Builder(name)
+    builder = _Builder(name, where)
     data = builder.build(node, ())
     return LoadedFile(name=name, data=data, lines=builder.lines)
 
 
 class _Builder:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, where: str) -> None:
         self.name = name
+        self.where = where
         self.lines: dict[Path_, int] = {}
         self.count = 0
 
@@ -124,11 +128,11 @@ class _Builder:
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             if node.tag != _TAG + "map":
-                raise self._fail(node, f"tag {node.tag!r} is not allowed in a catalog")
+                raise self._fail(node, f"tag {node.tag!r} is not allowed{self.where}")
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == _TAG + "merge":
-                    raise self._fail(key_node, "merge keys ('<<') are not allowed in a catalog")
+                    raise self._fail(key_node, f"merge keys ('<<') are not allowed{self.where}")
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise self._fail(key_node, "a mapping key must be a plain scalar")
                 key = self._scalar(key_node)
@@ -141,7 +145,7 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _TAG + "seq":
-                raise self._fail(node, f"tag {node.tag!r} is not allowed in a catalog")
+                raise self._fail(node, f"tag {node.tag!r} is not allowed{self.where}")
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
@@ -149,11 +153,11 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag not in _SCALAR_TAGS:
-            raise self._fail(node, f"tag {node.tag!r} is not allowed in a catalog")
+            raise self._fail(node, f"tag {node.tag!r} is not allowed{self.where}")
         try:
             value = SafeConstructor.yaml_constructors[node.tag](_scalar_constructor, node)
         except (yaml.YAMLError, ValueError) as exc:
             raise self._fail(node, f"bad {node.tag.removeprefix(_TAG)} value {node.value!r}: {exc}") from None
         if isinstance(value, float) and not math.isfinite(value):
-            raise self._fail(node, f"non-finite number {node.value!r} is not allowed in a catalog")
+            raise self._fail(node, f"non-finite number {node.value!r} is not allowed{self.where}")
         return value
