@@ -5,16 +5,16 @@ Run on the bundled catalog and on every randomly edited catalog that loads.
 
 from __future__ import annotations
 
-from entitlements import Catalog, Engine
+from entitlements import Engine
 from entitlements._render import render_tables
 
 
-def assert_catalog_contract(catalog: Catalog) -> None:
-    engine = Engine(catalog)
+def assert_catalog_contract(engine: Engine) -> None:
+    catalog = engine.catalog
     offerings = [o.id for o in catalog.offerings]
     # Every feature has exactly one cell per offering.
     for row in catalog.table1.rows:
-        assert sorted(c.offering for c in row.cells) == sorted(offerings)
+        assert sorted(row.cells) == sorted(offerings)
     # Every (offering, feature) has an answer with reasons and the stamp.
     for offering in offerings:
         for feature in catalog.features:
@@ -23,9 +23,23 @@ def assert_catalog_contract(catalog: Catalog) -> None:
             assert answer.catalog == catalog.stamp
             if answer.delivery is not None:
                 assert answer.included
-            if not answer.included:
-                for alternative in answer.alternatives:
+            if answer.included:
+                assert answer.availability == "included"
+                assert answer.upsell == answer.elsewhere == ()
+            else:
+                for alternative in (*answer.upsell, *answer.elsewhere):
                     assert engine.entitlement(alternative.offering, feature.id).included
+                deployment = catalog.offering(offering).deployment
+                assert all(a.deployment == deployment for a in answer.upsell)
+                assert all(a.deployment != deployment for a in answer.elsewhere)
+                expected = (
+                    "separately-purchased"
+                    if answer.upsell
+                    else "other-deployment"
+                    if answer.elsewhere
+                    else "not-offered"
+                )
+                assert answer.availability == expected
     # The rendered Chinese tables name every feature.
     text = render_tables(catalog, "zh")
     for feature in catalog.features:

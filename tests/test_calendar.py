@@ -100,19 +100,32 @@ def test_a_time_question_needs_timezone_and_country(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"timezone": "Asia/Shanghia"}, "unknown time zone 'Asia/Shanghia'"),
-        ({"country": "XX"}, "unknown country 'XX' for the holidays calendar"),
-        ({"country": "DE", "subdivision": "ZZ"}, "unknown subdivision 'ZZ' of country 'DE'"),
+        ({"timezone": "Asia/Shanghia"}, "unknown time zone 'Asia/Shanghia' (did you mean 'Asia/Shanghai'?)"),
+        ({"country": "ZZ9"}, "unknown country 'ZZ9' for the holidays calendar"),
+        ({"country": ["US"]}, "a country is a code such as 'CN', got ['US']"),
+        (
+            {"country": "DE", "subdivision": "ZZ"},
+            "unknown subdivision 'ZZ' of country 'DE'; known: BB, BE, BW, BY, HB, HE, HH, MV, NI, "
+            "NW, RP, SH, "
+            "SL, SN, ST, TH, Augsburg",
+        ),
         ({"hours": ("17:00", "09:00")}, "business hours 17:00-09:00: close is not after open"),
-        ({"workdays": ("monday", "funday")}, "workdays ('monday', 'funday') are not weekday names"),
-        ({"extra_holidays": ["2026-01-01"]}, "holiday '2026-01-01' is not a datetime.date"),
+        ({"workdays": ("monday", "funday")}, "unknown weekday 'funday' (did you mean 'sunday'?)"),
+        ({"workdays": ("monday", "monday")}, "workday 'monday' is listed twice"),
+        ({"workdays": "monday"}, "workdays must be a list of weekday names, got 'monday'"),
+        ({"extra_holidays": ["2026-01-01"]}, "holiday must be a datetime.date, got '2026-01-01'"),
+        (
+            {"vendor_holidays": [dt.date(2026, 1, 1)]},
+            "vendor_holidays must be a mapping of date to name, got [datetime.date(2026, 1, 1)]",
+        ),
+        ({"weekend_workdays": "no"}, "weekend_workdays must be true or false, got 'no'"),
     ],
 )
 def test_direct_construction_is_checked(fields: dict[str, object], message: str) -> None:
     arguments: dict[str, object] = {"timezone": "Asia/Shanghai", "country": "CN"} | fields
     with pytest.raises(ent.ContractError) as info:
         ent.BusinessCalendar(**arguments)  # type: ignore[arg-type]
-    assert message in str(info.value)
+    assert str(info.value) == message
 
 
 # --- days and holidays -----------------------------------------------------------------------
@@ -449,4 +462,5 @@ def test_a_fresh_calendar_answers_the_same_from_many_threads(engine: ent.Engine)
         thread.start()
     for thread in threads:
         thread.join()
+    assert sorted(results) == [0, 1, 2, 3]  # every worker ran to the end
     assert all(result == expected for result in results.values())

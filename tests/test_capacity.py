@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 import entitlements as ent
-from entitlements._decisions import rank
+from entitlements._errors import cut
+from entitlements._results import rank
 
 PREMIUM = ent.Contract(offering="saas-premium")
 TSAM = ent.Contract(offering="tsam")
@@ -29,11 +30,11 @@ WEEKS = st.lists(HOURS, max_size=7)
 
 
 def oracle(contacts: int, cases: int, weeks: list[float]) -> str:
-    """SPEC.md's capacity rule, spelled out with its numbers."""
+    """SPEC.md's capacity rule, spelled out with its numbers: weeks before the first given count as 0."""
     if contacts > 3:
         return "deny"
-    last = [Fraction(h) for h in weeks[-4:]]
-    if cases > 30 or (len(weeks) >= 4 and sum(last) / 4 > 10):
+    window = ([0.0] * 4 + list(weeks))[-4:]
+    if cases > 30 or sum(Fraction(h) for h in window) / 4 > 10:
         return "needs-approval"
     return "allow"
 
@@ -45,6 +46,8 @@ def oracle(contacts: int, cases: int, weeks: list[float]) -> str:
 @example(PREMIUM, 3, 30, [10.0, 10.0, 10.0, 10.0])
 @example(PREMIUM, 4, 30, [10.0, 10.0, 10.0, 10.0])
 @example(PREMIUM, 3, 31, [10.0, 10.0, 10.0, 10.25])
+@example(PREMIUM, 0, 0, [30.0, 30.0])  # fewer weeks than the window: a mean of 15
+@example(PREMIUM, 0, 0, [14.0])  # one week of 14 h: a mean of 3.5
 def test_named_manager_offerings_follow_the_rule(
     engine: ent.Engine, contract: ent.Contract, contacts: int, cases: int, weeks: list[float]
 ) -> None:
@@ -79,7 +82,40 @@ def test_continued_support_names_additional_services(engine: ent.Engine) -> None
         "continued support above 10 hours a week: the mean of the last 4 weeks is 12 hours; "
         "the vendor may require the purchase of additional services"
     )
-    assert reason.source == engine.catalog.scope.weekly_hours.source
+    assert reason.source.startswith(engine.catalog.scope.weekly_hours.source)
+
+
+@pytest.mark.parametrize(
+    ("weeks", "outcome", "message"),
+    [
+        (
+            (30, 30, 30),
+            "needs-approval",
+            "continued support above 10 hours a week: the mean of the last 4 weeks is 22.5 hours (3 "
+            "weeks given; "
+            "the week before counts as 0 hours); the vendor may require the purchase of additional services",
+        ),
+        (
+            (14,),
+            "allow",
+            "1 week above 10 hours (week 1: 14 h), but the mean of the last 4 weeks is 3.5 (1 week given; "
+            "the 3 weeks before count as 0 hours), not above 10: not continued support",
+        ),
+        (
+            (),
+            "allow",
+            "the mean of the last 4 weeks is 0 hours (no week given: every week of the window counts as 0 "
+            "hours), within the expected at most 10 a week",
+        ),
+    ],
+)
+def test_missing_weeks_count_as_zero(
+    engine: ent.Engine, weeks: tuple[float, ...], outcome: str, message: str
+) -> None:
+    """SPEC: three weeks of 30 h already make any 4-week window's mean 22.5; one week of 14 h makes it 3.5."""
+    decision = engine.check_capacity(PREMIUM, ent.Usage(weekly_hours=weeks))
+    assert decision.outcome == outcome
+    assert decision.reasons[0 if outcome != "allow" else -1].message == message
 
 
 def test_weeks_above_are_noted_by_number(engine: ent.Engine) -> None:
@@ -98,7 +134,7 @@ def test_every_reason_cites_the_scope(engine: ent.Engine) -> None:
     assert [r.source for r in decision.reasons] == [
         scope.contacts.source,
         scope.open_cases.source,
-        scope.weekly_hours.source,
+        f"{scope.weekly_hours.source}; project decision (window_weeks: 4, missing weeks count as 0)",
     ]
 
 
@@ -161,8 +197,7 @@ def test_more_usage_never_leaves_more_headroom(
     assert high.contacts <= low.contacts
     assert high.open_cases <= low.open_cases
     assert high.hours_this_week <= low.hours_this_week
-    if low.hours_until_continued is not None and high.hours_until_continued is not None:
-        assert high.hours_until_continued <= low.hours_until_continued
+    assert high.hours_until_continued <= low.hours_until_continued
 
 
 @st.composite
@@ -191,7 +226,7 @@ def test_preflight_is_the_check_of_the_usage_after(
     assert (pre.outcome, pre.reasons, pre.remaining) == (plain.outcome, plain.reasons, plain.remaining)
 
 
-@given(NAMED, st.lists(HOURS, min_size=4, max_size=6), HOURS)
+@given(NAMED, st.lists(HOURS, max_size=6), HOURS)
 @example(PREMIUM, [0.0, 0.25, 20.0, 20.0], 0.0)  # already over: no room, and adding nothing stays over
 def test_hours_until_continued_is_exactly_the_room_before_approval(
     engine: ent.Engine, contract: ent.Contract, weeks: list[float], extra: float
@@ -200,7 +235,6 @@ def test_hours_until_continued_is_exactly_the_room_before_approval(
     now = engine.check_capacity(contract, usage)
     room = now.remaining
     assert room is not None
-    assert room.hours_until_continued is not None
     already = now.outcome == "needs-approval"
     assert already == (room.hours_until_continued == 0 and sum(weeks[-4:]) > 40)
     over = engine.preflight_capacity(contract, usage, hours=extra).outcome == "needs-approval"
@@ -218,10 +252,10 @@ def test_remaining_counts_what_is_left(engine: ent.Engine) -> None:
     )
 
 
-def test_remaining_is_zero_when_over_and_open_while_the_window_fills(engine: ent.Engine) -> None:
+def test_remaining_is_zero_when_over_and_counts_missing_weeks_as_zero(engine: ent.Engine) -> None:
     usage = ent.Usage(contacts=5, open_cases=40, weekly_hours=(14.0,))
     assert engine.check_capacity(TSAM, usage).remaining == ent.Headroom(
-        contacts=0, open_cases=0, hours_this_week=0.0, hours_until_continued=None
+        contacts=0, open_cases=0, hours_this_week=0.0, hours_until_continued=26.0
     )
 
 
@@ -283,17 +317,27 @@ def test_manager_view_refuses_contracts_without_a_named_manager(engine: ent.Engi
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"contacts": -1}, "usage contacts must not be negative, got -1"),
-        ({"open_cases": -3}, "usage open_cases must not be negative, got -3"),
-        ({"contacts": 2.5}, "usage contacts must be a whole number, got 2.5"),
-        ({"contacts": True}, "usage contacts must be a whole number, got True"),
+        ({"contacts": -1}, "invalid usage contacts: must not be negative, got -1"),
+        ({"open_cases": -3}, "invalid usage open_cases: must not be negative, got -3"),
+        ({"contacts": 2.5}, "invalid usage contacts: must be a whole number, got 2.5"),
+        ({"contacts": True}, "invalid usage contacts: must be a whole number, got True"),
         (
             {"weekly_hours": (1.0, math.nan)},
-            "usage weekly_hours[1] must be a finite number of hours, got nan",
+            "invalid usage weekly_hours[1]: must be a finite number of hours, got nan",
         ),
-        ({"weekly_hours": (math.inf,)}, "usage weekly_hours[0] must be a finite number of hours, got inf"),
-        ({"weekly_hours": (2, -0.5)}, "usage weekly_hours[1] must not be negative, got -0.5"),
-        ({"weekly_hours": "10"}, "usage weekly_hours must be a sequence of hours, got '10'"),
+        (
+            {"weekly_hours": (math.inf,)},
+            "invalid usage weekly_hours[0]: must be a finite number of hours, got inf",
+        ),
+        ({"weekly_hours": (2, -0.5)}, "invalid usage weekly_hours[1]: must not be negative, got -0.5"),
+        (
+            {"weekly_hours": "10"},
+            "invalid usage weekly_hours: must be a sequence of hours, most recent week last, got '10'",
+        ),
+        (
+            {"weekly_hours": [10**400]},
+            f"invalid usage weekly_hours[0]: must be a finite number of hours, got {cut(10**400)}",
+        ),
         ({"contact": 1}, "unknown usage field 'contact' (did you mean 'contacts'?)"),
     ],
 )
@@ -402,10 +446,7 @@ class CapacityMachine(RuleBasedStateMachine):
         assert remaining.contacts == max(0, 3 - self.contacts)
         assert remaining.open_cases == max(0, 30 - self.cases)
         assert remaining.hours_this_week == max(0.0, 10 - (self.weeks[-1] if self.weeks else 0.0))
-        if len(self.weeks) >= 4:
-            assert remaining.hours_until_continued == max(0.0, 40 - sum(self.weeks[-4:]))
-        else:
-            assert remaining.hours_until_continued is None
+        assert remaining.hours_until_continued == max(0.0, 40 - sum(self.weeks[-4:]))
 
 
 CapacityMachine.TestCase.settings = settings(

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from entitlements._cli import catalog_json_schema, main
+import entitlements as ent
+from entitlements._cli import main
 
 from .conftest import CATALOG
 
@@ -41,12 +42,13 @@ def test_check_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert data["included"] is True
     assert data["delivery"] == {
-        "methods": ["video-conference", "email", "phone"],
+        "methods": ["email", "phone", "video-conference"],  # sorted: the same whatever the hash seed
         "frequency": "on-demand",
         "source": "Table 2 (表 2), row 3 (维护)",
     }
     assert data["reasons"][0]["code"] == "feature-included"
-    assert set(data["catalog"]) == {"name", "version", "content_hash"}
+    assert set(data["catalog"]) == {"name", "version", "content_hash", "library", "holidays"}
+    assert data["availability"] == "included"
 
 
 def test_check_json_unspecified_delivery_is_null(capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,10 +64,52 @@ def test_unknown_id_exits_2_with_suggestion(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as info:
-        main(["check", "saas-premium"])
-    assert info.value.code == 2
-    assert "required: FEATURE" in capsys.readouterr().err
+    code, out, err = run(capsys, "check", "saas-premium")
+    assert (code, out) == (2, "")
+    assert "required: FEATURE" in err
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_global_options_go_before_or_after_the_command(
+    capsys: pytest.CaptureFixture[str], catalog_copy: Path, where: str
+) -> None:
+    options = ["--json", "--catalog", str(catalog_copy)]
+    argv = (
+        [*options, "check", "tsam", "service-review"]
+        if where == "before"
+        else ["check", "tsam", "service-review", *options]
+    )
+    code, out, err = run(capsys, *argv)
+    assert (code, err) == (0, "")
+    assert json.loads(out)["included"] is True
+
+
+@pytest.mark.parametrize(
+    ("argv", "kind", "message"),
+    [
+        (
+            ["check", "saas-premum", "service-review"],
+            "UnknownIdError",
+            "unknown offering 'saas-premum' (did you mean 'saas-premium'?)",
+        ),
+        (
+            ["check", "saas-premium"],
+            "UsageError",
+            "entitlements check: error: the following arguments are required: FEATURE",
+        ),
+        (
+            ["deadline", "--offering", "tsam", "--timezone", "UTC", "--country", "US", "--received", "x"],
+            "InputError",
+            "--received 'x' is not an ISO 8601 date and time, e.g. 2026-10-01T10:00:00+08:00",
+        ),
+    ],
+)  # fmt: skip
+def test_errors_are_json_under_json(
+    capsys: pytest.CaptureFixture[str], argv: list[str], kind: str, message: str
+) -> None:
+    code, out, err = run(capsys, "--json", *argv)
+    assert (code, out) == (2, "")
+    assert json.loads(err) == {"error": {"type": kind, "message": message}}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -103,8 +147,21 @@ def test_catalog_validate_reports_each_problem(
     assert out == ""
     lines = err.splitlines()
     assert len(lines) == 2
-    assert re.match(r"^broken\.yaml:\d+: malformed YAML", lines[0])
-    assert re.match(r"^scope\.yaml:\d+: scope\.contacts\.limit: Input should be a valid integer", lines[1])
+    assert re.match(rf"^{re.escape(str(catalog_copy / 'broken.yaml'))}:\d+: malformed YAML", lines[0])
+    assert (
+        lines[1]
+        == f"{catalog_copy / 'scope.yaml'}:8: scope: contacts.limit must be a whole number, got 'three'"
+    )
+
+
+def test_catalog_validate_without_a_path(capsys: pytest.CaptureFixture[str], catalog_copy: Path) -> None:
+    code, out, _ = run(capsys, "catalog", "validate")
+    assert code == 0
+    assert out.startswith(f"{ent.bundled_catalog_path()}: valid (9 files;")
+    (catalog_copy / "scope.yaml").unlink()
+    code, _, err = run(capsys, "--catalog", str(catalog_copy), "catalog", "validate")
+    assert code == 2
+    assert err == f"{catalog_copy}: section 'scope' is missing from the catalog\n"
 
 
 def test_catalog_validate_json(capsys: pytest.CaptureFixture[str], catalog_copy: Path) -> None:
@@ -115,9 +172,9 @@ def test_catalog_validate_json(capsys: pytest.CaptureFixture[str], catalog_copy:
         "valid": False,
         "problems": [
             {
-                "file": "broken.yaml",
+                "file": str(catalog_copy / "broken.yaml"),
                 "line": 1,
-                "message": "unknown section 'x'; sections: " + ", ".join(catalog_json_schema()["properties"]),
+                "message": "unknown section 'x'; known: " + ", ".join(ent.catalog_schema()["properties"]),
             }
         ],
     }
@@ -143,7 +200,7 @@ def test_bad_catalog_is_an_error_without_traceback(
     (tmp_path / "x.yaml").write_text("a: !!python/object/apply:os.system ['true']\n", encoding="utf-8")
     code, _, err = run(capsys, "check", "--catalog", str(tmp_path), "tsam", "service-review")
     assert code == 2
-    assert err.startswith("entitlements: error: x.yaml:1: tag ")
+    assert err.startswith(f"entitlements: error: {tmp_path / 'x.yaml'}:1: tag ")
     assert "Traceback" not in err
 
 

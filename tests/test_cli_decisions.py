@@ -80,7 +80,7 @@ def test_capacity_json(capsys: pytest.CaptureFixture[str]) -> None:
         "contacts": 0,
         "open_cases": 30,
         "hours_this_week": 10.0,
-        "hours_until_continued": None,
+        "hours_until_continued": 40.0,
     }
     assert data["upsell"] == []
 
@@ -95,14 +95,19 @@ def test_capacity_standard(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--contacts", "-1"], "entitlements: error: usage contacts must not be negative, got -1\n"),
         (
-            ["--hours", "nan"],
-            "entitlements: error: usage weekly_hours[0] must be a finite number of hours, got nan\n",
+            ["--contacts", "-1"],
+            "entitlements: error: invalid usage --contacts: must not be negative, got -1\n",
+        ),
+        (
+            ["--weekly-hours", "nan"],
+            "entitlements: error: invalid usage --weekly-hours[0]: must be a finite number of hours, "
+            "got nan\n",
         ),
         (
             ["--hours", "5", "inf"],
-            "entitlements: error: usage weekly_hours[1] must be a finite number of hours, got inf\n",
+            "entitlements: error: invalid usage --weekly-hours[1]: must be a finite number of hours, "
+            "got inf\n",
         ),
         (["--add-hours", "-2"], "entitlements: error: hours to add must not be negative, got -2.0\n"),
     ],
@@ -153,7 +158,7 @@ def test_evaluate_meeting_with_yaml_timestamps(capsys: pytest.CaptureFixture[str
     assert data["reasons"][0]["code"] == "holiday"
     assert "National Day" in data["reasons"][0]["message"]
     assert data["request"]["start"] == "2026-10-01T10:00:00+08:00"
-    assert data["request"]["duration"] == 3600.0
+    assert data["request"]["duration"] == "PT1H"
 
 
 def test_evaluate_naive_meeting_is_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -164,7 +169,10 @@ def test_evaluate_naive_meeting_is_bad_input(capsys: pytest.CaptureFixture[str],
     )
     code, _, err = run(capsys, "evaluate", path)
     assert code == 2
-    assert err.startswith("entitlements: error: meeting start '2026-10-01T10:00:00' is a naive datetime")
+    assert err == (
+        "entitlements: error: invalid evaluation request.start: '2026-10-01T10:00:00' is a naive datetime; "
+        "give an aware one (with a UTC offset or a time zone)\n"
+    )
 
 
 def test_evaluate_json_from_stdin(
@@ -174,7 +182,7 @@ def test_evaluate_json_from_stdin(
         "contract": {"offering": "saas-premium", "agreed_languages": ["de"]},
         "request": {"kind": "language", "language": "zh"},
     }
-    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(document)))
+    monkeypatch.setattr("sys.stdin", _stdin(json.dumps(document).encode()))
     code, out, _ = run(capsys, "evaluate", "--json", "-")
     data: dict[str, Any] = json.loads(out)
     assert code == 3
@@ -188,48 +196,79 @@ def test_evaluate_reads_stdin_by_default(
 ) -> None:
     monkeypatch.setattr(
         "sys.stdin",
-        io.StringIO("contract: {offering: tsam}\nrequest: {kind: add-contact, usage: {contacts: 2}}\n"),
+        _stdin(b"contract: {offering: tsam}\nrequest: {kind: add-contact, usage: {contacts: 2}}\n"),
     )
     assert run(capsys, "evaluate")[0] == 0
+
+
+def _stdin(data: bytes) -> io.TextIOWrapper:
+    """A standard input as the interpreter gives one: text over a binary buffer."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+
+
+def test_an_echoed_request_can_be_fed_back(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = {
+        "contract": {"offering": "saas-premium", "timezone": "Asia/Shanghai", "country": "CN"},
+        "request": {"kind": "meeting", "start": "2026-03-03T10:00:00+08:00", "duration": "PT1H30M"},
+    }
+    monkeypatch.setattr("sys.stdin", _stdin(json.dumps(document).encode()))
+    code, out, _ = run(capsys, "evaluate", "--json")
+    echoed = json.loads(out)["request"]
+    monkeypatch.setattr("sys.stdin", _stdin(json.dumps({**document, "request": echoed}).encode()))
+    code_again, out_again, _ = run(capsys, "evaluate", "--json")
+    assert (code_again, json.loads(out_again)) == (code, json.loads(out))
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "no input; expected a mapping with 'contract' and 'request'"),
-        ("- 1\n- 2\n", "the input must be a mapping with 'contract' and 'request', got list"),
-        ("contract: {offering: tsam}\n", "the input needs 'request': a mapping, got None"),
+        ("", "{path}: no input; expected a mapping with 'contract' and 'request'"),
+        ("- 1\n- 2\n", "invalid evaluation: must be a mapping, got [1, 2]"),
+        ("contract: {offering: tsam}\n", "evaluation field 'request' is required"),
         (
             "contract: {offering: tsam}\nrequests: {kind: capacity}\n",
-            "unknown key 'requests' in the input (did you mean 'request'?)",
+            "evaluation field 'request' is required; unknown evaluation field 'requests' (did you "
+            "mean 'request'?)",
         ),
-        ("contract: {offering: tsam}\nrequest: {kind: meting}\n", "unknown request kind 'meting'"),
+        (
+            "contract: {offering: tsam}\nrequest: {kind: meting}\n",
+            "unknown request kind 'meting' (did you mean 'meeting'?)",
+        ),
         (
             "contract: {offering: tsam, timezon: UTC}\nrequest: {kind: capacity}\n",
-            "unknown contract field 'timezon' (did you mean 'timezone'?)",
+            "unknown evaluation field 'contract.timezon' (did you mean 'timezone'?)",
         ),
         (
             "contract: {offering: tsam}\nrequest: !!python/object/apply:os.system ['true']\n",
-            "input.yaml:2: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
+            "{path}:2: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed in this input",
         ),
         (
             '{"contract": {"offering": "tsam"}, "request": {"kind": "capacity",',
-            "input.yaml:1: malformed JSON: Expecting property name enclosed in double quotes",
+            "{path}:1: malformed JSON: Expecting property name enclosed in double quotes (column 67)",
         ),
         (
             '{"contract": {"offering": "tsam"}, "request": {"kind": "add-hours", "hours": NaN}}',
-            "add-hours hours must be a finite number of hours, got nan",
+            "invalid evaluation request.hours: must be a finite number of hours, got nan",
+        ),
+        ("[" * 100_000 + "]" * 100_000, "{path}: JSON nested too deeply to read"),
+        (
+            '{"contract": {"offering": "tsam"}, "request": {"kind": "add-contact", "count": 1'
+            + "0" * 5000
+            + "}}",
+            "{path}: JSON that cannot be read: a number with more digits than can be read",
         ),
     ],
 )
 def test_evaluate_bad_input(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, message: str
 ) -> None:
-    code, out, err = run(capsys, "evaluate", _write(tmp_path, text))
+    path = _write(tmp_path, text)
+    code, out, err = run(capsys, "evaluate", path)
     assert code == 2
     assert out == ""
-    assert err.startswith("entitlements: error: ")
-    assert message in err
+    assert err == f"entitlements: error: {message.replace('{path}', path)}\n"
     assert "Traceback" not in err
 
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-import zoneinfo
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given
-from hypothesis import strategies as st
 
 import entitlements as ent
-from entitlements._decisions import rank
 from entitlements._requests import REQUEST_KINDS
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -39,12 +36,16 @@ def test_golden_decision(engine: ent.Engine, case: dict[str, Any]) -> None:
     assert list(decision.codes) == case["codes"], case["why"]
     if "upsell" in case:
         assert [a.offering for a in decision.upsell] == case["upsell"]
-    assert case.get("message_contains", "") in decision.reasons[0].message
+    if "message_contains" in case:
+        assert case["message_contains"] in decision.reasons[0].message
     for reason in decision.reasons:
         assert KEBAB.match(reason.code)
         assert reason.message
         assert reason.source
-    assert decision.catalog == engine.stamp
+    if case["request"]["kind"] == "meeting":  # a calendar was used: the stamp says which holidays
+        assert decision.catalog == engine.stamp.with_holidays(decision.catalog.holidays or "?")
+    else:
+        assert decision.catalog == engine.stamp
 
 
 def test_golden_cases_cover_every_request_kind_and_outcome() -> None:
@@ -54,101 +55,8 @@ def test_golden_cases_cover_every_request_kind_and_outcome() -> None:
     assert len({c["name"] for c in cases}) == len(cases)
 
 
-def test_upsell_names_the_offering_and_its_billing(engine: ent.Engine) -> None:
-    request = ent.DeliverableRequest(feature="service-review", frequency="monthly")
-    decision = engine.evaluate(ent.Contract(offering="saas-standard"), request)
-    assert decision.upsell == (
-        ent.Alternative(offering="saas-premium", deployment="saas", billing="separately-purchased"),
-    )
-    upgrade = decision.reasons[1]
-    assert upgrade.code == "upgrade-available"
-    assert upgrade.message == (
-        "would be allowed by: saas-premium (SaaS Service Management, Premium, sold separately)"
-    )
-    assert (
-        decision.reasons[0].message == "monthly service-review is more often than saas-standard's quarterly"
-    )
-    assert decision.reasons[0].source == "Table 2 (表 2), row 2 (服务评价)"
-
-
-def test_method_refusal_names_the_tier_whose_method_it_is(engine: ent.Engine) -> None:
-    request = ent.DeliverableRequest(feature="maintenance", method="phone")
-    reason = engine.evaluate(ent.Contract(offering="saas-standard"), request).reasons[0]
-    assert reason.message == (
-        "saas-standard delivers maintenance by email, not by phone; it is the method of saas-premium"
-    )
-
-
-def test_tsam_refusal_names_the_saas_offerings(engine: ent.Engine) -> None:
-    decision = engine.evaluate(
-        ent.Contract(offering="tsam"), {"kind": "deliverable", "feature": "maintenance"}
-    )
-    assert decision.reasons[1].message == (
-        "no other on-premises offering would allow it; only saas-standard (SaaS, included with SaaS); "
-        "saas-premium (SaaS, sold separately)"
-    )
-
-
-def test_unspecified_delivery_says_the_document_sets_no_method(engine: ent.Engine) -> None:
-    request = ent.DeliverableRequest(feature="case-management", method="phone")
-    reason = engine.evaluate(ent.Contract(offering="tsam"), request).reasons[1]
-    assert reason.code == "delivery-unspecified"
-    assert "gives no delivery method or frequency" in reason.message
-    assert reason.message.endswith("the requested phone is therefore not refused")
-
-
-# --- laws -----------------------------------------------------------------------------------
-
-
-def deliverables(engine: ent.Engine) -> st.SearchStrategy[ent.DeliverableRequest]:
-    return st.builds(
-        ent.DeliverableRequest,
-        feature=st.sampled_from([f.id for f in engine.features()]),
-        method=st.none() | st.sampled_from([m.id for m in engine.catalog.methods]),
-        frequency=st.none() | st.sampled_from([f.id for f in engine.catalog.frequencies]),
-    )
-
-
 ENGINE = ent.Engine.default()
-SAAS_STANDARD = ent.Contract(offering="saas-standard")
 SAAS_PREMIUM = ent.Contract(offering="saas-premium")
-
-
-@given(deliverables(ENGINE))
-def test_premium_never_refuses_what_standard_allows(req: ent.DeliverableRequest) -> None:
-    standard = ENGINE.evaluate(SAAS_STANDARD, req)
-    premium = ENGINE.evaluate(SAAS_PREMIUM, req)
-    if standard.outcome == "allow":
-        assert premium.outcome == "allow", premium.reasons
-    assert rank(premium.outcome) <= rank(standard.outcome)
-
-
-@given(deliverables(ENGINE), st.sampled_from(["tsam", "saas-standard", "saas-premium"]))
-def test_deliverables_allow_or_deny_and_refusals_carry_an_upsell_reason(
-    req: ent.DeliverableRequest, offering: str
-) -> None:
-    decision = ENGINE.evaluate(ent.Contract(offering=offering), req)
-    assert decision.outcome in ("allow", "deny")
-    if decision.outcome == "deny":
-        assert {"upgrade-available", "no-upgrade-available"} & set(decision.codes)
-        for alternative in decision.upsell:
-            granted = ENGINE.evaluate(ent.Contract(offering=alternative.offering), req)
-            assert granted.outcome == "allow"
-            assert alternative.billing == ENGINE.offering(alternative.offering).billing
-    else:
-        assert decision.upsell == ()
-    assert decision == ENGINE.evaluate(ent.Contract(offering=offering), req.model_dump())
-
-
-@given(deliverables(ENGINE))
-def test_a_cadence_less_frequent_than_an_allowed_one_is_allowed(req: ent.DeliverableRequest) -> None:
-    order = ["weekly", "monthly", "quarterly"]
-    for offering in ("saas-standard", "saas-premium"):
-        contract = ent.Contract(offering=offering)
-        if req.frequency in order and ENGINE.evaluate(contract, req).allowed:
-            for slower in order[order.index(req.frequency) :]:
-                slow = req.model_copy(update={"frequency": slower})
-                assert ENGINE.evaluate(contract, slow).allowed
 
 
 # --- bad requests ---------------------------------------------------------------------------
@@ -186,56 +94,83 @@ def test_a_cadence_less_frequent_than_an_allowed_one_is_allowed(req: ent.Deliver
         (
             {"kind": "add-contact", "usage": {"contacts": -2}},
             ent.InputError,
-            "usage contacts must not be negative, got -2",
+            "invalid add-contact request usage.contacts: must not be negative, got -2",
         ),
         (
             {"kind": "add-contact", "usage": {"contacs": 2}},
             ent.InputError,
-            "unknown usage field 'contacs' (did you mean 'contacts'?)",
+            "unknown add-contact request field 'usage.contacs' (did you mean 'contacts'?)",
         ),
         (
             {"kind": "add-contact", "count": 0},
             ent.InputError,
-            "add-contact count must be a whole number of at least 1, got 0",
+            "invalid add-contact request count: must be a whole number of at least 1, got 0",
+        ),
+        (
+            {"kind": "add-contact", "count": 10**400},
+            ent.InputError,
+            None,
         ),
         (
             {"kind": "add-hours", "hours": float("nan")},
             ent.InputError,
-            "add-hours hours must be a finite number of hours, got nan",
+            "invalid add-hours request hours: must be a finite number of hours, got nan",
         ),
         (
             {"kind": "add-hours", "hours": float("inf")},
             ent.InputError,
-            "add-hours hours must be a finite number of hours, got inf",
+            "invalid add-hours request hours: must be a finite number of hours, got inf",
         ),
-        ({"kind": "add-hours", "hours": 0}, ent.InputError, "add-hours hours must be more than 0, got 0"),
+        (
+            {"kind": "add-hours", "hours": 0},
+            ent.InputError,
+            "invalid add-hours request hours: must be more than 0, got 0",
+        ),
         (
             {"kind": "capacity", "usage": {"weekly_hours": [1, -1]}},
             ent.InputError,
-            "usage weekly_hours[1] must not be negative, got -1",
+            "invalid capacity request usage.weekly_hours[1]: must not be negative, got -1",
         ),
         (
             {"kind": "language", "language": "english"},
             ent.InputError,
-            "language 'english' is not an ISO 639 code such as 'zh'",
+            "invalid language request language: 'english' is not a language code; give an ISO 639 code or a "
+            "BCP 47 tag such as 'zh', 'zh-CN' or 'eng'",
         ),
-        ({"feature": "service-review"}, ent.InputError, "a request needs a 'kind'"),
+        (
+            {"feature": "service-review"},
+            ent.InputError,
+            "a request needs a 'kind', one of: deliverable, meeting, language, capacity, "
+            "add-contact, open-case, "
+            "add-hours; got {'feature': 'service-review'}",
+        ),
     ],
 )
 def test_bad_requests_are_errors_naming_the_value(
-    engine: ent.Engine, request_data: dict[str, Any], error: type[Exception], message: str
+    engine: ent.Engine, request_data: dict[str, Any], error: type[Exception], message: str | None
 ) -> None:
+    """Each an error of ours with its exact message, or (None) a decision: never anything else."""
+    if message is None:
+        assert engine.evaluate(SAAS_PREMIUM, request_data).outcome == "deny"
+        return
     with pytest.raises(error) as info:
         engine.evaluate(SAAS_PREMIUM, request_data)
-    assert str(info.value).startswith(message)
+    assert str(info.value) == message
     assert isinstance(info.value, ent.EntitlementsError)
 
 
 def test_request_models_refuse_bad_values_directly() -> None:
-    with pytest.raises(ent.InputError, match="feature must be an id"):
+    with pytest.raises(ent.InputError) as info:
         ent.DeliverableRequest(feature="")
-    with pytest.raises(ent.InputError, match=r"invalid language request channel"):
+    assert (
+        str(info.value)
+        == "invalid deliverable request feature: must be an id such as 'service-review', got ''"
+    )
+    with pytest.raises(ent.InputError) as info:
         ent.LanguageRequest(language="zh", channel="telepathy")  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "invalid language request channel: must be one of: written, spoken, got 'telepathy'"
+    )
 
 
 def test_evaluate_wants_a_contract_and_a_request(engine: ent.Engine) -> None:
@@ -260,85 +195,17 @@ def test_parse_request_round_trips_every_kind() -> None:
     assert {s.kind for s in samples} == set(REQUEST_KINDS)
     for sample in samples:
         assert ent.parse_request(sample.model_dump()) == sample
+        data = json.loads(json.dumps(sample.model_dump(mode="json")))  # the JSON form reads back
+        assert ent.parse_request(data) == sample
 
 
-# --- meetings ------------------------------------------------------------------------------
-
-SHANGHAI = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
-BERLIN = ent.Contract(offering="tsam", timezone="Europe/Berlin", country="DE", subdivision="BY")
-ZONES = st.sampled_from([dt.UTC, zoneinfo.ZoneInfo("Asia/Shanghai"), zoneinfo.ZoneInfo("America/New_York")])
-
-
-@given(
-    st.sampled_from([SHANGHAI, BERLIN]),
-    st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2026, 12, 31), timezones=ZONES),
-    st.integers(min_value=1, max_value=24 * 4).map(lambda q: dt.timedelta(minutes=15 * q)),
-)
-def test_a_meeting_is_allowed_exactly_when_all_of_it_is_business_time(
-    contract: ent.Contract, start: dt.datetime, duration: dt.timedelta
-) -> None:
-    decision = ENGINE.evaluate(contract, ent.MeetingRequest(start=start, duration=duration))
-    calendar = ENGINE.calendar(contract)
-    whole = calendar.business_time_between(start, start + duration) == duration
-    assert decision.allowed == whole
-    assert decision.outcome in ("allow", "needs-approval")
-    if not whole and not calendar.is_business_day(start.astimezone(calendar.zone).date()):
-        holiday = calendar.holiday_name(start.astimezone(calendar.zone).date())
-        assert decision.codes == (("holiday",) if holiday else ("weekend",))
-        assert holiday is None or holiday in decision.reasons[0].message
-
-
-def test_meeting_reasons_name_the_conditions(engine: ent.Engine) -> None:
-    start = dt.datetime(2026, 10, 1, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
-    reason = engine.evaluate(
-        SHANGHAI, ent.MeetingRequest(start=start, duration=dt.timedelta(hours=1))
-    ).reasons[0]
-    assert reason.message == (
-        "Thu 2026-10-01 10:00-11:00 Asia/Shanghai: 2026-10-01 is a holiday (National Day); "
-        "a meeting then is only on request, with advance notice, at the vendor's discretion"
-    )
-    assert reason.source.startswith(engine.catalog.availability.outside_business_time.source)
-
-
-@pytest.mark.parametrize(
-    ("request_data", "message"),
-    [
-        (
-            {"kind": "meeting", "start": dt.datetime(2026, 3, 3, 10), "duration": dt.timedelta(hours=1)},
-            "meeting start '2026-03-03T10:00:00' is a naive datetime; give an aware one "
-            "(with a UTC offset or a time zone)",
-        ),
-        (
-            {"kind": "meeting", "start": "2026-03-03T10:00:00", "duration": "PT1H"},
-            "meeting start '2026-03-03T10:00:00' is a naive datetime",
-        ),
-        (
-            {"kind": "meeting", "start": "2026-03-03T10:00:00+08:00", "duration": 90},
-            "meeting duration 90 is a bare number; give a timedelta or an ISO 8601 duration "
-            "such as 'PT1H30M'",
-        ),
-        (
-            {"kind": "meeting", "start": "2026-03-03T10:00:00+08:00", "duration": "-PT1H"},
-            "meeting duration must be more than 0, got -1:00:00",
-        ),
-        (
-            {"kind": "meeting", "start": "2026-03-03T10:00:00+08:00"},
-            "meeting request field 'duration' is required",
-        ),
-    ],
-)
-def test_bad_meetings_are_errors(engine: ent.Engine, request_data: dict[str, Any], message: str) -> None:
-    with pytest.raises(ent.InputError) as info:
-        engine.evaluate(SHANGHAI, request_data)
-    assert str(info.value).startswith(message)
-
-
-def test_a_meeting_needs_the_contracts_zone(engine: ent.Engine) -> None:
-    request = ent.MeetingRequest(
-        start=dt.datetime(2026, 3, 3, 2, tzinfo=dt.UTC), duration=dt.timedelta(hours=1)
-    )
-    with pytest.raises(ent.ContractError, match="timezone"):
-        engine.evaluate(SAAS_PREMIUM, request)
+def test_a_meeting_duration_in_json_is_iso_8601() -> None:
+    meeting = ent.MeetingRequest(start="2026-03-03T10:00:00+08:00", duration="PT1H30M")
+    assert meeting.model_dump(mode="json") == {
+        "kind": "meeting",
+        "start": "2026-03-03T10:00:00+08:00",
+        "duration": "PT1H30M",
+    }
 
 
 # --- the integration guide --------------------------------------------------------------------

@@ -6,17 +6,18 @@ Load the catalog once, then ask pure questions::
 
     engine = ent.Engine.default()
     e = engine.entitlement("saas-standard", "service-review")
-    e.included, e.delivery, e.reasons
+    e.included, e.availability, e.delivery, e.reasons
 
 Everything public is importable from here; the modules behind it are private.
+The names that only time questions and requests need (the calendar, the
+request models) are imported the first time they are used, so that
+``import entitlements`` stays quick for the questions that need neither.
 """
 
-from ._calendar import BusinessCalendar
-from ._capacity import CapacityDecision, Headroom, ManagerView, Usage
-from ._catalog import load_catalog
-from ._contract import Contract
-from ._deadlines import DeadlineExplanation, DeadlinePlan, DeadlineStep
-from ._decisions import Decision, strictest
+from typing import TYPE_CHECKING, Any
+
+from ._catalog import bundled_catalog_path, catalog_files, catalog_schema, load_catalog
+from ._contract import Contract, Usage
 from ._engine import Engine
 from ._errors import (
     CatalogError,
@@ -27,35 +28,73 @@ from ._errors import (
     Problem,
     UnknownIdError,
 )
-from ._models import (
+from ._models import Catalog, CatalogStamp, Feature, Frequency, Offering, Term
+from ._results import (
     Alternative,
-    Catalog,
-    CatalogStamp,
+    CapacityDecision,
+    DeadlineExplanation,
+    DeadlineStep,
+    Decision,
     Delivery,
     Entitlement,
-    Feature,
-    Frequency,
-    Offering,
+    Headroom,
+    ManagerView,
     Reason,
-    Term,
+    strictest,
 )
-from ._requests import (
-    AddContactRequest,
-    AddHoursRequest,
-    CapacityRequest,
-    DeliverableRequest,
-    LanguageRequest,
-    MeetingRequest,
-    OpenCaseRequest,
-    Request,
-    parse_request,
-)
+from ._version import __version__
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from ._calendar import Adder, BusinessCalendar
+    from ._requests import (
+        AddContactRequest,
+        AddHoursRequest,
+        CapacityRequest,
+        DeliverableRequest,
+        Evaluation,
+        LanguageRequest,
+        MeetingRequest,
+        OpenCaseRequest,
+        Request,
+        parse_request,
+    )
+
+_LAZY = {
+    "Adder": "_calendar",
+    "BusinessCalendar": "_calendar",
+    "AddContactRequest": "_requests",
+    "AddHoursRequest": "_requests",
+    "CapacityRequest": "_requests",
+    "DeliverableRequest": "_requests",
+    "Evaluation": "_requests",
+    "LanguageRequest": "_requests",
+    "MeetingRequest": "_requests",
+    "OpenCaseRequest": "_requests",
+    "Request": "_requests",
+    "parse_request": "_requests",
+}
+"""Public names imported on first use, and the private module that holds each."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'entitlements' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "AddContactRequest",
     "AddHoursRequest",
+    "Adder",
     "Alternative",
     "BusinessCalendar",
     "CapacityDecision",
@@ -66,7 +105,6 @@ __all__ = [
     "Contract",
     "ContractError",
     "DeadlineExplanation",
-    "DeadlinePlan",
     "DeadlineStep",
     "Decision",
     "DeliverableRequest",
@@ -74,6 +112,7 @@ __all__ = [
     "Engine",
     "Entitlement",
     "EntitlementsError",
+    "Evaluation",
     "Feature",
     "Frequency",
     "Headroom",
@@ -91,6 +130,9 @@ __all__ = [
     "UnknownIdError",
     "Usage",
     "__version__",
+    "bundled_catalog_path",
+    "catalog_files",
+    "catalog_schema",
     "load_catalog",
     "parse_request",
     "strictest",

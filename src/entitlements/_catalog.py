@@ -1,51 +1,78 @@
 """Catalog loading: YAML files -> validated models -> cross-checks, once.
 
 A catalog is a folder; every ``*.yaml`` and ``*.yml`` file in it is read (not
-recursively). Each file is a mapping of *sections*; a section lives in exactly
-one file, in any file, so the folder can be split by concern. Every problem
-found is reported together, each with its file and line.
+recursively; names starting with a dot are not catalog files). Each file is
+a mapping of *sections*; a section lives in exactly one file, in any file, so
+the folder can be split by concern. Every problem found is reported
+together, each as ``path:line: where: what``, in the author's terms
+(``table2.yaml:14: row 2, saas-standard: frequency 'Quarterly' is not an id
+...``), with a "did you mean" where a near id exists.
+
+The catalog's :class:`~entitlements.CatalogStamp` carries a hash of its
+meaning: the SHA-256 of the validated sections in a canonical JSON form, so
+comments, blank lines, key order and line endings do not change it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import os
 from collections import Counter
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ._errors import CatalogError, Problem, did_you_mean
+from ._errors import CatalogError, Problem, describe, unknown
 from ._models import (
     Availability,
+    BillingId,
     Catalog,
     CatalogInfo,
     CatalogStamp,
     Declaration,
+    DeploymentId,
     Feature,
     Frequency,
     Offering,
     Scope,
     ServiceLevels,
     Table1,
+    Table1Row,
     Table2,
+    Table2Row,
     Term,
 )
-from ._yaml import LoadedFile, load_file
+from ._version import __version__
+from ._yaml import LoadedFile, YamlError, load_file
 
-__all__ = ["SECTIONS", "catalog_files", "load_catalog"]
+__all__ = [
+    "SECTIONS",
+    "CatalogFile",
+    "bundled_catalog_path",
+    "catalog_files",
+    "catalog_schema",
+    "load_catalog",
+]
 
 _OPTIONAL = frozenset({"declarations"})
+
+_FIXED_VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "deployments": get_args(DeploymentId),
+    "billing": get_args(BillingId),
+}
+"""Vocabularies whose ids the library's answers branch on: the catalog names them, it does not choose them."""
 
 
 class CatalogFile(BaseModel):
     """What one catalog file may hold: any of the sections, each at most once in a folder.
 
-    Used to validate all sections in one pass (the schema is built once, on first
-    use) and to publish the JSON Schema editors use (``entitlements catalog schema``).
+    Validates all sections in one pass (the schema is built once, on first
+    use) and is the JSON Schema editors use (``entitlements catalog schema``).
     """
 
     model_config = ConfigDict(
@@ -71,9 +98,39 @@ SECTIONS: tuple[str, ...] = tuple(CatalogFile.model_fields)
 """Every top-level key a catalog file may hold."""
 
 
-def catalog_files(folder: Path) -> tuple[Path, ...]:
-    """The catalog files of ``folder``, sorted by name."""
-    return tuple(sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
+def bundled_catalog_path() -> Path:
+    """The catalog bundled with the library: inside the installed package, or ``catalog/`` of a checkout.
+
+    Copy it to start a catalog of your own (``Engine.from_path``).
+    """
+    shipped = resources.files("entitlements").joinpath("catalog")
+    if shipped.is_dir():
+        return Path(str(shipped))
+    checkout = Path(__file__).resolve().parents[2] / "catalog"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(  # pragma: no cover - a broken installation
+        "the bundled catalog is missing from this installation of entitlements"
+    )
+
+
+def catalog_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) for one catalog file, as the YAML is written: any of the sections."""
+    schema = CatalogFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["description"] = (
+        "One YAML file of an entitlements catalog folder: any of the sections below, "
+        "each defined in exactly one file of the folder."
+    )
+    return schema
+
+
+def catalog_files(folder: str | os.PathLike[str]) -> tuple[Path, ...]:
+    """The files a catalog folder is read from, sorted by name: ``*.yaml`` and ``*.yml``, no dotfiles."""
+    folder = Path(folder)
+    return tuple(
+        sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+    )
 
 
 def load_catalog(folder: str | os.PathLike[str]) -> Catalog:
@@ -81,7 +138,15 @@ def load_catalog(folder: str | os.PathLike[str]) -> Catalog:
 
     Raises :class:`CatalogError` listing every problem, each with file and line.
     """
+    if not isinstance(folder, (str, os.PathLike)):
+        raise CatalogError.single(repr(folder), None, "a catalog is a folder path (str or os.PathLike)")
     root = Path(folder)
+    if root.is_file():
+        raise CatalogError.single(
+            str(folder),
+            None,
+            "is a file, not a catalog folder; give the folder that holds the catalog's files",
+        )
     if not root.is_dir():
         raise CatalogError.single(str(folder), None, "no such catalog folder")
     paths = catalog_files(root)
@@ -90,50 +155,80 @@ def load_catalog(folder: str | os.PathLike[str]) -> Catalog:
     return _Loader(root, paths).load()
 
 
-@dataclass
-class _Loader:
-    root: Path
-    paths: tuple[Path, ...]
-    problems: list[Problem] = field(default_factory=list)
-    # section name -> the file it came from
-    homes: dict[str, LoadedFile] = field(default_factory=dict)
+def _read(root: Path, path: Path) -> LoadedFile:
+    """One catalog file, refused when it is not a regular file inside the folder."""
+    shown = str(path)
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            reason = (
+                "a symbolic link loop"
+                if isinstance(exc, RuntimeError) or "loop" in str(exc).lower()
+                else ("a broken symbolic link")
+            )
+            raise YamlError(shown, None, f"{reason}; not read") from None
+        if root.resolve() not in target.parents:
+            raise YamlError(shown, None, f"a symbolic link out of the catalog folder (to {target}); not read")
+    if not path.is_file():
+        raise YamlError(shown, None, "not a regular file; not read")
+    return load_file(path, shown)
 
-    def problem(self, section: str, path: tuple[Hashable, ...], message: str) -> None:
+
+class _Loader:
+    def __init__(self, root: Path, paths: tuple[Path, ...]) -> None:
+        self.root = root
+        self.paths = paths
+        self.problems: list[Problem] = []
+        self.homes: dict[str, LoadedFile] = {}
+        """Section name -> the file it came from."""
+
+    def problem(self, section: str, path: tuple[Hashable, ...], message: str, *, field: bool = False) -> None:
+        """Record a problem of ``section`` at ``path``, said in the author's terms.
+
+        ``field``: the message is a predicate of the field at the end of ``path``
+        (``must be ...``), rather than a sentence of its own.
+        """
         home = self.homes.get(section)
         if home is None:
-            self.problems.append(Problem(self.root.name or str(self.root), None, message))
-        else:
-            self.problems.append(Problem(home.name, home.line_of((section, *path)), message))
+            self.problems.append(Problem(str(self.root), None, message))
+            return
+        line = home.line_of((section, *path))
+        if not path:
+            self.problems.append(Problem(home.name, line, message))
+            return
+        where, key = _where(section, path, home.data.get(section))
+        text = f"{key} {message}" if field and key else message
+        self.problems.append(Problem(home.name, line, f"{where}: {text}"))
 
     def load(self) -> Catalog:
-        digest = hashlib.sha256()
         files: list[LoadedFile] = []
         for path in self.paths:
             try:
-                loaded = load_file(path)
-            except CatalogError as exc:
-                self.problems.extend(exc.problems)
-                continue
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-            files.append(loaded)
+                files.append(_read(self.root, path))
+            except YamlError as exc:
+                self.problems.append(exc.problem)
         for loaded in files:
             self._collect_sections(loaded)
         models = self._validate_sections()
         if self.problems:
             raise CatalogError(self.problems)
-        missing = [s for s in SECTIONS if s not in models and s not in _OPTIONAL]
-        for name in missing:
-            self.problem(name, (), f"section {name!r} is missing from the catalog")
+        for name in SECTIONS:
+            if name not in models and name not in _OPTIONAL:
+                self.problems.append(
+                    Problem(str(self.root), None, f"section {name!r} is missing from the catalog")
+                )
         if self.problems:
             raise CatalogError(self.problems)
         models.setdefault("declarations", ())
-        info: CatalogInfo = models["catalog"]
-        # Every part is validated already; build the whole without validating it again.
-        catalog = Catalog.model_construct(
-            info=info,
-            stamp=CatalogStamp(name=info.name, version=info.version, content_hash=digest.hexdigest()),
-            **{k: v for k, v in models.items() if k != "catalog"},
+        info: CatalogInfo = models.pop("catalog")
+        stamp = CatalogStamp(
+            name=info.name,
+            version=info.version,
+            content_hash=_meaning_hash(info, models),
+            library=__version__,
         )
+        catalog = Catalog(info=info, stamp=stamp, **models)
         _CrossChecks(self, catalog).run()
         if self.problems:
             raise CatalogError(self.problems)
@@ -141,21 +236,17 @@ class _Loader:
 
     def _collect_sections(self, loaded: LoadedFile) -> None:
         if not isinstance(loaded.data, dict):
+            kind = "nothing" if loaded.data is None else f"a {type(loaded.data).__name__}"
             self.problems.append(
                 Problem(
-                    loaded.name,
-                    loaded.line_of(()),
-                    f"a catalog file holds a mapping of sections, not a {type(loaded.data).__name__}",
+                    loaded.name, loaded.line_of(()), f"a catalog file holds a mapping of sections, not {kind}"
                 )
             )
             return
         for key in loaded.data:
             line = loaded.line_of((key,))
             if key not in SECTIONS:
-                hint = did_you_mean(key, SECTIONS)
-                message = f"unknown section {key!r}"
-                message += f" (did you mean {hint!r}?)" if hint else f"; sections: {', '.join(SECTIONS)}"
-                self.problems.append(Problem(loaded.name, line, message))
+                self.problems.append(Problem(loaded.name, line, str(unknown("section", key, SECTIONS))))
             elif key in self.homes:
                 first = self.homes[key]
                 self.problems.append(
@@ -180,23 +271,123 @@ class _Loader:
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 section, *loc = error["loc"]
-                where = ".".join(str(part) for part in error["loc"])
-                self.problem(str(section), tuple(loc), f"{where}: {_describe(error)}")
+                path = tuple(loc)
+                self.problem(str(section), path, describe(error, _fields_at(str(section), path)), field=True)
             return {}
         return {name: getattr(validated, name) for name in sections}
 
 
-def _describe(error: Any) -> str:
-    message = str(error["msg"])
-    message = message.removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        return "unknown key (not part of the catalog schema)"
-    if error["type"] == "missing":
-        return "required key is missing"
-    given = error.get("input")
-    if error["type"] not in ("value_error",) and not isinstance(given, (dict, list, tuple)):
-        message += f", got {given!r}"
-    return message
+def _meaning_hash(info: CatalogInfo, models: dict[str, Any]) -> str:
+    """SHA-256 of the validated sections as canonical JSON (sorted keys, no whitespace)."""
+    data = {"catalog": info.model_dump(mode="json")}
+    for name, value in models.items():
+        if isinstance(value, tuple):
+            data[name] = [item.model_dump(mode="json") for item in value]  # type: ignore[assignment]
+        else:
+            data[name] = value.model_dump(mode="json")
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- where a problem is, in the author's terms ----------------------------------------------
+
+_SINGULAR = {
+    "offerings": "offering",
+    "features": "feature",
+    "methods": "method",
+    "frequencies": "frequency",
+    "deployments": "deployment",
+    "billing": "billing",
+    "declarations": "declaration",
+    "response_targets": "response target",
+    "vendor_holidays": "vendor holiday",
+    "rows": "row",
+}
+_ROW_FIELDS = {"table1": frozenset(Table1Row.model_fields), "table2": frozenset(Table2Row.model_fields)}
+
+
+def _label(key: str, index: int, item: Any) -> str | None:
+    """``row 2``, ``offering 'tsam'``, ``response target for 'tsam'``; None for a scalar item."""
+    if not isinstance(item, dict):
+        return None
+    noun = _SINGULAR.get(key, key)
+    if key == "rows":
+        number = item.get("row")
+        return (
+            f"row {number}"
+            if isinstance(number, int) and not isinstance(number, bool)
+            else f"row {index + 1}"
+        )
+    for name in ("id", "feature", "offering", "date"):
+        value = item.get(name)
+        if isinstance(value, (dt.date, str, int)) and not isinstance(value, bool):
+            shown = value.isoformat() if isinstance(value, dt.date) else value
+            return f"{noun} {shown!r}" if name == "id" else f"{noun} for {shown!r}"
+    return f"{noun} #{index + 1}"
+
+
+def _where(section: str, path: tuple[Hashable, ...], data: Any) -> tuple[str, str]:
+    """(the place, the field inside it): ``("row 2, saas-standard", "frequency")``."""
+    places: list[str] = []
+    keys: list[str] = []
+    node = data
+    previous = section
+    in_row = False
+    for part in path:
+        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+            item = node[part]
+            label = _label(previous, part, item)
+            if label is None:
+                keys[-1:] = [f"{keys[-1]}[{part}]"] if keys else [f"{previous}[{part}]"]
+            else:
+                places.append(label)
+                keys = []
+                in_row = previous == "rows"
+            node = item
+        else:
+            name = str(part)
+            if in_row and section in _ROW_FIELDS and name not in _ROW_FIELDS[section]:
+                places.append(name)  # an offering's column of the row
+            else:
+                keys.append(name)
+            in_row = False
+            node = node.get(part) if isinstance(node, dict) else None
+        previous = str(part)
+    if not places:
+        return section, ".".join(keys)
+    return ", ".join(places), ".".join(keys)
+
+
+def _fields_at(section: str, path: tuple[Hashable, ...]) -> tuple[str, ...]:
+    """The known keys of the mapping at ``path``, for a "did you mean" on an unknown one."""
+    model: Any = CatalogFile.model_fields[section].annotation if section in CatalogFile.model_fields else None
+    for part in path[:-1]:
+        model = _inner(model)
+        if isinstance(part, int):
+            continue
+        fields = getattr(model, "model_fields", None) or {}
+        if part in fields:
+            model = fields[part].annotation
+        else:  # a column of a table row: the row's extra values
+            extra = get_type_hints(model).get("__pydantic_extra__") if isinstance(model, type) else None
+            if extra is None:
+                return ()
+            model = get_args(extra)[-1] if get_args(extra) else None
+    model = _inner(model)
+    return tuple(getattr(model, "model_fields", {}))
+
+
+def _inner(annotation: Any) -> Any:
+    """The model inside ``X | None`` or ``tuple[X, ...]``."""
+    for _ in range(3):
+        args = [a for a in get_args(annotation) if a is not type(None) and a is not Ellipsis]
+        if not args or (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            break
+        annotation = args[0]
+    return annotation
+
+
+# --- checks across sections -----------------------------------------------------------------
 
 
 class _CrossChecks:
@@ -212,19 +403,13 @@ class _CrossChecks:
         c = self.c
         for section in ("deployments", "billing", "methods", "frequencies", "offerings", "features"):
             self._unique(section, [item.id for item in getattr(c, section)])
+        for section, fixed in _FIXED_VOCABULARIES.items():
+            self._fixed(section, fixed, [item.id for item in getattr(c, section)])
+        self._workdays()
         if self.loader.problems:
             return
         offering_ids = [o.id for o in c.offerings]
         feature_ids = [f.id for f in c.features]
-        for i, offering in enumerate(c.offerings):
-            self._known(
-                "offerings",
-                (i, "deployment"),
-                "deployment",
-                offering.deployment,
-                [d.id for d in c.deployments],
-            )
-            self._known("offerings", (i, "billing"), "billing", offering.billing, [b.id for b in c.billing])
         self._table1(offering_ids, feature_ids)
         self._table2(offering_ids)
         self._service_levels(offering_ids)
@@ -234,12 +419,30 @@ class _CrossChecks:
         self._declarations(offering_ids)
 
     def _unique(self, section: str, ids: list[str]) -> None:
-        counts = Counter(ids)
         seen: set[str] = set()
         for i, item_id in enumerate(ids):
-            if counts[item_id] > 1 and item_id in seen:
-                self.loader.problem(section, (i, "id"), f"duplicate {section} id {item_id!r}")
+            if item_id in seen:
+                self.loader.problem(section, (i, "id"), f"the id {item_id!r} is already used above")
             seen.add(item_id)
+
+    def _fixed(self, section: str, fixed: tuple[str, ...], ids: list[str]) -> None:
+        for i, item_id in enumerate(ids):
+            if item_id not in fixed:
+                self.loader.problem(
+                    section,
+                    (i, "id"),
+                    f"{item_id!r} is not one of the library's {section} ids ({', '.join(fixed)}): "
+                    "the catalog names these, it does not choose them",
+                )
+        for item_id in fixed:
+            if item_id not in ids:
+                self.loader.problem(section, (), f"the {section} vocabulary must name {item_id!r}")
+
+    def _workdays(self) -> None:
+        days = self.c.service_levels.workdays
+        for i, day in enumerate(days):
+            if day in days[:i]:
+                self.loader.problem("service_levels", ("workdays", i), f"workday {day!r} is listed twice")
 
     def _known(
         self, section: str, path: tuple[Hashable, ...], kind: str, value: str, known: Iterable[str]
@@ -247,10 +450,7 @@ class _CrossChecks:
         known = list(known)
         if value in known:
             return True
-        hint = did_you_mean(value, known)
-        message = f"unknown {kind} {value!r}"
-        message += f" (did you mean {hint!r}?)" if hint else f"; known: {', '.join(known)}"
-        self.loader.problem(section, path, message)
+        self.loader.problem(section, path, str(unknown(kind, value, known)))
         return False
 
     def _table1(self, offering_ids: list[str], feature_ids: list[str]) -> None:
@@ -271,18 +471,14 @@ class _CrossChecks:
                     f"feature {row.feature!r} already has row {seen[row.feature]}",
                 )
             seen[row.feature] = row.row
-            columns = [cell.offering for cell in row.cells]
-            for cell in row.cells:
-                self._known("table1", (*where, cell.offering), "offering", cell.offering, offering_ids)
-            for name, count in Counter(columns).items():
-                if count > 1:
-                    self.loader.problem("table1", where, f"offering {name!r} has {count} cells in this row")
-            absent = [o for o in offering_ids if o not in columns]
+            for offering in row.cells:
+                self._known("table1", (*where, offering), "offering", offering, offering_ids)
+            absent = [o for o in offering_ids if o not in row.cells]
             if absent:
                 self.loader.problem(
                     "table1",
                     where,
-                    f"row for {row.feature!r} has no cell for {', '.join(map(repr, absent))}; "
+                    f"no cell for {', '.join(map(repr, absent))}; "
                     "every offering needs an explicit true or false",
                 )
         for feature_id in feature_ids:
@@ -316,44 +512,33 @@ class _CrossChecks:
                     "table2", (*where, "feature"), f"feature {row.feature!r} has two rows in table2"
                 )
             seen.add(row.feature)
-            columns = [cell.offering for cell in row.cells]
             for offering in c.table2.offerings:
-                if offering not in columns:
-                    self.loader.problem(
-                        "table2", where, f"row for {row.feature!r} has no cell for {offering!r}"
-                    )
-            for cell in row.cells:
-                if cell.offering not in c.table2.offerings:
-                    self._known(
-                        "table2",
-                        (*where, cell.offering),
-                        "table2 offering",
-                        cell.offering,
-                        c.table2.offerings,
-                    )
+                if offering not in row.cells:
+                    self.loader.problem("table2", where, f"no cell for {offering!r}")
+            for offering, cell in row.cells.items():
+                if offering not in c.table2.offerings:
+                    self._known("table2", (*where, offering), "table2 offering", offering, c.table2.offerings)
                     continue
                 for k, method in enumerate(cell.methods):
-                    self._known("table2", (*where, cell.offering, "methods", k), "method", method, method_ids)
+                    self._known("table2", (*where, offering, "methods", k), "method", method, method_ids)
                 if len(set(cell.methods)) != len(cell.methods):
-                    self.loader.problem(
-                        "table2", (*where, cell.offering, "methods"), "a method is listed twice"
-                    )
+                    self.loader.problem("table2", (*where, offering, "methods"), "a method is listed twice")
                 self._known(
-                    "table2", (*where, cell.offering, "frequency"), "frequency", cell.frequency, frequency_ids
+                    "table2", (*where, offering, "frequency"), "frequency", cell.frequency, frequency_ids
                 )
 
     def _delivery_where_included(self) -> None:
         c = self.c
         included = {
-            (cell.offering, row.feature) for row in c.table1.rows for cell in row.cells if cell.included
+            (offering, row.feature) for row in c.table1.rows for offering, yes in row.cells.items() if yes
         }
         for i, row in enumerate(c.table2.rows):
-            for cell in row.cells:
-                if (cell.offering, row.feature) not in included:
+            for offering in row.cells:
+                if (offering, row.feature) not in included:
                     self.loader.problem(
                         "table2",
-                        ("rows", i, cell.offering),
-                        f"delivery given for {row.feature!r} in {cell.offering!r}, "
+                        ("rows", i, offering),
+                        f"delivery given for {row.feature!r} in {offering!r}, "
                         "but table1 does not include it there",
                     )
 
@@ -390,9 +575,9 @@ class _CrossChecks:
     def _declarations(self, offering_ids: list[str]) -> None:
         features_of: dict[str, set[str]] = {o: set() for o in offering_ids}
         for row in self.c.table1.rows:
-            for cell in row.cells:
-                if cell.included and cell.offering in features_of:
-                    features_of[cell.offering].add(row.feature)
+            for offering, yes in row.cells.items():
+                if yes and offering in features_of:
+                    features_of[offering].add(row.feature)
         for i, declaration in enumerate(self.c.declarations):
             if not self._known(
                 "declarations", (i, "offering"), "offering", declaration.offering, offering_ids

@@ -1,235 +1,247 @@
-"""The ``entitlements`` command line.
+"""The ``entitlements`` command line, on the public API, the renderer and the document reader only.
 
 Exit codes: 0 yes / allow / success; 1 no / deny; 3 needs approval; 2 bad
-input or an error, with the message on standard error and no traceback.
-Every command takes ``--json`` (after its name) for machine-readable output.
+input or an error, with one message on standard error and no traceback (a
+JSON object ``{"error": {"type": ..., "message": ...}}`` under ``--json``).
+Exit 1 means only "no" or "deny": an error never exits 1, whatever happens.
+``--json``, ``--catalog`` and ``--debug`` go before or after the command's
+name. ``--json`` prints each answer's JSON form (``model_dump(mode="json")``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
-from pydantic import BaseModel
+import entitlements as ent
 
-from ._capacity import CapacityDecision, Usage, show
-from ._catalog import CatalogFile, catalog_files, load_catalog
-from ._contract import Contract
-from ._deadlines import DeadlineExplanation, format_duration
-from ._decisions import Decision
-from ._engine import Engine
-from ._errors import CatalogError, EntitlementsError, InputError, Problem, did_you_mean
-from ._models import Entitlement
-from ._render import render_tables
-from ._requests import parse_request
+from ._documents import parse_document, read_bytes
+from ._render import format_duration, render_tables
 
-__all__ = ["main"]
+_T = TypeVar("_T")
+
+__all__ = ["main", "run"]
 
 EXIT_OK = 0
 EXIT_NO = 1
 EXIT_ERROR = 2
 EXIT_NEEDS_APPROVAL = 3
 
-Handler = Callable[[argparse.Namespace], int]
+_EXIT_OF = {"allow": EXIT_OK, "deny": EXIT_NO, "needs-approval": EXIT_NEEDS_APPROVAL}
+
+Handler = Callable[[argparse.Namespace], "Answer"]
+
+CONTRACT_FLAGS: Mapping[str, str] = {
+    "offering": "--offering",
+    "timezone": "--timezone",
+    "country": "--country",
+    "subdivision": "--subdivision",
+    "business_hours": "--hours",
+    "extra_holidays": "--holiday",
+    "weekend_workdays": "--weekend-workdays",
+    "response_business_days": "--target-days",
+    "counting": "--counting",
+}
+"""Contract fields as the command line spells them, for messages about a contract built from flags."""
+USAGE_FLAGS: Mapping[str, str] = {
+    "contacts": "--contacts",
+    "open_cases": "--open-cases",
+    "weekly_hours": "--weekly-hours",
+    "hours": "--add-hours",
+}
+
+
+class UsageError(Exception):
+    """A command line that argparse refuses: exit 2 with argparse's message."""
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:  # argparse's own exit code is 2 as well
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+    def error(self, message: str) -> NoReturn:  # argparse's own exit code is 2 as well
+        raise UsageError(f"{self.prog}: error: {message}\n{self.format_usage().rstrip()}")
 
 
-def _common(json_help: str = "print machine-readable JSON") -> _Parser:
-    parent = _Parser(add_help=False)
-    parent.add_argument("--json", action="store_true", help=json_help)
-    parent.add_argument(
+def _global(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """``--json``, ``--catalog``, ``--debug``: on the main parser with defaults, on each command without."""
+    default: Any = {"json": False, "catalog": None, "debug": False} if top else None
+
+    def value(name: str) -> Any:
+        return default[name] if top else argparse.SUPPRESS
+
+    parser.add_argument(
+        "--json", action="store_true", default=value("json"), help="print machine-readable JSON"
+    )
+    parser.add_argument(
         "--catalog",
         metavar="PATH",
-        help="a catalog folder to use instead of the bundled one",
+        default=value("catalog"),
+        help="a catalog folder instead of the bundled one",
     )
-    return parent
+    parser.add_argument(
+        "--debug", action="store_true", default=value("debug"), help="show a traceback on an unexpected error"
+    )
 
 
-def _engine(args: argparse.Namespace) -> Engine:
+def _engine(args: argparse.Namespace) -> ent.Engine:
     if args.catalog:
-        return Engine.from_path(args.catalog)
-    return Engine.default()
+        return ent.Engine.from_path(args.catalog)
+    return ent.Engine.default()
 
 
-def to_jsonable(value: Any) -> Any:
-    """Models, frozensets and tuples as plain JSON values (frozensets sorted)."""
-    if isinstance(value, BaseModel):
-        return {k: to_jsonable(getattr(value, k)) for k in type(value).model_fields}
-    if isinstance(value, (frozenset, set)):
-        return sorted(to_jsonable(v) for v in value)
-    if isinstance(value, (tuple, list)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "total_seconds"):
-        return value.total_seconds()
-    return value
+class Answer:
+    """What a command answers: its exit code and the text for standard output."""
+
+    __slots__ = ("code", "text")
+
+    def __init__(self, code: int, text: str = "") -> None:
+        self.code = code
+        self.text = text
 
 
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+class _Lines:
+    """Lines of human output, joined at the end."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, line: str = "") -> None:
+        self.lines.append(line)
+
+    def text(self) -> str:
+        return "".join(f"{line}\n" for line in self.lines)
 
 
 # --- check -------------------------------------------------------------------------------
 
 
-def _entitlement_json(engine: Engine, e: Entitlement) -> dict[str, Any]:
-    data: dict[str, Any] = to_jsonable(e)
-    if e.delivery is not None:
-        order = [m.id for m in engine.catalog.methods]
-        data["delivery"]["methods"] = [m for m in order if m in e.delivery.methods]
-    return data
-
-
-def _cmd_check(args: argparse.Namespace) -> int:
+def _cmd_check(args: argparse.Namespace) -> Answer:
     engine = _engine(args)
     e = engine.entitlement(args.offering, args.feature)
+    code = EXIT_OK if e.included else EXIT_NO
     if args.json:
-        _print_json(_entitlement_json(engine, e))
-    else:
-        offering = engine.offering(e.offering)
-        feature = engine.feature(e.feature)
-        verdict = "included" if e.included else "not included"
-        print(f"{feature.name.en} ({feature.name.zh}) in {offering.name.en}: {verdict}")
-        for reason in e.reasons:
-            print(f"  - {reason.message}")
-        print(f"  catalog: {e.catalog}")
-    return EXIT_OK if e.included else EXIT_NO
+        return Answer(code, _json(e.model_dump(mode="json")))
+    out = _Lines()
+    offering = engine.offering(e.offering)
+    feature = engine.feature(e.feature)
+    verdict = "included" if e.included else f"not included ({e.availability})"
+    out(f"{feature.name.en} ({feature.name.zh}) in {offering.name.en}: {verdict}")
+    for reason in e.reasons:
+        out(f"  - {reason.message}")
+    out(f"  catalog: {e.catalog}")
+    return Answer(code, out.text())
 
 
 # --- decisions: capacity, evaluate --------------------------------------------------------
 
-_EXIT_OF = {"allow": EXIT_OK, "deny": EXIT_NO, "needs-approval": EXIT_NEEDS_APPROVAL}
 
-
-def _print_decision(engine: Engine, title: str, decision: Decision) -> None:
-    print(f"{title}: {decision.outcome}")
+def _decision_text(engine: ent.Engine, title: str, decision: ent.Decision) -> str:
+    out = _Lines()
+    out(f"{title}: {decision.outcome}")
     for reason in decision.reasons:
-        print(f"  - {reason.message}")
+        out(f"  - {reason.message}")
     billing = {b.id: b.name.en for b in engine.catalog.billing}
+    deployments = {d.id: d.name.en for d in engine.catalog.deployments}
     for alternative in decision.upsell:
         offering = engine.offering(alternative.offering)
-        print(f"  upsell: {offering.id} ({offering.name.en}; {billing[alternative.billing]})")
-    if isinstance(decision, CapacityDecision) and decision.remaining is not None:
+        out(f"  upsell: {offering.id} ({offering.name.en}; {billing[alternative.billing]})")
+    for alternative in decision.elsewhere:
+        offering = engine.offering(alternative.offering)
+        out(f"  elsewhere: {offering.id} ({offering.name.en}; {deployments[alternative.deployment]})")
+    if isinstance(decision, ent.CapacityDecision) and decision.remaining is not None:
         left = decision.remaining
-        until = (
-            f", {show(left.hours_until_continued)} hours before continued support"
-            if left.hours_until_continued is not None
-            else ""
-        )
-        print(
+        out(
             f"  remaining: {left.contacts} contacts, {left.open_cases} open cases, "
-            f"{show(left.hours_this_week)} hours this week{until}"
+            f"{left.hours_this_week:g} hours this week, "
+            f"{left.hours_until_continued:g} hours before continued support"
         )
-    print(f"  catalog: {decision.catalog}")
+    out(f"  catalog: {decision.catalog}")
+    return out.text()
 
 
-def _cmd_capacity(args: argparse.Namespace) -> int:
+def _decision_answer(
+    engine: ent.Engine,
+    args: argparse.Namespace,
+    title: str,
+    decision: ent.Decision,
+    extra: Mapping[str, Any] | None = None,
+) -> Answer:
+    code = _EXIT_OF[decision.outcome]
+    if args.json:
+        return Answer(code, _json({**(extra or {}), **decision.model_dump(mode="json")}))
+    return Answer(code, _decision_text(engine, title, decision))
+
+
+class _Rendered(Exception):
+    """A library error whose message was spelt for the command line."""
+
+    def __init__(self, error: ent.EntitlementsError, message: str) -> None:
+        super().__init__(message)
+        self.error = error
+
+
+def _flagged(build: Callable[[], _T], flags: Mapping[str, str]) -> _T:
+    """``build()``, with an error's field names spelt as the command line's flags."""
+    try:
+        return build()
+    except ent.EntitlementsError as exc:
+        raise _Rendered(exc, exc.render(flags)) from None
+
+
+def _cmd_capacity(args: argparse.Namespace) -> Answer:
     engine = _engine(args)
-    contract = Contract(offering=args.offering)
-    usage = Usage(contacts=args.contacts, open_cases=args.open_cases, weekly_hours=tuple(args.hours))
-    adding = args.add_contacts or args.add_cases or args.add_hours
+    contract = _flagged(lambda: ent.Contract(offering=args.offering), CONTRACT_FLAGS)
+    usage = _flagged(
+        lambda: ent.Usage(
+            contacts=args.contacts, open_cases=args.open_cases, weekly_hours=tuple(args.weekly_hours)
+        ),
+        USAGE_FLAGS,
+    )
+    adding = bool(args.add_contacts or args.add_cases or args.add_hours)
     if adding:
-        decision = engine.preflight_capacity(
-            contract, usage, contacts=args.add_contacts, open_cases=args.add_cases, hours=args.add_hours
+        decision = _flagged(
+            lambda: engine.preflight_capacity(
+                contract, usage, contacts=args.add_contacts, open_cases=args.add_cases, hours=args.add_hours
+            ),
+            {"contacts": "--add-contacts", "open_cases": "--add-cases", "hours": "--add-hours"},
         )
     else:
         decision = engine.check_capacity(contract, usage)
-    if args.json:
-        _print_json(to_jsonable(decision))
-    else:
-        title = f"capacity of {contract.offering}" + (" after the change" if adding else "")
-        _print_decision(engine, title, decision)
-    return _EXIT_OF[decision.outcome]
+    title = f"capacity of {contract.offering}" + (" after the change" if adding else "")
+    return _decision_answer(engine, args, title, decision)
 
 
-_EVALUATE_KEYS = ("contract", "request")
-
-
-def read_document(text: str, name: str) -> Any:
-    """JSON or YAML text as plain data, safely (no tag builds an object)."""
-    if not text.strip():
-        raise InputError(f"{name}: no input; expected a mapping with 'contract' and 'request'")
-    json_error: json.JSONDecodeError | None = None
-    if text.lstrip().startswith(("{", "[")):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:  # perhaps YAML in flow style: try that next
-            json_error = exc
-    from ._yaml import load_text
-
-    try:
-        return load_text(text, name, where="").data
-    except CatalogError as exc:  # the same safe loader; this input is a request, not a catalog
-        if json_error is not None:
-            raise InputError(
-                f"{name}:{json_error.lineno}: malformed JSON: {json_error.msg} (column {json_error.colno})"
-            ) from None
-        raise InputError(str(exc)) from None
-
-
-def _read_input(path: str) -> Any:
-    if path == "-":
-        return read_document(sys.stdin.read(), "<stdin>")
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text: {exc.reason}") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    return read_document(text, path)
-
-
-def _cmd_evaluate(args: argparse.Namespace) -> int:
+def _cmd_evaluate(args: argparse.Namespace) -> Answer:
     engine = _engine(args)
-    data = _read_input(args.input)
-    if not isinstance(data, dict):
-        raise InputError(
-            f"the input must be a mapping with 'contract' and 'request', got {type(data).__name__}"
-        )
-    for key in data:
-        if key not in _EVALUATE_KEYS:
-            hint = did_you_mean(str(key), _EVALUATE_KEYS)
-            suffix = f" (did you mean {hint!r}?)" if hint else "; expected 'contract' and 'request'"
-            raise InputError(f"unknown key {key!r} in the input{suffix}")
-    for key in _EVALUATE_KEYS:
-        if not isinstance(data.get(key), dict):
-            raise InputError(f"the input needs {key!r}: a mapping, got {data.get(key)!r}")
-    contract = Contract(**{str(k): v for k, v in data["contract"].items()})
-    request = parse_request(data["request"])
+    source = sys.stdin.buffer if args.input == "-" else args.input
+    data = parse_document(*read_bytes(source), expected="a mapping with 'contract' and 'request'")
+    evaluation = ent.Evaluation.model_validate(data)
+    contract, request = evaluation.contract, evaluation.request
     decision = engine.evaluate(contract, request)
-    if args.json:
-        _print_json({"request": to_jsonable(request), **to_jsonable(decision)})
-    else:
-        _print_decision(engine, f"{request.kind} request for {contract.offering}", decision)
-    return _EXIT_OF[decision.outcome]
+    title = f"{request.kind} request for {contract.offering}"
+    return _decision_answer(engine, args, title, decision, {"request": request.model_dump(mode="json")})
 
 
 # --- tables ------------------------------------------------------------------------------
 
 
-def _cmd_tables(args: argparse.Namespace) -> int:
+def _cmd_tables(args: argparse.Namespace) -> Answer:
     engine = _engine(args)
     text = render_tables(engine.catalog, args.lang)
     if args.json:
-        _print_json({"lang": args.lang, "markdown": text, "catalog": to_jsonable(engine.stamp)})
-    else:
-        print(text, end="")
-    return EXIT_OK
+        return Answer(
+            EXIT_OK,
+            _json({"lang": args.lang, "markdown": text, "catalog": engine.stamp.model_dump(mode="json")}),
+        )
+    return Answer(EXIT_OK, text)
 
 
 # --- deadline ----------------------------------------------------------------------------
@@ -239,126 +251,85 @@ def _received(value: str) -> dt.datetime:
     try:
         received = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise InputError(
-            f"--received {value!r} is not an ISO 8601 date and time, e.g. 2026-10-01T10:00:00+08:00"
+        raise ent.InputError(
+            f"--received {value!r} is not an ISO 8601 date and time, e.g. 2026-10-01T10:00:00+08:00",
+            field="--received",
+            value=value,
         ) from None
     if received.tzinfo is None:
-        raise InputError(f"--received {value!r} has no UTC offset; add one, e.g. {value}+08:00 or {value}Z")
+        example = received.isoformat()
+        raise ent.InputError(
+            f"--received {value!r} has no UTC offset; add one, e.g. {example}+08:00 or {example}Z",
+            field="--received",
+            value=value,
+        )
     return received
 
 
-def _seconds(value: dt.timedelta) -> float:
-    return value.total_seconds()
-
-
-def _deadline_json(x: DeadlineExplanation, steps: bool) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "deadline": x.deadline.isoformat(),
-        "offering": x.offering,
-        "received_at": x.received_at.isoformat(),
-        "clock_start": x.clock_start.isoformat(),
-        "counting": x.counting,
-        "target_business_days": x.target_business_days,
-        "business_day_seconds": _seconds(x.business_day),
-        "business_time_seconds": _seconds(x.business_time),
-        "reasons": to_jsonable(x.reasons),
-        "catalog": to_jsonable(x.catalog),
-    }
-    if steps:
-        data["steps"] = [
-            {
-                "kind": step.kind,
-                "start": step.start.isoformat(),
-                "end": step.end.isoformat(),
-                "business_time_seconds": _seconds(step.business_time),
-                "name": step.name,
-                "message": step.message,
-                "source": step.source,
-            }
-            for step in x.steps
-        ]
-    return data
-
-
-def _cmd_deadline(args: argparse.Namespace) -> int:
+def _cmd_deadline(args: argparse.Namespace) -> Answer:
     engine = _engine(args)
-    contract = Contract(
-        offering=args.offering,
-        timezone=args.timezone,
-        country=args.country,
-        subdivision=args.subdivision,
-        business_hours=args.hours,
-        extra_holidays=tuple(args.holiday),
-        weekend_workdays=args.weekend_workdays,
-        response_business_days=args.target_days,
-        counting=args.counting,
+    contract = _flagged(
+        lambda: ent.Contract(
+            offering=args.offering,
+            timezone=args.timezone,
+            country=args.country,
+            subdivision=args.subdivision,
+            business_hours=args.hours,
+            extra_holidays=tuple(args.holiday),
+            weekend_workdays=args.weekend_workdays,
+            response_business_days=args.target_days,
+            counting=args.counting,
+        ),
+        CONTRACT_FLAGS,
     )
-    x = engine.explain_response_deadline(contract, _received(args.received))
+    received = _received(args.received)
+    x = _flagged(lambda: engine.explain_response_deadline(contract, received), CONTRACT_FLAGS)
     if args.json:
-        _print_json(_deadline_json(x, steps=args.explain))
-        return EXIT_OK
+        return Answer(EXIT_OK, _json(x.model_dump(mode="json", exclude=None if args.explain else {"steps"})))
+    out = _Lines()
     days = "day" if x.target_business_days == 1 else "days"
-    print(f"{x.deadline.isoformat()}  reply due {x.deadline:%A %d %B %Y, %H:%M} ({contract.timezone})")
-    print(f"  received:    {x.received_at.isoformat()}")
-    print(f"  clock start: {x.clock_start.isoformat()}")
-    print(
+    out(f"{x.deadline.isoformat()}  reply due {x.deadline:%A %d %B %Y, %H:%M} ({contract.timezone})")
+    out(f"  received:    {x.received_at.isoformat()}")
+    out(f"  clock start: {x.clock_start.isoformat()}")
+    out(
         f"  target:      {x.target_business_days} business {days} ({x.counting}); "
         f"{format_duration(x.business_time)} of business time counted"
     )
     if args.explain:
-        print("  steps:")
+        out("  steps:")
         for step in x.steps:
-            print(f"    - [{step.kind}] {step.message}")
-        print("  because:")
+            out(f"    - [{step.kind}] {step.message}")
+        out("  because:")
         for reason in x.reasons:
-            print(f"    - {reason.message}")
-            print(f"      source: {reason.source}")
-    print(f"  catalog: {x.catalog}")
-    return EXIT_OK
+            out(f"    - {reason.message}")
+            out(f"      source: {reason.source}")
+    out(f"  catalog: {x.catalog}")
+    return Answer(EXIT_OK, out.text())
 
 
 # --- catalog -----------------------------------------------------------------------------
 
 
-def _cmd_catalog_validate(args: argparse.Namespace) -> int:
-    path = Path(args.path)
+def _cmd_catalog_validate(args: argparse.Namespace) -> Answer:
+    path = Path(args.path or args.catalog or ent.bundled_catalog_path())
     try:
-        catalog = load_catalog(path)
-    except CatalogError as exc:
-        problems: tuple[Problem, ...] = exc.problems
+        catalog = ent.load_catalog(path)
+    except ent.CatalogError as exc:
         if args.json:
-            _print_json(
-                {
-                    "valid": False,
-                    "problems": [{"file": p.file, "line": p.line, "message": p.message} for p in problems],
-                }
-            )
-        else:
-            for problem in problems:
-                print(problem, file=sys.stderr)
-        return EXIT_ERROR
-    files = [p.name for p in catalog_files(path)]
+            problems = [{"file": p.file, "line": p.line, "message": p.message} for p in exc.problems]
+            return Answer(EXIT_ERROR, _json({"valid": False, "problems": problems}))
+        sys.stderr.write("".join(f"{problem}\n" for problem in exc.problems))
+        return Answer(EXIT_ERROR)
+    files = [str(p) for p in ent.catalog_files(path)]
     if args.json:
-        _print_json({"valid": True, "files": files, "catalog": to_jsonable(catalog.stamp)})
-    else:
-        print(f"{path}: valid ({len(files)} files; {catalog.stamp})")
-    return EXIT_OK
+        return Answer(
+            EXIT_OK, _json({"valid": True, "files": files, "catalog": catalog.stamp.model_dump(mode="json")})
+        )
+    return Answer(EXIT_OK, f"{path}: valid ({len(files)} files; {catalog.stamp})\n")
 
 
-def catalog_json_schema() -> dict[str, Any]:
-    """A JSON Schema for one catalog file: a mapping of any of the sections."""
-    schema = CatalogFile.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["description"] = (
-        "One YAML file of an entitlements catalog folder: any of the sections below, "
-        "each defined in exactly one file of the folder."
-    )
-    return schema
-
-
-def _cmd_catalog_schema(args: argparse.Namespace) -> int:
-    _print_json(catalog_json_schema())
-    return EXIT_OK
+def _cmd_catalog_schema(args: argparse.Namespace) -> Answer:
+    return Answer(EXIT_OK, _json(ent.catalog_schema()))
 
 
 # --- the parser --------------------------------------------------------------------------
@@ -369,15 +340,18 @@ def build_parser() -> argparse.ArgumentParser:
         prog="entitlements",
         description="Ask the service-management catalog what an offering includes and when answers are due.",
     )
-    from . import __version__
-
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {ent.__version__}")
+    _global(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
-    check = commands.add_parser(
+    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, **kwargs)
+        _global(sub, top=False)
+        return sub
+
+    check = command(
         "check",
-        parents=[_common()],
         help="is a feature included in an offering? (exit 0 yes, 1 no)",
         description="Whether OFFERING includes FEATURE (Table 1), how it is delivered (Table 2), and why.",
     )
@@ -385,9 +359,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("feature", metavar="FEATURE")
     check.set_defaults(handler=_cmd_check)
 
-    capacity = commands.add_parser(
+    capacity = command(
         "capacity",
-        parents=[_common()],
         help="check contacts, open cases and weekly hours (exit 0 allow, 1 deny, 3 needs approval)",
         description=(
             "The capacity rule of a named-manager offering: at most 3 contacts (hard), about 30 "
@@ -399,7 +372,14 @@ def build_parser() -> argparse.ArgumentParser:
     capacity.add_argument("--contacts", type=int, default=0, metavar="N")
     capacity.add_argument("--open-cases", type=int, default=0, metavar="N")
     capacity.add_argument(
-        "--hours", type=float, nargs="+", default=[], metavar="H", help="hours per week, most recent last"
+        "--weekly-hours",
+        "--hours",
+        dest="weekly_hours",
+        type=float,
+        nargs="+",
+        default=[],
+        metavar="H",
+        help="hours per week, most recent last (--hours is SPEC's older spelling of the same)",
     )
     capacity.add_argument(
         "--add-contacts", type=int, default=0, metavar="N", help="preflight: add N contacts"
@@ -412,21 +392,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     capacity.set_defaults(handler=_cmd_capacity)
 
-    evaluate = commands.add_parser(
+    evaluate = command(
         "evaluate",
-        parents=[_common()],
         help="does a request fit a contract? (exit 0 allow, 1 deny, 3 needs approval)",
         description=(
             "Read {contract: {...}, request: {kind: ..., ...}} as JSON or YAML from INPUT "
-            "(a file, or - for standard input) and print the decision."
+            "(a file, or - for standard input) and print the decision. The request echoed "
+            "under --json can be fed back unchanged."
         ),
     )
     evaluate.add_argument("input", metavar="INPUT", nargs="?", default="-")
     evaluate.set_defaults(handler=_cmd_evaluate)
 
-    deadline = commands.add_parser(
+    deadline = command(
         "deadline",
-        parents=[_common()],
         help="when is the reply to an inquiry due? (exit 0; 2 for bad input)",
         description=(
             "The response deadline of an inquiry received at --received under a contract: "
@@ -468,46 +447,111 @@ def build_parser() -> argparse.ArgumentParser:
     )
     deadline.set_defaults(handler=_cmd_deadline)
 
-    tables = commands.add_parser(
-        "tables",
-        parents=[_common("print the Markdown inside a JSON object")],
-        help="print Tables 1 and 2 from the catalog as Markdown",
+    tables = command(
+        "tables", help="print Tables 1 and 2 from the catalog as Markdown (--json: inside an object)"
     )
     tables.add_argument("--lang", choices=("en", "zh"), default="en")
     tables.set_defaults(handler=_cmd_tables)
 
-    catalog = commands.add_parser("catalog", help="validate a catalog, print its JSON Schema")
+    catalog = command("catalog", help="validate a catalog, print its JSON Schema")
     catalog_commands = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", parser_class=_Parser)
     catalog_commands.required = True
     validate = catalog_commands.add_parser(
-        "validate",
-        parents=[_common()],
-        help="check every *.yaml file of a catalog folder (exit 0 valid, 2 problems)",
+        "validate", help="check every *.yaml file of a catalog folder (exit 0 valid, 2 problems)"
     )
-    validate.add_argument("path", metavar="PATH")
+    _global(validate, top=False)
+    validate.add_argument(
+        "path", metavar="PATH", nargs="?", help="default: --catalog, or the bundled catalog"
+    )
     validate.set_defaults(handler=_cmd_catalog_validate)
-    schema = catalog_commands.add_parser(
-        "schema",
-        parents=[_common("JSON is the only output (accepted for uniformity)")],
-        help="print a JSON Schema for catalog files, for editors",
-    )
+    schema = catalog_commands.add_parser("schema", help="print a JSON Schema for catalog files, for editors")
+    _global(schema, top=False)
     schema.set_defaults(handler=_cmd_catalog_schema)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler: Handler = args.handler
+# --- running -----------------------------------------------------------------------------
+
+
+def _fail(message: str, kind: str, as_json: bool) -> int:
+    text = (
+        json.dumps({"error": {"type": kind, "message": message}}, ensure_ascii=False)
+        if as_json
+        else f"entitlements: error: {message}"
+    )
+    with contextlib.suppress(BrokenPipeError, ValueError, OSError):  # nowhere to say it: the exit code does
+        print(text, file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _wants(flag: str, argv: Sequence[str]) -> bool:
+    return flag in (argv[: argv.index("--")] if "--" in argv else argv)
+
+
+def _answer(args_list: list[str], as_json: bool) -> Answer:
     try:
+        args = build_parser().parse_args(args_list)
+        handler: Handler = args.handler
         return handler(args)
-    except EntitlementsError as exc:
-        print(f"entitlements: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
-        return EXIT_OK
+    except UsageError as exc:
+        message = str(exc)
+        if as_json:
+            return Answer(
+                _fail(
+                    message.split("\n", maxsplit=1)[0].removeprefix("entitlements: error: "),
+                    "UsageError",
+                    True,
+                )
+            )
+        print(message, file=sys.stderr)
+        return Answer(EXIT_ERROR)
+    except _Rendered as exc:
+        return Answer(_fail(str(exc), type(exc.error).__name__, as_json))
+    except ent.EntitlementsError as exc:
+        return Answer(_fail(str(exc), type(exc).__name__, as_json))
+    except SystemExit as exc:  # --help and --version print and exit 0
+        return Answer(exc.code if isinstance(exc.code, int) else EXIT_OK)
 
 
-def run() -> None:  # pragma: no cover - the console-script entry point
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (never 1 for an error).
+
+    The answer is computed first and written after, so a reader that goes
+    away (``| head``) leaves the answer's exit code as it was.
+    """
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    as_json = _wants("--json", args_list)
+    try:
+        answer = _answer(args_list, as_json)
+    except KeyboardInterrupt:
+        return _fail("interrupted", "KeyboardInterrupt", as_json)
+    except Exception as exc:  # the last guard: no crash may look like an answer
+        if _wants("--debug", args_list):
+            import traceback
+
+            traceback.print_exc()
+        return _fail(
+            f"unexpected {type(exc).__name__}: {exc}; this is a bug in entitlements, please report it "
+            "with the command that caused it (--debug shows a traceback)",
+            "InternalError",
+            as_json,
+        )
+    try:
+        sys.stdout.write(answer.text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    return answer.code
+
+
+def _silence_stdout() -> None:
+    """The reader has gone: point standard output at nothing, so the interpreter's last flush is quiet."""
+    import os
+
+    with contextlib.suppress(OSError, ValueError):  # not a real file (a test's capture)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def run() -> NoReturn:  # pragma: no cover - the console-script entry point
+    """The console script: exit with :func:`main`'s code."""
     sys.exit(main())

@@ -1,232 +1,232 @@
-"""The contract: which offering, and the business time its answers are counted in.
+"""What a caller brings to a question: the :class:`Contract`, and a named manager's :class:`Usage`.
 
-A :class:`Contract` is checked when it is built: an unknown time zone, country
-or subdivision, or business hours whose close is not after their open, is a
-:class:`ContractError` naming the value. Fields left as None take the
-catalog's defaults when the engine answers a question.
+Both are :class:`~entitlements._base.Input` models: checked when built, by
+whichever door (constructor, ``model_validate``, ``model_validate_json``,
+``replace``), with every problem a :class:`~entitlements.ContractError` or
+:class:`~entitlements.InputError` naming the field and the value. Their JSON
+form (``model_dump(mode="json")``) reads back to an equal value.
 """
 
+from __future__ import annotations
+
 import datetime as dt
-import functools
+import math
 import zoneinfo
-from typing import Any, Literal, Self
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BeforeValidator, Field, PlainSerializer, StrictBool, field_validator, model_validator
 
-from ._errors import ContractError, did_you_mean
+from ._base import Input
+from ._calendar_days import check_country, check_subdivision
+from ._errors import ContractError, InputError, cut, field_ref
+from ._zones import format_time, language_code, parse_hours, zone, zone_name
 
-__all__ = ["Contract", "parse_hours", "supported_countries"]
+__all__ = ["Contract", "Counting", "Usage"]
 
-
-@functools.cache
-def supported_countries() -> dict[str, tuple[str, ...]]:
-    """Country codes the `holidays` package knows, each with its subdivision codes."""
-    import holidays  # imported on first use: only time questions need it
-
-    return {
-        code: tuple(subdivisions)
-        for code, subdivisions in holidays.list_supported_countries(include_aliases=False).items()
-    }
+Counting = Literal["business-hours", "end-of-day"]
+"""How "N business days" are counted (SPEC: the response-deadline rule)."""
 
 
-@functools.cache
-def _zone_names() -> tuple[str, ...]:
-    return tuple(sorted(zoneinfo.available_timezones()))
+def _hours(value: Any) -> Any:
+    return None if value is None else parse_hours(value)
 
 
-@functools.cache
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(name)
+def _hours_json(value: tuple[dt.time, dt.time]) -> list[str]:
+    return [format_time(value[0]), format_time(value[1])]
 
 
-def parse_hours(value: Any) -> tuple[dt.time, dt.time]:
-    """Business hours from ``("08:00", "18:00")``, ``"08:00-18:00"`` or two ``time`` values."""
+BusinessHours = Annotated[
+    tuple[dt.time, dt.time],
+    BeforeValidator(_hours),
+    PlainSerializer(_hours_json, return_type=list[str], when_used="json"),
+]
+"""Agreed ``(open, close)`` wall-clock hours; ``["08:00", "18:00"]`` in JSON."""
+
+
+def _dates(value: Any) -> tuple[dt.date, ...]:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InputError(f"expected a list of dates 'YYYY-MM-DD', got {cut(value)}", value=value)
+    days = []
+    for item in value:
+        day = item
+        if isinstance(item, str):
+            try:
+                day = dt.date.fromisoformat(item) if len(item) == 10 else None
+            except ValueError:
+                day = None
+            if day is None:
+                raise InputError(f"extra holiday {cut(item)} is not a date 'YYYY-MM-DD'", value=item)
+        if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+            raise InputError(f"extra holiday {cut(day)} is not a datetime.date", value=day)
+        days.append(day)
+    return tuple(sorted(set(days)))
+
+
+def _languages(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
-        parts = value.split("-")
-        if len(parts) != 2:
-            raise ContractError(f"business hours {value!r} are not of the form 'HH:MM-HH:MM'")
-        value = tuple(part.strip() for part in parts)
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise ContractError(f"business hours {value!r} are not an (open, close) pair")
-    opened, closed = (_time(v) for v in value)
-    if closed <= opened:
-        raise ContractError(f"business hours {opened:%H:%M}-{closed:%H:%M}: close is not after open")
-    return opened, closed
+        value = (value,)
+    if isinstance(value, (bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InputError(f"expected a list of language codes such as ['zh'], got {cut(value)}", value=value)
+    return tuple(sorted({language_code(lang) for lang in value}))
 
 
-def _time(value: Any) -> dt.time:
-    if isinstance(value, dt.time):
-        if value.tzinfo is not None:
-            raise ContractError(
-                f"business hours time {value!r} has a time zone; hours are local wall-clock time"
-            )
-        return value
-    if isinstance(value, str):
-        try:
-            if len(value) == 5 and value[2] == ":":
-                return dt.time.fromisoformat(value)
-        except ValueError:
-            pass
-        raise ContractError(f"business hours time {value!r} is not 'HH:MM'")
-    raise ContractError(f"business hours time {value!r} is not 'HH:MM' or a datetime.time")
+def _positive_days(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InputError(f"must be a positive whole number of business days, got {cut(value)}", value=value)
+    return value
 
 
-class Contract(BaseModel):
-    """A customer's contract: the offering and where and when its business time runs.
+class Contract(Input):
+    """A customer's contract: the offering, and where and when its business time runs.
 
     ``timezone`` and ``country`` may be None for questions that involve no
-    time (capacity, entitlements); a time question on such a contract is an
-    error naming the missing field.
+    time (capacity, entitlements); a time question on such a contract is a
+    :class:`ContractError` naming the missing field. Fields left as None take
+    the catalog's defaults when the engine answers.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    what: ClassVar[str] = "contract"
+    error: ClassVar[type[InputError]] = ContractError
 
-    offering: str
+    offering: str = Field(min_length=1)
+    """The offering's id, e.g. ``saas-premium`` (checked against the catalog when a question is asked)."""
     timezone: str | None = None
     """IANA name of the zone where the contract was signed, e.g. ``Asia/Shanghai``."""
     country: str | None = None
     """ISO 3166 code of the holiday calendar, e.g. ``CN`` (the `holidays` package)."""
     subdivision: str | None = None
     """A subdivision of ``country`` for its holidays, e.g. ``BY`` or ``NSW``."""
-    business_hours: tuple[dt.time, dt.time] | None = None
+    business_hours: BusinessHours | None = None
     """Agreed ``(open, close)`` local hours; None: the catalog's default."""
-    extra_holidays: tuple[dt.date, ...] = ()
+    extra_holidays: Annotated[tuple[dt.date, ...], BeforeValidator(_dates)] = ()
     """Days the vendor recognises for this contract beyond the country's."""
-    weekend_workdays: bool = False
+    weekend_workdays: StrictBool = False
     """Count official weekend make-up workdays (China's 调休) as business days."""
-    response_business_days: int | None = Field(default=None)
+    response_business_days: Annotated[int | None, BeforeValidator(_positive_days)] = None
     """The contract's own response target; None: the offering's."""
-    counting: Literal["business-hours", "end-of-day"] | None = None
+    counting: Counting | None = None
     """How business days are counted; None: the catalog's default."""
-    agreed_languages: tuple[str, ...] = ()
-    """Languages besides English agreed for communication (ISO 639-1, e.g. ``zh``)."""
+    agreed_languages: Annotated[tuple[str, ...], BeforeValidator(_languages)] = ()
+    """Languages besides English agreed for communication, by language (``zh-CN`` -> ``zh``)."""
 
-    def __init__(self, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise ContractError(_first_error(exc)) from None
-
-    @field_validator("offering")
+    @field_validator("offering", mode="before")
     @classmethod
-    def _offering(cls, value: str) -> str:
-        if not value:
-            raise ValueError("offering must not be empty")
+    def _offering(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise InputError(f"expected an offering id such as 'saas-premium', got {cut(value)}", value=value)
         return value
 
-    @field_validator("timezone")
+    @field_validator("timezone", mode="before")
     @classmethod
-    def _timezone(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            _zone(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-            hint = did_you_mean(value, _zone_names())
-            suffix = f" (did you mean {hint!r}?)" if hint else ""
-            raise ValueError(f"unknown time zone {value!r}{suffix}") from None
-        return value
+    def _timezone(cls, value: Any) -> Any:
+        return None if value is None else zone_name(value)
 
-    @field_validator("country")
+    @field_validator("country", mode="before")
     @classmethod
-    def _country(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        countries = supported_countries()
-        if value not in countries:
-            if value.upper() in countries:
-                return value.upper()
-            hint = did_you_mean(value.upper(), countries)
-            suffix = f" (did you mean {hint!r}?)" if hint else ""
-            raise ValueError(f"unknown country {value!r} for the holidays calendar{suffix}")
-        return value
-
-    @field_validator("business_hours", mode="before")
-    @classmethod
-    def _hours(cls, value: Any) -> Any:
-        if value is None:
-            return None
-        try:
-            return parse_hours(value)
-        except ContractError as exc:
-            raise ValueError(str(exc)) from None
-
-    @field_validator("extra_holidays", mode="before")
-    @classmethod
-    def _holidays(cls, value: Any) -> Any:
-        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-            raise ValueError(f"extra_holidays must be a sequence of datetime.date, got {value!r}")
-        days = []
-        for item in value:
-            day = item
-            if isinstance(item, str):
-                try:
-                    day = dt.date.fromisoformat(item)
-                except ValueError:
-                    raise ValueError(f"extra holiday {item!r} is not a date 'YYYY-MM-DD'") from None
-            if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
-                raise ValueError(f"extra holiday {day!r} is not a datetime.date")
-            days.append(day)
-        return tuple(sorted(set(days)))
-
-    @field_validator("response_business_days", mode="before")
-    @classmethod
-    def _target(cls, value: Any) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ValueError(f"response_business_days must be a positive whole number, got {value!r}")
-        return value
-
-    @field_validator("agreed_languages", mode="before")
-    @classmethod
-    def _languages(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = (value,)
-        result = []
-        for lang in value:
-            if not isinstance(lang, str) or not (2 <= len(lang) <= 3) or not lang.isalpha():
-                raise ValueError(f"agreed language {lang!r} is not an ISO 639 code such as 'zh'")
-            result.append(lang.lower())
-        return tuple(sorted(set(result)))
+    def _country(cls, value: Any) -> Any:
+        return None if value is None else check_country(value)
 
     @model_validator(mode="after")
     def _subdivision(self) -> Self:
         if self.subdivision is None:
             return self
         if self.country is None:
-            raise ValueError(f"subdivision {self.subdivision!r} needs a country")
-        known = supported_countries()[self.country]
-        if self.subdivision not in known:
-            hint = did_you_mean(self.subdivision, known)
-            suffix = f" (did you mean {hint!r}?)" if hint else f"; known: {', '.join(known) or 'none'}"
-            raise ValueError(f"unknown subdivision {self.subdivision!r} of country {self.country!r}{suffix}")
+            raise InputError(
+                f"{field_ref('subdivision')} {self.subdivision!r} needs a {field_ref('country')}",
+                field="subdivision",
+                value=self.subdivision,
+            )
+        code = check_subdivision(self.country, self.subdivision)
+        if code != self.subdivision:
+            object.__setattr__(self, "subdivision", code)
         return self
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         """The contract's time zone; a :class:`ContractError` when none was given."""
         if self.timezone is None:
-            raise ContractError(f"contract for {self.offering!r} has no timezone; a time question needs one")
-        return _zone(self.timezone)
+            raise ContractError(
+                f"contract for {self.offering!r} has no {field_ref('timezone')}; a time question needs one",
+                field="timezone",
+            )
+        return zone(self.timezone)
 
 
-def _first_error(exc: ValidationError) -> str:
-    messages = []
-    for error in exc.errors(include_url=False):
-        field = ".".join(str(p) for p in error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = f"unknown contract field {field!r}"
-            hint = did_you_mean(field, Contract.model_fields)
-            if hint:
-                message += f" (did you mean {hint!r}?)"
-            messages.append(message)
-            continue
-        if error["type"] == "missing":
-            messages.append(f"contract field {field!r} is required")
-            continue
-        if error["type"] not in ("value_error",):
-            message += f", got {error.get('input')!r}"
-        messages.append(f"invalid contract {field}: {message}" if field else f"invalid contract: {message}")
-    return "; ".join(messages)
+# --- usage ----------------------------------------------------------------------------------
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"must be a whole number, got {cut(value)}", value=value)
+    if value < 0:
+        raise InputError(f"must not be negative, got {cut(value)}", value=value)
+    return value
+
+
+def hours_value(value: Any) -> float:
+    """A finite, non-negative number of hours as a float; an :class:`InputError` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(f"must be a number of hours, got {cut(value)}", value=value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise InputError(f"must be a finite number of hours, got {cut(value)}", value=value)
+    if number < 0:
+        raise InputError(f"must not be negative, got {cut(value)}", value=value)
+    return number
+
+
+def _weeks(value: Any) -> Any:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InputError(f"must be a sequence of hours, most recent week last, got {cut(value)}", value=value)
+    return tuple(value)
+
+
+Count = Annotated[int, BeforeValidator(_count)]
+Hours = Annotated[float, BeforeValidator(hours_value)]
+
+
+class Usage(Input):
+    """What a customer uses of a named manager now: contacts, open cases, hours per week.
+
+    ``weekly_hours`` runs oldest first: the last value is the current week.
+    """
+
+    what: ClassVar[str] = "usage"
+
+    contacts: Count = 0
+    open_cases: Count = 0
+    weekly_hours: Annotated[tuple[Hours, ...], BeforeValidator(_weeks)] = ()
+
+    @property
+    def this_week(self) -> float:
+        """Hours of the current (last) week; 0 when no week is given."""
+        return self.weekly_hours[-1] if self.weekly_hours else 0.0
+
+    def added(self, *, contacts: int = 0, open_cases: int = 0, hours: float = 0.0) -> Usage:
+        """This usage with more contacts, more open cases, more hours this week.
+
+        Hours go to the current (last) week; with no week given, they start one.
+        Every amount must be non-negative.
+        """
+        amounts = {"contacts": contacts, "open_cases": open_cases}
+        for name, amount in amounts.items():
+            try:
+                _count(amount)
+            except InputError as exc:
+                raise InputError(f"{name} to add {exc}", field=name, value=amount) from None
+        try:
+            extra = hours_value(hours)
+        except InputError as exc:
+            raise InputError(f"hours to add {exc}", field="hours", value=hours) from None
+        weeks = self.weekly_hours
+        if extra:
+            weeks = (*weeks[:-1], self.this_week + extra) if weeks else (extra,)
+        return self.replace(
+            contacts=self.contacts + contacts, open_cases=self.open_cases + open_cases, weekly_hours=weeks
+        )

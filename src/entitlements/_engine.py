@@ -1,8 +1,12 @@
-"""The engine: load and validate a catalog once, then answer pure queries.
+"""The engine: load and validate a catalog once, build its rules once, then answer pure queries.
 
 All reading, parsing, validation and indexing happens in
-:meth:`Engine.from_path`; every question afterwards is a function of its
-arguments and the prepared catalog, with no file, clock or environment read.
+:meth:`Engine.from_path` (or once per process in :meth:`Engine.default`);
+every question afterwards is a function of its arguments and the prepared
+rules, with no file, clock or environment read. What is worth keeping
+between questions is cached by hashable keys: calendars by their
+:class:`CalendarSpec` (shared by every engine), deadline plans by contract,
+deliverable decisions by the request's ids.
 """
 
 from __future__ import annotations
@@ -10,103 +14,86 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import threading
-from collections.abc import Iterable, Mapping
-from importlib import resources
-from pathlib import Path
-from types import MappingProxyType
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._calendar import BusinessCalendar
-from ._capacity import CapacityDecision, CapacityRule, ManagerView, Usage
-from ._catalog import load_catalog
-from ._contract import Contract
-from ._deadlines import DeadlineExplanation, DeadlinePlan, calendar_definition, explain, plan_deadline
-from ._decisions import Decision
-from ._errors import InputError, UnknownIdError
-from ._models import (
-    Alternative,
-    Catalog,
-    CatalogStamp,
-    Delivery,
-    Entitlement,
-    Feature,
-    Frequency,
-    Offering,
-    Reason,
-    Term,
-)
-from ._render import join_methods
+from ._capacity import CapacityRule
+from ._catalog import bundled_catalog_path, load_catalog
+from ._contract import Contract, Usage
+from ._deliverables import DeliverableRule
+from ._entitlements import EntitlementTable
+from ._errors import InputError, cut
+from ._models import Catalog, CatalogStamp, Feature, Frequency, Offering, Term
+from ._results import CapacityDecision, DeadlineExplanation, Decision, Entitlement, ManagerView
 
-if TYPE_CHECKING:
-    from ._requests import Request
+if TYPE_CHECKING:  # imported where they are used: only time questions and requests need them
+    from ._calendar import BusinessCalendar
+    from ._deadlines import DeadlinePlan
+    from ._zones import CalendarSpec
 
-__all__ = ["Engine", "default_catalog_path"]
+__all__ = ["Engine"]
 
-_T = TypeVar("_T", Offering, Feature, Term, Frequency)
+_T = TypeVar("_T")
+
+MAX_CALENDARS = 512
+"""Calendars kept in the process (shared by every engine); the least recently used goes beyond this."""
+MAX_PLANS = 1024
+"""Deadline plans kept per engine (one per contract asked about)."""
+MAX_DECISIONS = 4096
+"""Deliverable decisions kept per engine (one per distinct request)."""
 
 
-def default_catalog_path() -> Path:
-    """The bundled catalog: inside the installed package, or ``catalog/`` of a source checkout."""
-    shipped = resources.files("entitlements").joinpath("catalog")
-    if shipped.is_dir():
-        return Path(str(shipped))
-    checkout = Path(__file__).resolve().parents[2] / "catalog"
-    if checkout.is_dir():
-        return checkout
-    raise FileNotFoundError(  # pragma: no cover - a broken installation
-        "the bundled catalog is missing from this installation of entitlements"
-    )
+@functools.lru_cache(maxsize=MAX_CALENDARS)
+def _calendar(spec: CalendarSpec) -> BusinessCalendar:
+    from ._calendar import BusinessCalendar
+
+    return BusinessCalendar.from_spec(spec)
 
 
-def _index(items: Iterable[_T]) -> Mapping[str, _T]:
-    return MappingProxyType({item.id: item for item in items})
+def _expect(value: object, kind: type[_T], name: str) -> _T:
+    if not isinstance(value, kind):
+        raise InputError(
+            f"{name} must be an entitlements.{kind.__name__}, got {cut(value)}", field=name, value=value
+        )
+    return value
+
+
+_TOKEN = object()
 
 
 class Engine:
-    """Answers entitlement questions from one validated catalog.
+    """Answers entitlement, deadline, capacity and request questions from one validated catalog.
 
     Build it with :meth:`default` (the bundled catalog) or :meth:`from_path`.
     An engine is immutable and safe to share between threads.
     """
 
-    __slots__ = (
-        "_calendar_lock",
-        "_calendars",
-        "_capacity",
-        "_catalog",
-        "_deliverables",
-        "_entitlements",
-        "_features",
-        "_frequencies",
-        "_last_plan",
-        "_methods",
-        "_offerings",
-    )
+    __slots__ = ("_capacity", "_catalog", "_decision", "_deliverables", "_last_plan", "_plan", "_table")
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, *, _token: object = None) -> None:
+        if _token is not _TOKEN:
+            raise TypeError("build an Engine with Engine.default() or Engine.from_path(path)")
         self._catalog = catalog
-        self._offerings = _index(catalog.offerings)
-        self._features = _index(catalog.features)
-        self._methods = _index(catalog.methods)
-        self._frequencies = _index(catalog.frequencies)
-        self._entitlements: Mapping[tuple[str, str], Entitlement] = MappingProxyType(
-            _prepare_entitlements(catalog)
-        )
-        self._calendars: dict[tuple[object, ...], BusinessCalendar] = {}
-        self._calendar_lock = threading.Lock()
-        self._last_plan: tuple[Contract, DeadlinePlan] | None = None
-        from ._requests import DeliverableRules
-
+        self._table = EntitlementTable.build(catalog)
         self._capacity = CapacityRule.from_catalog(catalog)
-        self._deliverables = DeliverableRules.from_catalog(catalog, self._entitlements)
+        self._deliverables = DeliverableRule(catalog, self._table)
+        self._plan: Callable[[Contract], DeadlinePlan] = functools.lru_cache(maxsize=MAX_PLANS)(
+            self._new_plan
+        )
+        self._last_plan: tuple[Contract | None, DeadlinePlan | None] = (None, None)
+        """The plan last asked for, by the contract's identity: the same contract asked again (a
+        support tool's loop over one customer's inquiries) skips hashing it. Replaced whole, so a
+        thread always reads one consistent pair."""
+        self._decision: Callable[[str, str, str | None, str | None], Decision] = functools.lru_cache(
+            maxsize=MAX_DECISIONS
+        )(self._new_decision)
 
     # --- construction --------------------------------------------------------------
 
     @classmethod
     def from_path(cls, path: str | os.PathLike[str]) -> Engine:
         """An engine over the catalog folder ``path`` (every ``*.yaml``/``*.yml`` in it)."""
-        return cls(load_catalog(path))
+        return cls(load_catalog(path), _token=_TOKEN)
 
     @classmethod
     def default(cls) -> Engine:
@@ -122,7 +109,7 @@ class Engine:
 
     @property
     def stamp(self) -> CatalogStamp:
-        """The catalog's name, version and content hash, carried by every answer."""
+        """The catalog's name, version and content hash, and the library's version."""
         return self._catalog.stamp
 
     def offerings(self) -> tuple[Offering, ...]:
@@ -135,26 +122,26 @@ class Engine:
 
     def offering(self, offering_id: str) -> Offering:
         """The offering ``offering_id``; :class:`UnknownIdError` with a suggestion if none."""
-        return _lookup(self._offerings, "offering", offering_id)
+        return self._catalog.offering(offering_id)
 
     def feature(self, feature_id: str) -> Feature:
         """The feature ``feature_id``; :class:`UnknownIdError` with a suggestion if none."""
-        return _lookup(self._features, "feature", feature_id)
+        return self._catalog.feature(feature_id)
 
     def method(self, method_id: str) -> Term:
         """The delivery method ``method_id``."""
-        return _lookup(self._methods, "method", method_id)
+        return self._catalog.method(method_id)
 
     def frequency(self, frequency_id: str) -> Frequency:
         """The delivery frequency ``frequency_id``."""
-        return _lookup(self._frequencies, "frequency", frequency_id)
+        return self._catalog.frequency(frequency_id)
 
     # --- entitlements --------------------------------------------------------------
 
     def entitlement(self, offering: str, feature: str) -> Entitlement:
-        """Whether ``offering`` includes ``feature``, how it is delivered, and why."""
+        """Whether ``offering`` includes ``feature``, how it is delivered, where else it is, and why."""
         try:
-            return self._entitlements[offering, feature]
+            return self._table.answers[offering, feature]
         except (KeyError, TypeError):
             self.offering(offering)
             self.feature(feature)
@@ -163,7 +150,7 @@ class Engine:
     def entitlements(self, offering: str) -> tuple[Entitlement, ...]:
         """Every feature's entitlement for ``offering``, in Table 1 order."""
         self.offering(offering)
-        return tuple(self._entitlements[offering, f.id] for f in self._catalog.features)
+        return tuple(self._table.answers[offering, f.id] for f in self._catalog.features)
 
     # --- business time and response deadlines ---------------------------------------
 
@@ -173,60 +160,52 @@ class Engine:
         A :class:`ContractError` names the missing field when the contract has
         no ``timezone`` or ``country``.
         """
-        definition = calendar_definition(contract, self._catalog)
-        key = tuple(
-            tuple(sorted(v.items())) if isinstance(v, dict) else v  # vendor holidays
-            for v in definition.values()
-        )
-        cal = self._calendars.get(key)
-        if cal is None:
-            with self._calendar_lock:
-                cal = self._calendars.get(key)
-                if cal is None:
-                    if len(self._calendars) >= _MAX_CALENDARS:
-                        self._calendars.pop(next(iter(self._calendars)))
-                    cal = BusinessCalendar(**definition)  # type: ignore[arg-type]
-                    self._calendars[key] = cal
-        return cal
+        from ._deadlines import calendar_spec
 
-    def deadline_plan(self, contract: Contract) -> DeadlinePlan:
-        """The contract resolved for deadlines: calendar, target, counting, and their sources.
+        return _calendar(calendar_spec(_expect(contract, Contract, "contract"), self._catalog))
 
-        :class:`NotSpecifiedError` for an offering with no stated target
-        (``tsam``) unless the contract sets ``response_business_days``.
-        """
-        last = self._last_plan
-        if last is not None and last[0] is contract:
-            return last[1]
+    def _new_plan(self, contract: Contract) -> DeadlinePlan:
+        from ._deadlines import calendar_spec, plan_deadline
+
         self.offering(contract.offering)
-        plan = plan_deadline(contract, self._catalog, self.calendar)
+        spec = calendar_spec(contract, self._catalog)
+        return plan_deadline(contract, self._catalog, _calendar(spec))
+
+    def _deadline_plan(self, contract: Contract) -> DeadlinePlan:
+        last, plan = self._last_plan
+        if last is contract and plan is not None:
+            return plan
+        if type(contract) is not Contract:
+            _expect(contract, Contract, "contract")
+        plan = self._plan(contract)
         self._last_plan = (contract, plan)
         return plan
 
     def response_deadline(self, contract: Contract, received_at: dt.datetime) -> dt.datetime:
         """When the reply to an inquiry received at ``received_at`` is due, in the contract's zone."""
-        return self.deadline_plan(contract).deadline(received_at)
+        return self._deadline_plan(contract).deadline(received_at)
 
     def response_deadlines(
         self, contract: Contract, received: Iterable[dt.datetime]
     ) -> tuple[dt.datetime, ...]:
         """The deadlines of many inquiries of one contract, in order (the contract is resolved once)."""
-        return self.deadline_plan(contract).deadlines(received)
+        return self._deadline_plan(contract).deadlines(received)
 
     def explain_response_deadline(self, contract: Contract, received_at: dt.datetime) -> DeadlineExplanation:
         """The deadline with the clock start, the business time counted, every stretch skipped, and why."""
-        return explain(self.deadline_plan(contract), received_at, self._catalog)
+        from ._explain import explain
 
-    # --- capacity and requests -----------------------------------------------------
+        return explain(self._deadline_plan(contract), received_at, self._catalog)
+
+    # --- capacity ------------------------------------------------------------------
 
     def _manager_offering(self, contract: Contract) -> Offering:
-        if not isinstance(contract, Contract):
-            raise InputError(f"contract must be an entitlements.Contract, got {contract!r}")
-        return self.offering(contract.offering)
+        return self.offering(_expect(contract, Contract, "contract").offering)
 
     def check_capacity(self, contract: Contract, usage: Usage) -> CapacityDecision:
-        """The capacity rule (SPEC.md) for ``usage`` under ``contract``, with what remains."""
-        return self._capacity.check(self._manager_offering(contract), usage)
+        """The capacity rule (SPEC) for ``usage`` under ``contract``, with what remains."""
+        offering = self._manager_offering(contract)
+        return self._capacity.check(offering, _expect(usage, Usage, "usage"))
 
     def preflight_capacity(
         self,
@@ -238,175 +217,98 @@ class Engine:
         hours: float = 0.0,
     ) -> CapacityDecision:
         """Would adding ``contacts``, ``open_cases`` or ``hours`` this week exceed? The decision after."""
+        offering = self._manager_offering(contract)
         return self._capacity.preflight(
-            self._manager_offering(contract), usage, contacts=contacts, open_cases=open_cases, hours=hours
+            offering, _expect(usage, Usage, "usage"), contacts=contacts, open_cases=open_cases, hours=hours
         )
 
     def manager_view(self, assignments: Iterable[tuple[Contract, Usage]]) -> ManagerView:
         """One named manager serving several contracts: each one's limits and the totals."""
+        if isinstance(assignments, (str, bytes, Mapping)) or not isinstance(assignments, Iterable):
+            raise InputError(
+                f"assignments must be an iterable of (contract, usage) pairs, got {cut(assignments)}",
+                field="assignments",
+                value=assignments,
+            )
         pairs = []
         for item in assignments:
             if not isinstance(item, tuple) or len(item) != 2:
-                raise InputError(f"a manager view takes (contract, usage) pairs, got {item!r}")
+                raise InputError(
+                    f"a manager view takes (contract, usage) pairs, got {cut(item)}",
+                    field="assignments",
+                    value=item,
+                )
             contract, usage = item
-            pairs.append((self._manager_offering(contract), usage))
+            pairs.append((self._manager_offering(contract), _expect(usage, Usage, "usage")))
         return self._capacity.manager_view(pairs)
 
-    def evaluate(self, contract: Contract, request: Request | Mapping[str, Any]) -> Decision:
+    # --- requests ------------------------------------------------------------------
+
+    def _new_decision(
+        self, offering: str, feature: str, method: str | None, frequency: str | None
+    ) -> Decision:
+        return self._deliverables.decide(self.offering(offering), feature, method, frequency)
+
+    def evaluate(self, contract: Contract, request: Any) -> Decision:
         """Whether ``request`` fits ``contract``: allow, needs-approval or deny, with reasons.
 
         ``request`` is a request model or plain data with a ``kind``
         (see ``entitlements.Request`` for the kinds).
         """
-        from ._requests import evaluate
+        from ._availability import language_decision, meeting_decision
+        from ._calendar_days import holidays_version
+        from ._requests import (
+            AddContactRequest,
+            AddHoursRequest,
+            CapacityRequest,
+            DeliverableRequest,
+            LanguageRequest,
+            MeetingRequest,
+            OpenCaseRequest,
+            parse_request,
+        )
 
-        return evaluate(self, contract, request)
+        _expect(contract, Contract, "contract")
+        if isinstance(request, Mapping):
+            request = parse_request(request)
+        offering = self.offering(contract.offering)
+        catalog = self._catalog
+        decision: Decision
+        match request:
+            case DeliverableRequest(feature=feature, method=method, frequency=frequency):
+                self.feature(feature)
+                if method is not None:
+                    self.method(method)
+                if frequency is not None:
+                    self.frequency(frequency)
+                decision = self._decision(offering.id, feature, method, frequency)
+            case MeetingRequest(start=start, duration=duration):
+                stamp = self.stamp.with_holidays(holidays_version())
+                decision = meeting_decision(self.calendar(contract), start, duration, catalog, stamp)
+            case LanguageRequest(language=language, channel=channel):
+                decision = language_decision(
+                    catalog.availability.language, contract.agreed_languages, language, channel, catalog
+                )
+            case CapacityRequest(usage=usage):
+                decision = self._capacity.check(offering, usage)
+            case AddContactRequest(usage=usage, count=count):
+                decision = self._capacity.preflight(offering, usage, contacts=count)
+            case OpenCaseRequest(usage=usage, count=count):
+                decision = self._capacity.preflight(offering, usage, open_cases=count)
+            case AddHoursRequest(usage=usage, hours=hours):
+                decision = self._capacity.preflight(offering, usage, hours=hours)
+            case _:
+                raise InputError(
+                    f"not a request: {cut(request)}; give a request model or a mapping with a 'kind'",
+                    field="request",
+                    value=request,
+                )
+        return decision
 
     def __repr__(self) -> str:
         return f"<Engine {self._catalog.stamp}>"
 
 
-def _lookup(index: Mapping[str, _T], kind: str, key: str) -> _T:
-    try:
-        return index[key]
-    except (KeyError, TypeError):  # TypeError: an unhashable key
-        raise UnknownIdError(kind, key, index) from None
-
-
-_MAX_CALENDARS = 512
-"""Calendars kept per engine; the oldest is dropped beyond this."""
-
-
 @functools.cache
 def _default_engine() -> Engine:
-    return Engine.from_path(default_catalog_path())
-
-
-def _prepare_entitlements(catalog: Catalog) -> dict[tuple[str, str], Entitlement]:
-    """Every (offering, feature) answer, built once at load."""
-    offerings = {o.id: o for o in catalog.offerings}
-    features = {f.id: f for f in catalog.features}
-    billing_names = {b.id: b.name.en for b in catalog.billing}
-    billing_zh = {b.id: b.name.zh for b in catalog.billing}
-    deployment_names = {d.id: d.name.en for d in catalog.deployments}
-    methods = {m.id: m.name.en for m in catalog.methods}
-    frequencies = {f.id: f.name.en for f in catalog.frequencies}
-    table1 = catalog.table1
-    table2 = catalog.table2
-    t2_rows = {row.feature: row for row in table2.rows}
-
-    answers: dict[tuple[str, str], Entitlement] = {}
-    for row in table1.rows:
-        feature = features[row.feature]
-        includes = {cell.offering: cell.included for cell in row.cells}
-        row_source = f"{table1.source}, row {row.row} ({feature.name.zh})"
-        for offering_id, included in includes.items():
-            offering = offerings[offering_id]
-            mark = "✓" if included else "no ✓"
-            verb = "includes" if included else "does not include"
-            reasons = [
-                Reason(
-                    code="feature-included" if included else "feature-not-included",
-                    message=(
-                        f"{offering.name.en} ({offering_id}) {verb} {feature.name.en} "
-                        f"({feature.id}): {table1.title.en}, row {row.row} "
-                        f"'{feature.name.zh}', column '{offering.short_name.zh}' has {mark}"
-                    ),
-                    source=row_source,
-                )
-            ]
-            delivery = None
-            alternatives: tuple[Alternative, ...] = ()
-            if included:
-                t2 = t2_rows.get(feature.id)
-                cell = next((c for c in t2.cells if c.offering == offering_id), None) if t2 else None
-                if t2 is not None and cell is not None:
-                    t2_source = f"{table2.source}, row {t2.row} ({t2.task.zh})"
-                    delivery = Delivery(
-                        methods=frozenset(cell.methods), frequency=cell.frequency, source=t2_source
-                    )
-                    ordered = [m for m in methods if m in delivery.methods]
-                    reasons.append(
-                        Reason(
-                            code="delivery-specified",
-                            message=(
-                                f"delivered by {join_methods([methods[m] for m in ordered], 'en')}, "
-                                f"{frequencies[cell.frequency]}: {table2.title.en}, row {t2.row} "
-                                f"'{t2.task.zh}', column '{offering.short_name.zh}'"
-                            ),
-                            source=t2_source,
-                        )
-                    )
-                else:
-                    reasons.append(
-                        Reason(
-                            code="delivery-unspecified",
-                            message=(
-                                f"the document gives no delivery method or frequency for "
-                                f"{feature.id} in {offering_id} ({table2.title.en} covers only "
-                                + (
-                                    "the deliverables both SaaS tiers share"
-                                    if offering_id in table2.offerings
-                                    else ", ".join(table2.offerings)
-                                )
-                                + "): delivery is unspecified"
-                            ),
-                            source=f"{table2.source}; project decision (docs/decisions.md)",
-                        )
-                    )
-                billing_source = f"{table1.source}, cost row (成本)"
-                reasons.append(
-                    Reason(
-                        code=f"billing-{offering.billing}",
-                        message=(
-                            f"{offering_id} is billed as: {billing_names[offering.billing]} "
-                            f"('{billing_zh[offering.billing]}' in the cost row)"
-                        ),
-                        source=billing_source,
-                    )
-                )
-            else:
-                alternatives = tuple(
-                    Alternative(offering=o.id, deployment=o.deployment, billing=o.billing)
-                    for o in catalog.offerings
-                    if o.deployment == offering.deployment and includes.get(o.id, False)
-                )
-                if alternatives:
-                    options = "; ".join(f"{a.offering} ({billing_names[a.billing]})" for a in alternatives)
-                    reasons.append(
-                        Reason(
-                            code="available-in",
-                            message=(
-                                f"{deployment_names[offering.deployment]} offerings that "
-                                f"include it: {options}"
-                            ),
-                            source=row_source,
-                        )
-                    )
-                else:
-                    elsewhere = [o for o in catalog.offerings if includes.get(o.id, False)]
-                    where = ", ".join(
-                        f"{o.id} ({deployment_names[o.deployment]}, {billing_names[o.billing]})"
-                        for o in elsewhere
-                    )
-                    reasons.append(
-                        Reason(
-                            code="not-available-in-deployment",
-                            message=(
-                                f"no {deployment_names[offering.deployment]} offering includes it"
-                                + (f"; only {where}" if where else "")
-                            ),
-                            source=row_source,
-                        )
-                    )
-            answers[offering_id, feature.id] = Entitlement(
-                offering=offering_id,
-                feature=feature.id,
-                included=included,
-                billing=offering.billing,
-                delivery=delivery,
-                alternatives=alternatives,
-                reasons=tuple(reasons),
-                catalog=catalog.stamp,
-            )
-    return answers
+    return Engine.from_path(bundled_catalog_path())

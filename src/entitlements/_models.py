@@ -1,27 +1,41 @@
-"""Frozen models of the catalog and of the answers built from it.
+"""Frozen models of the catalog, shaped as its YAML is written, with id indexes built once.
 
-Every model is immutable (``frozen=True``, tuples and frozensets, never lists
-or dicts) and refuses unknown keys (``extra="forbid"``), so a misspelt key in
-the YAML is an error rather than a silently ignored line. Each catalog entry
-carries ``source``: where in the service description the fact comes from.
+Every model is immutable (tuples, never lists or dicts) and refuses unknown
+keys, so a misspelt key in the YAML is an error rather than a silently
+ignored line. Each catalog entry carries ``source``: where in the service
+description the fact comes from. A table row is modelled as the author
+writes it, one key per offering (``tsam: true``), so that the JSON Schema of
+these models (``entitlements catalog schema``) is the schema of the files.
+
+The whole :class:`Catalog` indexes its ids when it is built; its lookups
+raise :class:`~entitlements.UnknownIdError` with a "did you mean".
 """
 
+from __future__ import annotations
+
 import datetime as dt
-from typing import Annotated, Any, Literal, Self
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
-    BaseModel,
+    AfterValidator,
+    BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StrictBool,
     StrictInt,
-    StringConstraints,
-    field_validator,
-    model_validator,
+    WithJsonSchema,
 )
 
+from ._base import Frozen
+from ._errors import InputError, cut, unknown
+from ._zones import parse_time
+
 __all__ = [
-    "Alternative",
+    "AdHoc",
     "Availability",
     "BillingId",
     "BusinessHours",
@@ -30,21 +44,18 @@ __all__ = [
     "CatalogStamp",
     "Counting",
     "Declaration",
-    "Delivery",
     "DeliveryCell",
     "DeploymentId",
-    "Entitlement",
     "Feature",
     "Frequency",
     "HoursLimit",
-    "InclusionCell",
+    "Id",
     "LanguageRule",
     "Limit",
     "LocalText",
     "Offering",
     "Outcome",
     "OutsideBusinessTime",
-    "Reason",
     "ResponseTarget",
     "Scope",
     "ServiceLevels",
@@ -58,25 +69,48 @@ __all__ = [
     "Unavailable",
     "VendorHoliday",
     "Weekday",
+    "WeeklyCall",
 ]
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
+_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+
+
+def _id(value: str) -> str:
+    if not _ID.fullmatch(value):
+        raise InputError(
+            f"{cut(value)} is not an id: ids are lower-case words joined by hyphens, such as 'on-demand'",
+            value=value,
+        )
+    return value
+
+
+Id = Annotated[str, AfterValidator(_id), WithJsonSchema({"type": "string", "pattern": _ID.pattern})]
 """A kebab-case identifier: ``saas-premium``, ``service-review``."""
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-Source = Annotated[str, StringConstraints(min_length=1)]
+Text = Annotated[str, Field(min_length=1)]
+Source = Annotated[str, Field(min_length=1)]
+
+
+def _hhmm(value: Any) -> dt.time:
+    return parse_time(value, "time")
+
+
+ClockTime = Annotated[
+    dt.time,
+    BeforeValidator(_hhmm),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{2}:\d{2}$", "examples": ["09:00"]}),
+]
+"""A wall-clock time written ``"09:00"``."""
 
 DeploymentId = Literal["on-premises", "saas"]
+"""The deployments the library knows (answers group offerings by them); the catalog names them."""
 BillingId = Literal["included", "separately-purchased"]
+"""How an offering is billed (Table 1's cost row); the catalog names them."""
 Counting = Literal["business-hours", "end-of-day"]
 Outcome = Literal["allow", "needs-approval", "deny"]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-
-class LocalText(_Frozen):
+class LocalText(Frozen):
     """The same text in English and Chinese."""
 
     en: Text
@@ -86,10 +120,7 @@ class LocalText(_Frozen):
         return self.zh if lang == "zh" else self.en
 
 
-# --- catalog ---------------------------------------------------------------------------
-
-
-class CatalogInfo(_Frozen):
+class CatalogInfo(Frozen):
     """What the catalog is: its name, version and the document it encodes."""
 
     name: Id
@@ -98,7 +129,7 @@ class CatalogInfo(_Frozen):
     document: LocalText
 
 
-class Declaration(_Frozen):
+class Declaration(Frozen):
     """``offering`` includes every feature that each of ``includes_all_of`` includes."""
 
     offering: Id
@@ -106,7 +137,7 @@ class Declaration(_Frozen):
     source: Source
 
 
-class Term(_Frozen):
+class Term(Frozen):
     """One word of a closed vocabulary: a deployment, a billing, a delivery method."""
 
     id: Id
@@ -120,7 +151,7 @@ class Frequency(Term):
     per_year: StrictInt | None = Field(gt=0)
 
 
-class Offering(_Frozen):
+class Offering(Frozen):
     """One service-management offering: a column of Table 1."""
 
     id: Id
@@ -133,7 +164,7 @@ class Offering(_Frozen):
     source: Source
 
 
-class Feature(_Frozen):
+class Feature(Frozen):
     """One service feature: a row of Table 1."""
 
     id: Id
@@ -142,63 +173,29 @@ class Feature(_Frozen):
     source: Source
 
 
-def _table1_cells(data: Any) -> Any:
-    """``{row, feature, tsam: true, ...}`` -> ``{row, feature, cells: (...)}``."""
-    if not isinstance(data, dict):
-        return data
-    fixed = ("row", "feature")
-    row = {k: v for k, v in data.items() if k in fixed}
-    row["cells"] = tuple({"offering": k, "included": v} for k, v in data.items() if k not in fixed)
-    return row
+class Table1Row(Frozen):
+    """A Table 1 row as written: its number, the feature, and ``<offering>: true|false`` per column."""
 
-
-def _table2_cells(data: Any) -> Any:
-    """``{row, feature, task, saas-standard: {...}}`` -> ``{row, feature, task, cells: (...)}``."""
-    if not isinstance(data, dict):
-        return data
-    fixed = ("row", "feature", "task")
-    row = {k: v for k, v in data.items() if k in fixed}
-    cells = []
-    for key, value in data.items():
-        if key in fixed:
-            continue
-        if not isinstance(value, dict):
-            raise ValueError(
-                f"column {key!r} must be a mapping with 'methods' and 'frequency', got {value!r}"
-            )
-        cells.append({"offering": key, **value})
-    row["cells"] = tuple(cells)
-    return row
-
-
-class InclusionCell(_Frozen):
-    """One ✓ or blank of Table 1."""
-
-    offering: Id
-    included: StrictBool
-
-
-class Table1Row(_Frozen):
-    """A Table 1 row: one feature, a cell for every offering."""
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, StrictBool] = Field(init=False)
 
     row: StrictInt = Field(gt=0)
     feature: Id
-    cells: tuple[InclusionCell, ...]
 
-    @model_validator(mode="before")
-    @classmethod
-    def _columns(cls, data: Any) -> Any:
-        return _table1_cells(data)
+    @property
+    def cells(self) -> Mapping[str, bool]:
+        """Offering id -> ✓ or not, in the order written."""
+        return MappingProxyType(dict(self.__pydantic_extra__ or {}))
 
 
-class Table1Labels(_Frozen):
+class Table1Labels(Frozen):
     """The document's labels for Table 1's cost row and its ✓."""
 
     cost: LocalText
     included_mark: Text
 
 
-class Table1(_Frozen):
+class Table1(Frozen):
     """Table 1: which features each offering includes."""
 
     title: LocalText
@@ -207,29 +204,30 @@ class Table1(_Frozen):
     rows: tuple[Table1Row, ...] = Field(min_length=1)
 
 
-class DeliveryCell(_Frozen):
-    """One tier's method and frequency for one Table 2 task."""
+class DeliveryCell(Frozen):
+    """One tier's methods and frequency for one Table 2 task."""
 
-    offering: Id
     methods: tuple[Id, ...] = Field(min_length=1)
     frequency: Id
 
 
-class Table2Row(_Frozen):
-    """A Table 2 row: one shared deliverable, how each SaaS tier delivers it."""
+class Table2Row(Frozen):
+    """A Table 2 row as written: number, feature, task, and ``<offering>: {methods, frequency}``."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, DeliveryCell] = Field(init=False)
 
     row: StrictInt = Field(gt=0)
     feature: Id
     task: LocalText
-    cells: tuple[DeliveryCell, ...]
 
-    @model_validator(mode="before")
-    @classmethod
-    def _columns(cls, data: Any) -> Any:
-        return _table2_cells(data)
+    @property
+    def cells(self) -> Mapping[str, DeliveryCell]:
+        """Offering id -> its delivery, in the order written."""
+        return MappingProxyType(dict(self.__pydantic_extra__ or {}))
 
 
-class Table2Labels(_Frozen):
+class Table2Labels(Frozen):
     """The document's column labels of Table 2."""
 
     task: LocalText
@@ -237,7 +235,7 @@ class Table2Labels(_Frozen):
     frequency: LocalText
 
 
-class Table2(_Frozen):
+class Table2(Frozen):
     """Table 2: delivery method and frequency of the SaaS tiers' shared deliverables."""
 
     title: LocalText
@@ -247,30 +245,15 @@ class Table2(_Frozen):
     rows: tuple[Table2Row, ...] = Field(min_length=1)
 
 
-class BusinessHours(_Frozen):
+class BusinessHours(Frozen):
     """Default business hours, local wall-clock time, ``[open, close)``."""
 
-    open: dt.time
-    close: dt.time
+    open: ClockTime
+    close: ClockTime
     source: Source
 
-    @field_validator("open", "close", mode="before")
-    @classmethod
-    def _hhmm(cls, value: Any) -> Any:
-        if isinstance(value, str) and len(value) == 5 and value[2] == ":":
-            return value
-        if isinstance(value, dt.time):
-            return value
-        raise ValueError(f"expected a time as 'HH:MM', got {value!r}")
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if self.close <= self.open:
-            raise ValueError(f"business hours close {self.close:%H:%M} is not after open {self.open:%H:%M}")
-        return self
-
-
-class VendorHoliday(_Frozen):
+class VendorHoliday(Frozen):
     """A day the vendor does not work, beyond the country's public holidays."""
 
     date: dt.date
@@ -278,19 +261,19 @@ class VendorHoliday(_Frozen):
     source: Source
 
 
-class ResponseTarget(_Frozen):
+class ResponseTarget(Frozen):
     """An offering's response target in business days, or None when the document states none."""
 
     offering: Id
-    business_days: StrictInt | None = Field(gt=0)
+    business_days: StrictInt | None = Field(gt=0, le=1000)
     source: Source
 
 
-class ServiceLevels(_Frozen):
-    """Response targets and the business time they are counted in."""
+class ServiceLevels(Frozen):
+    """Response targets, the business time they are counted in, and when an open inquiry is at risk."""
 
     business_hours: BusinessHours
-    workdays: tuple[Weekday, ...] = Field(min_length=1)
+    workdays: tuple[Weekday, ...] = Field(min_length=1, max_length=7)
     workdays_source: Source
     counting: Counting
     counting_source: Source
@@ -299,7 +282,7 @@ class ServiceLevels(_Frozen):
     response_targets: tuple[ResponseTarget, ...]
 
 
-class OutsideBusinessTime(_Frozen):
+class OutsideBusinessTime(Frozen):
     """What a request outside business time needs (weekends, holidays, other hours)."""
 
     outcome: Outcome
@@ -307,7 +290,7 @@ class OutsideBusinessTime(_Frozen):
     source: Source
 
 
-class Unavailable(_Frozen):
+class Unavailable(Frozen):
     """When the manager is out, and whether a substitute covers."""
 
     reasons: tuple[Id, ...]
@@ -315,50 +298,70 @@ class Unavailable(_Frozen):
     source: Source
 
 
-class LanguageRule(_Frozen):
+def _language_id(value: str) -> str:
+    if not re.fullmatch(r"[a-z]{2,3}", value):
+        raise InputError(f"{cut(value)} is not a lower-case ISO 639 code such as 'en'", value=value)
+    return value
+
+
+class LanguageRule(Frozen):
     """The default language of communication and what another language needs."""
 
-    default: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+    default: Annotated[
+        str, AfterValidator(_language_id), WithJsonSchema({"type": "string", "pattern": "^[a-z]{2,3}$"})
+    ]
     other: Outcome
     source: Source
 
 
-class Availability(_Frozen):
+class AdHoc(Frozen):
+    """What an ad-hoc delivery beyond a Table 2 cadence needs on a named-manager offering."""
+
+    outcome: Outcome
+    source: Source
+
+
+class Availability(Frozen):
     """When and how the named manager is available."""
 
     outside_business_time: OutsideBusinessTime
     unavailable: Unavailable
     language: LanguageRule
+    ad_hoc: AdHoc
 
 
-class Limit(_Frozen):
+class Limit(Frozen):
     """A limit of the manager's scope and the outcome of going over it."""
 
-    limit: StrictInt = Field(ge=0)
+    limit: StrictInt = Field(ge=0, le=1_000_000)
     over: Outcome
     source: Source
 
 
-class HoursLimit(_Frozen):
+class HoursLimit(Frozen):
     """The weekly-hours expectation, judged on the mean of a trailing window of weeks."""
 
-    limit: StrictInt | float = Field(ge=0)
+    limit: StrictInt | float = Field(ge=0, le=168)
     over: Outcome
-    window_weeks: StrictInt = Field(gt=0)
+    window_weeks: StrictInt = Field(gt=0, le=520)
     source: Source
 
 
-class WeeklyCall(_Frozen):
+class WeeklyCall(Frozen):
+    """The named manager's formal weekly call with the customer."""
+
     required: StrictBool
     source: Source
 
 
-class SharedManager(_Frozen):
+class SharedManager(Frozen):
+    """Whether one manager may serve several contracts of one company."""
+
     allowed: StrictBool
     source: Source
 
 
-class Scope(_Frozen):
+class Scope(Frozen):
     """The scope of one named manager for one customer."""
 
     weekly_call: WeeklyCall
@@ -368,18 +371,44 @@ class Scope(_Frozen):
     shared_manager: SharedManager
 
 
-class CatalogStamp(_Frozen):
-    """Which rules decided an answer: the catalog's name, version and content hash."""
+class CatalogStamp(Frozen):
+    """Which rules decided an answer: the catalog's name, version and meaning, and the software.
+
+    ``content_hash`` is the SHA-256 of the catalog's validated data in a
+    canonical form: comments, blank lines, key order and line endings do not
+    change it. ``library`` is this library's version; ``holidays`` the
+    `holidays` package's, on answers that used a calendar (None otherwise).
+    """
 
     name: str
     version: str
     content_hash: str
+    library: str
+    holidays: str | None = None
+
+    def with_holidays(self, version: str) -> CatalogStamp:
+        """This stamp for an answer that used a calendar built from `holidays` ``version``."""
+        return CatalogStamp(
+            name=self.name,
+            version=self.version,
+            content_hash=self.content_hash,
+            library=self.library,
+            holidays=version,
+        )
 
     def __str__(self) -> str:
-        return f"{self.name} {self.version} (sha256:{self.content_hash[:12]})"
+        text = f"{self.name} {self.version} (sha256:{self.content_hash[:12]}; entitlements {self.library}"
+        return text + (f", holidays {self.holidays})" if self.holidays else ")")
 
 
-class Catalog(_Frozen):
+_T = TypeVar("_T", Offering, Feature, Term, Frequency)
+
+
+def _index(items: tuple[_T, ...]) -> Mapping[str, _T]:
+    return MappingProxyType({item.id: item for item in items})
+
+
+class Catalog(Frozen):
     """A whole validated catalog. Build one with :func:`load_catalog`, not by hand."""
 
     info: CatalogInfo
@@ -397,47 +426,36 @@ class Catalog(_Frozen):
     scope: Scope
     stamp: CatalogStamp
 
+    _offering_index: Mapping[str, Offering] = PrivateAttr()
+    _feature_index: Mapping[str, Feature] = PrivateAttr()
+    _method_index: Mapping[str, Term] = PrivateAttr()
+    _frequency_index: Mapping[str, Frequency] = PrivateAttr()
 
-# --- answers ---------------------------------------------------------------------------
+    def model_post_init(self, context: Any, /) -> None:
+        self._offering_index = _index(self.offerings)
+        self._feature_index = _index(self.features)
+        self._method_index = _index(self.methods)
+        self._frequency_index = _index(self.frequencies)
 
+    def offering(self, offering_id: str) -> Offering:
+        """The offering ``offering_id``; :class:`UnknownIdError` with a suggestion if none."""
+        return _lookup(self._offering_index, "offering", offering_id)
 
-class Reason(_Frozen):
-    """One reason behind an answer: a stable ``code``, words, and the catalog source."""
+    def feature(self, feature_id: str) -> Feature:
+        """The feature ``feature_id``; :class:`UnknownIdError` with a suggestion if none."""
+        return _lookup(self._feature_index, "feature", feature_id)
 
-    code: Id
-    message: str
-    source: str
+    def method(self, method_id: str) -> Term:
+        """The delivery method ``method_id``; :class:`UnknownIdError` with a suggestion if none."""
+        return _lookup(self._method_index, "method", method_id)
 
-    def __str__(self) -> str:
-        return self.message
-
-
-class Delivery(_Frozen):
-    """How and how often a feature is delivered (Table 2)."""
-
-    methods: frozenset[str]
-    frequency: str
-    source: str
-
-
-class Alternative(_Frozen):
-    """An offering that includes a feature, and how it is billed."""
-
-    offering: str
-    deployment: DeploymentId
-    billing: BillingId
+    def frequency(self, frequency_id: str) -> Frequency:
+        """The delivery frequency ``frequency_id``; :class:`UnknownIdError` with a suggestion if none."""
+        return _lookup(self._frequency_index, "frequency", frequency_id)
 
 
-class Entitlement(_Frozen):
-    """Whether an offering includes a feature, how it is delivered, and why."""
-
-    offering: str
-    feature: str
-    included: bool
-    billing: BillingId
-    """How the offering itself is billed (Table 1's cost row)."""
-    delivery: Delivery | None
-    alternatives: tuple[Alternative, ...]
-    """When not included: the offerings of the same deployment that include it."""
-    reasons: tuple[Reason, ...] = Field(min_length=1)
-    catalog: CatalogStamp
+def _lookup(index: Mapping[str, _T], kind: str, key: str) -> _T:
+    try:
+        return index[key]
+    except (KeyError, TypeError):  # TypeError: an unhashable key
+        raise unknown(kind, key, index) from None

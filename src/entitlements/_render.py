@@ -1,24 +1,17 @@
-"""Tables 1 and 2 rendered from the catalog as Markdown, in the document's layout."""
+"""Words for people: Tables 1 and 2 as Markdown in the document's layout, durations as ``8h00``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Literal
 
+from ._entitlements import join_methods
 from ._models import Catalog
+from ._zones import format_duration
 
-__all__ = ["Lang", "join_methods", "render_table1", "render_table2", "render_tables"]
+__all__ = ["Lang", "format_duration", "render_table1", "render_table2", "render_tables"]
 
 Lang = Literal["en", "zh"]
-
-
-def join_methods(names: Sequence[str], lang: Lang) -> str:
-    """``a``, ``a or b``, ``a, b or c`` (``a、b或c`` in Chinese), as the document joins methods."""
-    if len(names) <= 1:
-        return "".join(names)
-    if lang == "zh":
-        return "、".join(names[:-1]) + "或" + names[-1]
-    return ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def _capitalize(text: str) -> str:
@@ -42,7 +35,7 @@ def render_table1(catalog: Catalog, lang: Lang = "en") -> str:
     features = {f.id: f for f in catalog.features}
     mark = table.labels.included_mark
     for row in table.rows:
-        cells = {cell.offering: cell.included for cell in row.cells}
+        cells = row.cells
         lines.append(
             _row([features[row.feature].name.get(lang)] + [mark if cells[o.id] else "" for o in offerings])
         )
@@ -66,7 +59,7 @@ def render_table2(catalog: Catalog, lang: Lang = "en") -> str:
         header += [f"{tier}{sep}{labels.method.get(lang)}", f"{tier}{sep}{labels.frequency.get(lang)}"]
     lines = [_row(header), _row(["---"] * len(header))]
     for row in table.rows:
-        cells = {cell.offering: cell for cell in row.cells}
+        cells = row.cells
         out = [row.task.get(lang)]
         for offering_id in table.offerings:
             cell = cells[offering_id]

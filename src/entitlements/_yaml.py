@@ -5,12 +5,17 @@ libyaml is present) and the nodes are turned into plain data here, so:
 
 - only the standard scalar tags (str, int, float, bool, null, timestamp) and
   plain mappings and sequences are accepted; any other tag, such as
-  ``!!python/object``, is a :class:`CatalogError` and nothing is built from it;
+  ``!!python/object``, is a :class:`YamlError` and nothing is built from it;
 - aliases are followed within a budget of nodes, so a "billion laughs"
   document fails fast instead of eating memory;
 - duplicate keys in a mapping are an error instead of a silent overwrite;
 - every value's position is recorded as ``path -> line`` so that later
   validation errors can name the file and line.
+
+What goes wrong is a :class:`YamlError` holding one neutral
+:class:`~entitlements.Problem`; the caller says whose error it is (a
+catalog's :class:`~entitlements.CatalogError`, a request's
+:class:`~entitlements.InputError`).
 """
 
 from __future__ import annotations
@@ -24,14 +29,14 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from ._errors import CatalogError
+from ._errors import Problem
 
 try:  # the C composer is several times faster; same safety
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-__all__ = ["MAX_FILE_BYTES", "MAX_NODES", "LoadedFile", "load_file", "load_text"]
+__all__ = ["MAX_FILE_BYTES", "MAX_NODES", "LoadedFile", "YamlError", "load_file", "load_text"]
 
 MAX_FILE_BYTES = 1_048_576
 """A catalog file larger than this is refused before it is parsed."""
@@ -44,6 +49,14 @@ Path_ = tuple[Hashable, ...]
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp"))
 _scalar_constructor = SafeConstructor()
+
+
+class YamlError(Exception):
+    """What is wrong with one YAML text, located; not an error of the library's own (see the module)."""
+
+    def __init__(self, file: str, line: int | None, message: str) -> None:
+        self.problem = Problem(file, line, message)
+        super().__init__(str(self.problem))
 
 
 @dataclass(frozen=True)
@@ -69,9 +82,9 @@ def load_file(path: Path, display_name: str | None = None) -> LoadedFile:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise CatalogError.single(name, None, f"cannot read: {exc.strerror}") from None
+        raise YamlError(name, None, f"cannot read: {exc.strerror}") from None
     if size > MAX_FILE_BYTES:
-        raise CatalogError.single(
+        raise YamlError(
             name,
             None,
             f"file is {size} bytes, over the limit of {MAX_FILE_BYTES} bytes; not parsed",
@@ -79,9 +92,9 @@ def load_file(path: Path, display_name: str | None = None) -> LoadedFile:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise CatalogError.single(name, None, f"not UTF-8 text: {exc.reason}") from None
+        raise YamlError(name, None, f"not UTF-8 text: {exc.reason}") from None
     except OSError as exc:
-        raise CatalogError.single(name, None, f"cannot read: {exc.strerror}") from None
+        raise YamlError(name, None, f"cannot read: {exc.strerror}") from None
     return load_text(text, name)
 
 
@@ -91,18 +104,18 @@ def load_text(text: str, name: str, where: str = " in a catalog") -> LoadedFile:
     ``where`` ends the messages about what is not allowed: a catalog's by default.
     """
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-        raise CatalogError.single(name, None, f"text is over the limit of {MAX_FILE_BYTES} bytes; not parsed")
+        raise YamlError(name, None, f"text is over the limit of {MAX_FILE_BYTES} bytes; not parsed")
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "malformed YAML"
-        raise CatalogError.single(name, line, f"malformed YAML: {problem}") from None
+        raise YamlError(name, line, f"malformed YAML: {problem}") from None
     except yaml.YAMLError as exc:
-        raise CatalogError.single(name, None, f"malformed YAML: {exc}") from None
+        raise YamlError(name, None, f"malformed YAML: {exc}") from None
     if node is None:
-        raise CatalogError.single(name, 1, "the file is empty; a catalog file holds a mapping")
+        raise YamlError(name, 1, "the file is empty; a catalog file holds a mapping")
     builder = _Builder(name, where)
     data = builder.build(node, ())
     return LoadedFile(name=name, data=data, lines=builder.lines)
@@ -115,8 +128,8 @@ class _Builder:
         self.lines: dict[Path_, int] = {}
         self.count = 0
 
-    def _fail(self, node: yaml.Node, message: str) -> CatalogError:
-        return CatalogError.single(self.name, node.start_mark.line + 1, message)
+    def _fail(self, node: yaml.Node, message: str) -> YamlError:
+        return YamlError(self.name, node.start_mark.line + 1, message)
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.count += 1

@@ -1,8 +1,10 @@
-"""The engine's entitlement answers against the document, kept as golden data."""
+"""Table 1 and Table 2 answers against the document, kept as golden data; the billing answer."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,8 +71,12 @@ def test_reasons_cite_the_table_row(engine: ent.Engine) -> None:
 def test_not_included_names_the_upsell(engine: ent.Engine) -> None:
     e = engine.entitlement("saas-standard", "case-management")
     assert not e.included
-    assert e.alternatives == (
+    assert e.availability == "separately-purchased"
+    assert e.upsell == (
         ent.Alternative(offering="saas-premium", deployment="saas", billing="separately-purchased"),
+    )
+    assert e.elsewhere == (
+        ent.Alternative(offering="tsam", deployment="on-premises", billing="separately-purchased"),
     )
     assert [r.code for r in e.reasons] == ["feature-not-included", "available-in"]
     assert "saas-premium (sold separately)" in e.reasons[1].message
@@ -78,9 +84,60 @@ def test_not_included_names_the_upsell(engine: ent.Engine) -> None:
 
 def test_not_included_in_any_offering_of_the_deployment(engine: ent.Engine) -> None:
     e = engine.entitlement("tsam", "environment-consulting")
-    assert e.alternatives == ()
+    assert e.availability == "other-deployment"
+    assert e.upsell == ()
+    assert e.elsewhere == (
+        ent.Alternative(offering="saas-premium", deployment="saas", billing="separately-purchased"),
+    )
     assert e.reasons[1].code == "not-available-in-deployment"
     assert "saas-premium" in e.reasons[1].message
+
+
+@pytest.mark.parametrize(("offering", "feature", "included"), CELLS)
+def test_availability_is_what_a_billing_system_branches_on(
+    engine: ent.Engine, offering: str, feature: str, included: bool
+) -> None:
+    """Per feature, not the offering's billing: Standard + case management is not 'included'."""
+    e = engine.entitlement(offering, feature)
+    column = {
+        o: marks.split()[i] == "Y"
+        for feature_id, marks in GOLDEN["table1"].items()
+        if feature_id == feature
+        for i, o in enumerate(OFFERINGS)
+    }
+    same = [
+        o
+        for o, yes in column.items()
+        if yes and o != offering and GOLDEN["deployment"][o] == GOLDEN["deployment"][offering]
+    ]
+    other = [
+        o for o, yes in column.items() if yes and GOLDEN["deployment"][o] != GOLDEN["deployment"][offering]
+    ]
+    expected = (
+        "included"
+        if included
+        else "separately-purchased"
+        if same
+        else "other-deployment"
+        if other
+        else "not-offered"
+    )
+    assert e.availability == expected
+    assert [a.offering for a in e.upsell] == ([] if included else same)
+    assert [a.offering for a in e.elsewhere] == ([] if included else other)
+    assert e.offering_billing == GOLDEN["billing"][offering]
+
+
+def test_the_json_form_names_the_billing_answer(engine: ent.Engine) -> None:
+    data = engine.entitlement("saas-standard", "case-management").model_dump(mode="json")
+    assert (data["included"], data["availability"], data["offering_billing"]) == (
+        False,
+        "separately-purchased",
+        "included",
+    )
+    assert data["upsell"] == [
+        {"offering": "saas-premium", "deployment": "saas", "billing": "separately-purchased"}
+    ]
 
 
 def test_unspecified_delivery_is_said(engine: ent.Engine) -> None:
@@ -94,6 +151,8 @@ def test_every_answer_carries_the_catalog_stamp(engine: ent.Engine) -> None:
     stamp = engine.stamp
     assert stamp.version == engine.catalog.info.version
     assert len(stamp.content_hash) == 64
+    assert stamp.library == ent.__version__
+    assert stamp.holidays is None  # no calendar behind an entitlement
     for offering in OFFERINGS:
         for e in engine.entitlements(offering):
             assert e.catalog == stamp
@@ -102,10 +161,13 @@ def test_every_answer_carries_the_catalog_stamp(engine: ent.Engine) -> None:
 
 def test_content_hash_follows_the_content(catalog_copy: Path) -> None:
     first = ent.Engine.from_path(catalog_copy).stamp
-    again = ent.Engine.from_path(catalog_copy).stamp
-    assert first == again
+    assert ent.Engine.from_path(catalog_copy).stamp == first
     path = catalog_copy / "features.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert ent.Engine.from_path(catalog_copy).stamp.content_hash == first.content_hash
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Service review", "Service reviews"), encoding="utf-8"
+    )
     assert ent.Engine.from_path(catalog_copy).stamp.content_hash != first.content_hash
 
 
@@ -152,12 +214,31 @@ def test_unhashable_id_is_an_unknown_id(engine: ent.Engine) -> None:
 
 
 def test_default_from_any_working_directory(tmp_path: Path) -> None:
-    before = Path.cwd()
-    try:
-        os.chdir(tmp_path)
-        assert ent.Engine.from_path(CATALOG).stamp == ent.Engine.default().stamp
-    finally:
-        os.chdir(before)
+    """In a fresh process whose working directory holds no catalog.
+
+    The default is loaded once per process, so only a fresh process can show it.
+    """
+    script = "import entitlements as ent; print(ent.Engine.default().stamp.content_hash)"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_without_path(),
+    )
+    assert result.stdout.strip() == ent.Engine.from_path(CATALOG).stamp.content_hash
+
+
+def _without_path() -> dict[str, str]:
+    """The environment, without a PYTHONPATH that could point at the checkout."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
+def test_an_engine_is_built_only_from_a_catalog_folder() -> None:
+    catalog = ent.load_catalog(CATALOG)
+    with pytest.raises(TypeError, match=r"Engine.default\(\) or Engine.from_path\(path\)"):
+        ent.Engine(catalog)
 
 
 def test_default_is_loaded_once() -> None:

@@ -1,6 +1,11 @@
-"""Decisions: strictest wins, reasons strictest first, values frozen."""
+"""Answers: strictest wins, reasons strictest first, values frozen, one deterministic JSON form."""
 
 from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
 
 import pydantic
 import pytest
@@ -8,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import entitlements as ent
-from entitlements._decisions import OUTCOMES, decide, rank
+from entitlements._results import OUTCOMES, decide, rank
 
 OUTCOME = st.sampled_from(OUTCOMES)
 
@@ -48,27 +53,6 @@ def test_strictest_is_the_maximum_and_associative(a: list[str], b: list[str]) ->
     assert whole == ent.strictest(list(reversed(b + a)))  # type: ignore[arg-type]
 
 
-def test_combine_orders_reasons_strictest_first_and_keeps_ties_in_order(engine: ent.Engine) -> None:
-    combined = ent.Decision.combine(
-        [
-            _decision(engine, "allow", "a1", "a2"),
-            _decision(engine, "needs-approval", "n1"),
-            _decision(engine, "deny", "d1"),
-            _decision(engine, "needs-approval", "n2"),
-        ]
-    )
-    assert combined.outcome == "deny"
-    assert combined.codes == ("d1", "n1", "n2", "a1", "a2")
-    assert str(combined) == "deny: because d1"
-
-
-def test_combine_merges_upsell_once_per_offering(engine: ent.Engine) -> None:
-    premium = ent.Alternative(offering="saas-premium", deployment="saas", billing="separately-purchased")
-    one = _decision(engine, "deny", "x").model_copy(update={"upsell": (premium,)})
-    two = _decision(engine, "deny", "y").model_copy(update={"upsell": (premium,)})
-    assert ent.Decision.combine([one, two]).upsell == (premium,)
-
-
 def test_decide_uses_the_findings_outcomes(engine: ent.Engine) -> None:
     d = decide([("allow", _reason("ok")), ("needs-approval", _reason("ask"))], engine.stamp)
     assert d.outcome == "needs-approval"
@@ -89,8 +73,42 @@ def test_decide_outcome_is_the_strictest_finding_and_comes_first(findings: list[
 def test_a_decision_needs_a_reason(engine: ent.Engine) -> None:
     with pytest.raises(pydantic.ValidationError):
         ent.Decision(outcome="allow", reasons=(), catalog=engine.stamp)
-    with pytest.raises(ent.InputError, match="needs at least one decision, got none"):
-        ent.Decision.combine([])
+    with pytest.raises(ent.InputError, match="a decision needs at least one finding, got none"):
+        decide([], engine.stamp)
+
+
+@pytest.mark.parametrize("bad", [["maybe"], ["allow", None], "deny", [["deny"]]])
+def test_strictest_refuses_what_is_not_an_outcome(bad: object) -> None:
+    with pytest.raises(ent.InputError) as info:
+        ent.strictest(bad)  # type: ignore[arg-type]
+    assert "outcome" in str(info.value)
+
+
+def test_the_json_form_is_deterministic(engine: ent.Engine) -> None:
+    """Sets become sorted lists whatever the hash seed; durations and instants are ISO 8601."""
+    e = engine.entitlement("saas-premium", "maintenance")
+    assert e.model_dump(mode="json")["delivery"]["methods"] == ["email", "phone", "video-conference"]
+    contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+    x = engine.explain_response_deadline(contract, dt.datetime(2026, 9, 30, 15, tzinfo=dt.UTC))
+    data = x.model_dump(mode="json")
+    assert data["business_day"] == "PT8H"
+    assert data["deadline"] == x.deadline.isoformat()
+    assert data["steps"][0]["business_time"] == "PT0S"
+    script = (
+        "import json, entitlements as ent; e = ent.Engine.default(); "
+        "print(json.dumps([a.model_dump(mode='json') for o in e.offerings() for a in e.entitlements(o.id)]))"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1
 
 
 def test_decisions_are_frozen_and_hashable(engine: ent.Engine) -> None:

@@ -1,0 +1,408 @@
+"""Per-year business-day tables, and the only module that talks to the `holidays` package.
+
+A :class:`YearTable` holds everything a :class:`~entitlements.BusinessCalendar`
+knows about one local year: a byte per day (business day or not, and whether
+a change of UTC offset makes the day's business time irregular), the running
+count of business days and its inverse (so "how many business days in a
+range" is two lookups and "the Nth business day after" one), the UTC offset at
+local noon, the holiday names, and the exact business intervals of the few
+irregular days. :func:`build_year` builds one from :class:`DayRules` (a
+calendar's definition, compiled); `holidays` is asked once per year, never
+per day, and is imported on first use.
+
+Instants are counted here in microseconds since 0001-01-01T00:00Z
+(:data:`EPOCH`), which makes interval arithmetic exact integer arithmetic.
+
+`holidays` reports incomplete data (India's lunar holidays outside 2001-2035)
+as a Python warning. Those warnings are recorded as notes for the explained
+form, under one lock so that two threads never record each other's, and the
+process's warning filters are left as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import threading
+import warnings
+import zoneinfo
+from array import array
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from ._errors import InputError, cut, unknown
+from ._zones import country_code
+
+__all__ = [
+    "BUSINESS",
+    "DAY",
+    "EPOCH",
+    "HOUR",
+    "IRREGULAR",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "SECOND",
+    "US",
+    "Day",
+    "DayRules",
+    "YearTable",
+    "build_year",
+    "check_country",
+    "check_subdivision",
+    "country_years",
+    "holidays_version",
+    "instant",
+    "offset_seconds",
+    "supported_countries",
+    "time_us",
+    "to_local",
+]
+
+MIN_YEAR = 2
+"""The first year (local date) a calendar answers for."""
+MAX_YEAR = 9998
+"""The last year (local date) a calendar answers for."""
+
+UTC = dt.UTC
+EPOCH = dt.datetime(1, 1, 1, tzinfo=UTC)
+"""Instants are counted in microseconds since this one (ordinal day 1)."""
+US = dt.timedelta(microseconds=1)
+SECOND = 1_000_000
+HOUR = 3_600 * SECOND
+DAY = 86_400 * SECOND
+_NOON = dt.time(12)
+
+BUSINESS = 1
+"""Day flag: a business day."""
+IRREGULAR = 2
+"""Day flag: a business day whose business time a change of UTC offset makes irregular."""
+
+CONTRACT_HOLIDAY = "extra holiday in the contract"
+
+
+# --- the holidays package ------------------------------------------------------------------
+
+
+@functools.cache
+def holidays_version() -> str:
+    """The version of the installed `holidays` package (the source of country holidays)."""
+    from holidays.version import __version__
+
+    return str(__version__)
+
+
+@functools.cache
+def supported_countries() -> Mapping[str, tuple[str, ...]]:
+    """Country codes the `holidays` package knows, each with its subdivision codes."""
+    import holidays
+
+    return MappingProxyType(
+        {
+            code: tuple(subdivisions)
+            for code, subdivisions in holidays.list_supported_countries(include_aliases=False).items()
+        }
+    )
+
+
+def check_country(value: object) -> str:
+    """``value`` as a country code `holidays` knows (``cn`` -> ``CN``); an error naming it otherwise."""
+    code = country_code(value, "country")
+    countries = supported_countries()
+    if code not in countries:
+        raise unknown("country", value, countries, of="for the holidays calendar", error=InputError)
+    return code
+
+
+def check_subdivision(country: str, value: object) -> str:
+    """``value`` as a subdivision of ``country`` that `holidays` knows; an error naming it otherwise."""
+    code = country_code(value, "subdivision")
+    known = supported_countries()[country]
+    if code in known:
+        return code
+    if isinstance(value, str) and value in known:  # subdivision codes with lower-case letters
+        return value
+    raise unknown("subdivision", value, known, of=f"of country {country!r}", error=InputError)
+
+
+@functools.cache
+def _language(country: str) -> str | None:
+    """Holiday names in English: the country's own English if that is its default, else en_US."""
+    import holidays
+
+    default = getattr(holidays.country_holidays(country, years=()), "default_language", None)
+    if default is not None and str(default).startswith("en"):
+        return str(default)
+    offered = holidays.list_localized_countries(include_aliases=False).get(country, ())
+    return "en_US" if "en_US" in offered else None  # None: the package's own (English) names
+
+
+@functools.cache
+def country_years(country: str, subdivision: str | None) -> tuple[int, int]:
+    """The first and last year for which `holidays` knows the country's public holidays."""
+    import holidays
+
+    probe = holidays.country_holidays(country, subdiv=subdivision, years=())
+    return int(probe.start_year), int(probe.end_year)
+
+
+_HOLIDAYS_LOCK = threading.Lock()
+"""Serialises the recording of the package's warnings: ``catch_warnings`` is process-wide."""
+
+
+def _country_data(
+    country: str, subdivision: str | None, year: int
+) -> tuple[dict[int, str], frozenset[int], tuple[str, ...]]:
+    """Country holidays (ordinal -> name), official weekend make-up workdays, and the package's warnings."""
+    import holidays
+
+    language = _language(country)
+    with _HOLIDAYS_LOCK, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = holidays.country_holidays(country, subdiv=subdivision, years=year, language=language)
+        names = {day.toordinal(): str(name) for day, name in table.items() if day.year == year}
+        makeups = frozenset(
+            day.toordinal() for day in getattr(table, "weekend_workdays", ()) if day.year == year
+        )
+    notes = tuple(dict.fromkeys(str(w.message) for w in caught))
+    return names, makeups, notes
+
+
+# --- instants -----------------------------------------------------------------------------
+
+
+def time_us(value: dt.time) -> int:
+    """A wall-clock time as microseconds since midnight."""
+    return ((value.hour * 60 + value.minute) * 60 + value.second) * SECOND + value.microsecond
+
+
+def offset_seconds(aware: dt.datetime) -> int:
+    """``aware``'s UTC offset in seconds."""
+    offset = aware.utcoffset()
+    assert offset is not None
+    return offset.days * 86_400 + offset.seconds
+
+
+def instant(t: dt.datetime) -> int:
+    """Aware ``t`` as microseconds since :data:`EPOCH`."""
+    return (t - EPOCH) // US
+
+
+def to_local(u: int, zone: dt.tzinfo) -> dt.datetime:
+    """The instant ``u`` (microseconds since :data:`EPOCH`) in ``zone``."""
+    return (EPOCH + dt.timedelta(microseconds=u)).astimezone(zone)
+
+
+# --- the tables ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DayRules:
+    """A calendar's definition, compiled for building year tables."""
+
+    zone: zoneinfo.ZoneInfo
+    country: str
+    subdivision: str | None
+    open: int
+    """Opening, microseconds after local midnight."""
+    close: int
+    """Closing, microseconds after local midnight."""
+    mask: tuple[bool, ...]
+    """Per weekday, Monday first: a workday or not."""
+    vendor: Mapping[int, str]
+    """Ordinal -> the vendor's holiday name."""
+    extra: frozenset[int]
+    """The contract's extra holidays, as ordinals."""
+    weekend_workdays: bool
+    holiday_years: tuple[int, int]
+
+    @property
+    def length(self) -> int:
+        """A regular business day, in microseconds."""
+        return self.close - self.open
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """The exact business time of an irregular day, in microseconds since the epoch (UTC)."""
+
+    intervals: tuple[tuple[int, int], ...]
+    close: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class YearTable:
+    """Everything a calendar knows about one local year, built once."""
+
+    year: int
+    base: int
+    """Ordinal of 1 January."""
+    end: int
+    """Ordinal of 1 January of the next year."""
+    flags: bytes
+    """Per day: :data:`BUSINESS` and :data:`IRREGULAR` bits."""
+    cum: array[int]
+    """``cum[i]``: the business days in ``[base, base + i)``; one longer than the year."""
+    select: array[int]
+    """``select[r]``: the day index of the year's business day of rank ``r``."""
+    total: int
+    """Business days in the year."""
+    offsets: array[int]
+    """The UTC offset at local noon, in seconds, per day."""
+    irregular: Mapping[int, Day]
+    """Ordinal -> exact business time, for the irregular business days."""
+    irregular_days: tuple[int, ...]
+    """The irregular business days, sorted."""
+    names: Mapping[int, str]
+    """Ordinal -> holiday name(s): the country's, the vendor's, the contract's."""
+    makeups: frozenset[int]
+    """The country's official weekend make-up workdays (whether counted or not)."""
+    notes: tuple[str, ...]
+    """What the `holidays` package warned about this year's data (incomplete data)."""
+
+
+def _offset_at(zone: dt.tzinfo, u: int) -> int:
+    """The UTC offset, in microseconds, at instant ``u``."""
+    return offset_seconds((EPOCH + dt.timedelta(microseconds=u)).astimezone(zone)) * SECOND
+
+
+def exact_day(rules: DayRules, o: int) -> Day:
+    """Day ``o``'s business time from first principles: every instant whose wall clock is in the hours."""
+    zone = rules.zone
+    w = (o - 1) * DAY
+    lo, hi = w - 25 * HOUR, w + 49 * HOUR  # every instant whose wall clock reads day o
+    samples = list(range(lo, hi + 1, HOUR))
+    offsets = [_offset_at(zone, x) for x in samples]
+    segments: list[tuple[int, int, int]] = []
+    start = lo
+    for k in range(len(samples) - 1):
+        if offsets[k] == offsets[k + 1]:
+            continue
+        a, b = samples[k] // SECOND, samples[k + 1] // SECOND  # tz changes fall on whole seconds
+        while b - a > 1:
+            mid = (a + b) // 2
+            if _offset_at(zone, mid * SECOND) == offsets[k]:
+                a = mid
+            else:
+                b = mid
+        segments.append((start, b * SECOND, offsets[k]))
+        start = b * SECOND
+    segments.append((start, hi, offsets[-1]))
+    intervals: list[tuple[int, int]] = []
+    for s, e, off in segments:
+        a, b = max(s, w + rules.open - off), min(e, w + rules.close - off)
+        if a < b:
+            if intervals and intervals[-1][1] == a:
+                a = intervals.pop()[0]
+            intervals.append((a, b))
+    if intervals:
+        close = intervals[-1][1]
+    else:  # the whole of the hours was skipped: the close is the instant the clock jumped past it
+        close = next(
+            (max(s, w + rules.close - off) for s, e, off in segments if w + rules.close - off < e),
+            w + rules.close - segments[-1][2],
+        )
+    return Day(tuple(intervals), close, sum(e - s for s, e in intervals))
+
+
+def _closed_days(
+    rules: DayRules, year: int, base: int, end: int
+) -> tuple[dict[int, str], set[int], YearNotes]:
+    """The year's holiday names (country, vendor, contract), the closed days, and the package's data."""
+    first, last = rules.holiday_years
+    names: dict[int, str] = {}
+    makeups: frozenset[int] = frozenset()
+    notes: tuple[str, ...] = ()
+    if first <= year <= last:
+        names, makeups, notes = _country_data(rules.country, rules.subdivision, year)
+    closed = set(names)
+    own = [(o, name) for o, name in rules.vendor.items()] + [
+        (o, CONTRACT_HOLIDAY) for o in sorted(rules.extra)
+    ]
+    for o, name in own:
+        if base <= o < end:
+            names[o] = f"{names[o]}; {name}" if o in names else name
+            closed.add(o)
+    return names, closed, (makeups, notes)
+
+
+YearNotes = tuple[frozenset[int], tuple[str, ...]]
+"""The country's official weekend make-up workdays, and what the `holidays` package warned about."""
+
+
+def _irregular_days(rules: DayRules, base: int, flags: bytearray, noon: list[int]) -> dict[int, Day]:
+    """The business days on which a change of UTC offset makes the business time irregular (flagged)."""
+    n = len(flags)
+    candidates: set[int] = set()
+    for j in range(n + 1):
+        if noon[j] != noon[j + 1]:  # the offset changes between noon of day base-1+j and the next
+            candidates.update(range(base + j - 3, base + j + 2))
+    irregular: dict[int, Day] = {}
+    for o in sorted(candidates):
+        i = o - base
+        if not 0 <= i < n or not flags[i]:
+            continue
+        exact = exact_day(rules, o)
+        w = (o - 1) * DAY - noon[i + 1] * SECOND
+        if exact.intervals != ((w + rules.open, w + rules.close),):
+            irregular[o] = exact
+            flags[i] |= IRREGULAR
+    return irregular
+
+
+def build_year(rules: DayRules, year: int) -> YearTable:
+    """The table of ``year`` (local dates) under ``rules``."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InputError(f"the answer would fall outside the years {MIN_YEAR}-{MAX_YEAR} the calendar covers")
+    base = dt.date(year, 1, 1).toordinal()
+    n = dt.date(year + 1, 1, 1).toordinal() - base
+    names, closed, (makeups, notes) = _closed_days(rules, year, base, base + n)
+    mask = rules.mask
+    counted = makeups if rules.weekend_workdays else frozenset()
+    flags = bytearray(n)
+    for i in range(n):
+        o = base + i
+        if o not in closed and (mask[(o - 1) % 7] or o in counted):
+            flags[i] = BUSINESS
+    zone = rules.zone
+    noon = [
+        offset_seconds(dt.datetime.combine(dt.date.fromordinal(o), _NOON, tzinfo=zone))
+        for o in range(base - 1, base + n + 1)
+    ]
+    irregular = _irregular_days(rules, base, flags, noon)
+    cum = array("H", bytes(2 * (n + 1)))
+    select = array("H")
+    running = 0
+    for i in range(n):
+        cum[i] = running
+        if flags[i] & BUSINESS:
+            select.append(i)
+            running += 1
+    cum[n] = running
+    return YearTable(
+        year=year,
+        base=base,
+        end=base + n,
+        flags=bytes(flags),
+        cum=cum,
+        select=select,
+        total=running,
+        offsets=array("i", noon[1:-1]),
+        irregular=MappingProxyType(irregular),
+        irregular_days=tuple(sorted(irregular)),
+        names=MappingProxyType(names),
+        makeups=makeups,
+        notes=notes,
+    )
+
+
+def check_date(value: object, name: str) -> dt.date:
+    """``value`` if it is a date in the calendar's years; an :class:`InputError` naming it otherwise."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InputError(f"{name} must be a datetime.date, got {cut(value)}", field=name, value=value)
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise InputError(
+            f"{name} {value.isoformat()} is outside the years {MIN_YEAR}-{MAX_YEAR}", field=name, value=value
+        )
+    return value

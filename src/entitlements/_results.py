@@ -1,0 +1,296 @@
+"""The answers: entitlements, decisions, capacity decisions and explained deadlines.
+
+Every answer is a frozen model that explains itself (``reasons``, each with a
+stable ``code``, words a person reads, and the catalog ``source`` it rests on)
+and says which rules decided it (``catalog``, a :class:`CatalogStamp`).
+
+Its JSON form is ``model_dump(mode="json")``, for the library and the command
+line alike, and it is deterministic: sets become sorted lists, datetimes are
+ISO 8601 with their offset (``datetime.isoformat()``), durations ISO 8601
+(``"PT8H"``).
+
+Decisions
+---------
+Every "may the customer do this?" question answers a :class:`Decision`:
+``allow``, ``needs-approval`` or ``deny``, never an exception. When several
+rules apply the strictest wins (``deny`` over ``needs-approval`` over
+``allow``) and the reasons are ordered strictest first, so ``reasons[0]`` is
+one that set the outcome. Where the offering lacks what was asked, ``upsell``
+names the offerings of the same deployment that would grant it, and
+``elsewhere`` those of another deployment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Annotated, Final, Literal
+
+from pydantic import Field, PlainSerializer
+
+from ._base import Frozen
+from ._contract import Usage
+from ._errors import InputError, cut
+from ._models import BillingId, CatalogStamp, Counting, DeploymentId, Outcome
+
+__all__ = [
+    "OUTCOMES",
+    "Alternative",
+    "Availability",
+    "CapacityDecision",
+    "DeadlineExplanation",
+    "DeadlineStep",
+    "Decision",
+    "Delivery",
+    "Entitlement",
+    "Finding",
+    "Headroom",
+    "Instant",
+    "ManagerView",
+    "Reason",
+    "decide",
+    "rank",
+    "strictest",
+]
+
+
+def _sorted(values: frozenset[str]) -> list[str]:
+    return sorted(values)
+
+
+def _iso(t: dt.datetime) -> str:
+    return t.isoformat()
+
+
+SortedSet = Annotated[frozenset[str], PlainSerializer(_sorted, return_type=list[str], when_used="json")]
+"""A set of ids; a sorted list in JSON."""
+Instant = Annotated[dt.datetime, PlainSerializer(_iso, return_type=str, when_used="json")]
+"""An aware datetime; ``datetime.isoformat()`` in JSON (``+00:00``, never ``Z``)."""
+
+Availability = Literal["included", "separately-purchased", "other-deployment", "not-offered"]
+"""Where a feature can be had, from one offering's point of view (SPEC: ``entitlement.availability``)."""
+
+
+class Reason(Frozen):
+    """One reason behind an answer: a stable ``code``, words, and the catalog source."""
+
+    code: str
+    message: str
+    source: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Delivery(Frozen):
+    """How and how often a feature is delivered (Table 2)."""
+
+    methods: SortedSet
+    frequency: str
+    source: str
+
+
+class Alternative(Frozen):
+    """An offering that would give what was asked, its deployment and how it is billed."""
+
+    offering: str
+    deployment: DeploymentId
+    billing: BillingId
+
+
+class Entitlement(Frozen):
+    """Whether an offering includes a feature, how it is delivered, where else it is, and why.
+
+    ``availability`` is the answer a billing system branches on:
+
+    - ``included``: this offering includes the feature;
+    - ``separately-purchased``: it does not, but an offering of the same
+      deployment does (listed in ``upsell``, each with its billing);
+    - ``other-deployment``: only offerings of another deployment include it
+      (listed in ``elsewhere``);
+    - ``not-offered``: no offering includes it.
+    """
+
+    offering: str
+    feature: str
+    included: bool
+    availability: Availability
+    offering_billing: BillingId
+    """How the offering itself is billed (Table 1's cost row); not the feature's."""
+    delivery: Delivery | None
+    upsell: tuple[Alternative, ...]
+    """When not included: the offerings of the same deployment that include it."""
+    elsewhere: tuple[Alternative, ...]
+    """When not included: the offerings of other deployments that include it."""
+    reasons: tuple[Reason, ...] = Field(min_length=1)
+    catalog: CatalogStamp
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+OUTCOMES: Final[tuple[Outcome, ...]] = ("allow", "needs-approval", "deny")
+"""Every outcome, from the most lenient to the strictest."""
+
+_RANK: Final[dict[str, int]] = {outcome: i for i, outcome in enumerate(OUTCOMES)}
+
+Finding = tuple[Outcome, Reason]
+"""One rule's verdict and its reason, before they are combined into a Decision."""
+
+
+def rank(outcome: Outcome) -> int:
+    """0 for ``allow``, 1 for ``needs-approval``, 2 for ``deny``: higher is stricter."""
+    try:
+        return _RANK[outcome]
+    except (KeyError, TypeError):
+        raise InputError(
+            f"unknown outcome {cut(outcome)}; outcomes: {', '.join(OUTCOMES)}", field="outcome", value=outcome
+        ) from None
+
+
+def strictest(outcomes: Iterable[Outcome]) -> Outcome:
+    """The strictest of ``outcomes`` (``allow`` when there are none); an unknown outcome is an error."""
+    if isinstance(outcomes, (str, bytes)):
+        raise InputError(
+            f"outcomes must be an iterable of outcomes, got {cut(outcomes)}", field="outcomes", value=outcomes
+        )
+    best: Outcome = "allow"
+    for outcome in outcomes:
+        if rank(outcome) > _RANK[best]:
+            best = outcome
+    return best
+
+
+class Decision(Frozen):
+    """Whether a request fits the contract, and why.
+
+    ``reasons`` is never empty and is ordered strictest first: the first reason
+    is one that set ``outcome``. ``upsell`` lists the offerings of the same
+    deployment that would allow what this offering does not, with their
+    billing; ``elsewhere`` the offerings of other deployments that would.
+    """
+
+    outcome: Outcome
+    reasons: tuple[Reason, ...] = Field(min_length=1)
+    upsell: tuple[Alternative, ...] = ()
+    elsewhere: tuple[Alternative, ...] = ()
+    catalog: CatalogStamp
+
+    @property
+    def allowed(self) -> bool:
+        """True when the outcome is ``allow``."""
+        return self.outcome == "allow"
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The reason codes, in order."""
+        return tuple(reason.code for reason in self.reasons)
+
+    def __str__(self) -> str:
+        return f"{self.outcome}: {self.reasons[0].message}"
+
+
+def decide(
+    findings: Iterable[Finding],
+    catalog: CatalogStamp,
+    upsell: tuple[Alternative, ...] = (),
+    elsewhere: tuple[Alternative, ...] = (),
+) -> Decision:
+    """Combine findings: the strictest outcome, reasons strictest first (stable)."""
+    ordered = sorted(findings, key=lambda f: -_RANK[f[0]])
+    if not ordered:
+        raise InputError("a decision needs at least one finding, got none")
+    return Decision(
+        outcome=ordered[0][0],
+        reasons=tuple(reason for _, reason in ordered),
+        upsell=upsell,
+        elsewhere=elsewhere,
+        catalog=catalog,
+    )
+
+
+# --- capacity ----------------------------------------------------------------------------
+
+
+class Headroom(Frozen):
+    """What remains before a limit is passed (0 when already at or over it)."""
+
+    contacts: int
+    """Contacts that may still be added within the hard limit."""
+    open_cases: int
+    """Cases that may still be opened within the expectation."""
+    hours_this_week: float
+    """Hours left in the current week within the weekly expectation."""
+    hours_until_continued: float
+    """Hours that may still be added this week before the trailing mean goes above the
+    expectation (weeks before the first one given count as 0 hours)."""
+
+
+class CapacityDecision(Decision):
+    """A capacity decision: the outcome, reasons, the usage judged and what remains."""
+
+    offering: str
+    usage: Usage
+    """The usage judged: for a preflight, the usage after the change."""
+    baseline: Usage | None = None
+    """For a preflight, the usage before the change; None for a plain check."""
+    remaining: Headroom | None
+    """What remains; None for an offering without a named manager (no limits apply)."""
+
+
+class ManagerView(Decision):
+    """One named manager across several contracts of one company.
+
+    ``outcome`` is the strictest of the contracts' decisions; the limits apply
+    to each contract on its own, the totals are the manager's load.
+    """
+
+    decisions: tuple[CapacityDecision, ...]
+    total_contacts: int
+    total_open_cases: int
+    total_weekly_hours: tuple[float, ...]
+    """Hours per week summed across contracts, oldest first, aligned on the current week."""
+    total_hours_this_week: float
+
+
+# --- explained deadlines -------------------------------------------------------------------
+
+StepKind = Literal["counted", "closed", "weekend", "holiday"]
+
+
+class DeadlineStep(Frozen):
+    """One stretch of time between receipt and deadline: counted, or skipped and why."""
+
+    kind: StepKind
+    """``counted`` business time; ``closed`` outside business hours on business days;
+    ``weekend`` a non-workday; ``holiday`` a public, vendor or contract holiday."""
+    start: Instant
+    end: Instant
+    business_time: dt.timedelta
+    """Business time counted in this stretch (zero unless ``counted``)."""
+    name: str | None = None
+    """The holiday's name, for ``holiday`` steps."""
+    message: str
+    source: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class DeadlineExplanation(Frozen):
+    """A response deadline and why: the target, the clock start and every stretch counted or skipped."""
+
+    offering: str
+    received_at: Instant
+    """The receipt, in the contract's zone."""
+    clock_start: Instant
+    """Rule 2: the receipt if business time, else the next opening."""
+    deadline: Instant
+    counting: Counting
+    target_business_days: int
+    business_day: dt.timedelta
+    """The length of one business day (close - open)."""
+    business_time: dt.timedelta
+    """Business time between clock start and deadline (the target, for ``business-hours``)."""
+    steps: tuple[DeadlineStep, ...]
+    reasons: tuple[Reason, ...]
+    catalog: CatalogStamp
