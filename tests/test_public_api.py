@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import importlib.metadata
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
+
+import pytest
 
 import entitlements as ent
 
@@ -12,9 +16,25 @@ from .conftest import CATALOG
 
 
 def test_all_is_sorted_and_exact() -> None:
-    public = {name for name in vars(ent) if not name.startswith("_")} - {"annotations"}
+    """Every name in __all__ resolves (the lazy ones on first use), and dir() shows exactly those."""
     assert sorted(ent.__all__) == list(ent.__all__)
+    public = {name for name in dir(ent) if not name.startswith("_")} - {"TYPE_CHECKING", "Any"}
     assert set(ent.__all__) - {"__version__"} == public
+    for name in ent.__all__:
+        assert getattr(ent, name) is not None
+
+
+def test_importing_the_package_leaves_time_and_requests_for_later() -> None:
+    """A fresh process: import and the default engine load neither the calendar nor holidays."""
+    script = (
+        "import sys, entitlements as ent; ent.Engine.default(); "
+        "print(sorted(m for m in sys.modules if m in ('holidays', 'langcodes', "
+        "'entitlements._calendar', 'entitlements._requests', 'entitlements._explain')))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+    with pytest.raises(AttributeError, match="has no attribute 'Nothing'"):
+        _ = ent.Nothing  # type: ignore[attr-defined]
 
 
 def test_version_matches_the_distribution() -> None:

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from ._catalog import bundled_catalog_path, catalog_files, catalog_schema, load_catalog
 from ._contract import Contract, Usage
+from ._contracts import contracts_schema, load_contracts
 from ._engine import Engine
 from ._errors import (
     CatalogError,
     ContractError,
+    ContractsFileError,
     EntitlementsError,
     InputError,
     NotSpecifiedError,
@@ -104,6 +106,7 @@ __all__ = [
     "CatalogStamp",
     "Contract",
     "ContractError",
+    "ContractsFileError",
     "DeadlineExplanation",
     "DeadlineStep",
     "Decision",
@@ -133,7 +136,9 @@ __all__ = [
     "bundled_catalog_path",
     "catalog_files",
     "catalog_schema",
+    "contracts_schema",
     "load_catalog",
+    "load_contracts",
     "parse_request",
     "strictest",
 ]

@@ -332,24 +332,38 @@ def _cmd_catalog_schema(args: argparse.Namespace) -> Answer:
     return Answer(EXIT_OK, _json(ent.catalog_schema()))
 
 
+# --- contracts files ----------------------------------------------------------------------
+
+
+def _cmd_contracts_validate(args: argparse.Namespace) -> Answer:
+    try:
+        contracts = ent.load_contracts(args.path)
+    except ent.ContractsFileError as exc:
+        if args.json:
+            problems = [{"file": p.file, "line": p.line, "message": p.message} for p in exc.problems]
+            return Answer(EXIT_ERROR, _json({"valid": False, "problems": problems}))
+        sys.stderr.write("".join(f"{problem}\n" for problem in exc.problems))
+        return Answer(EXIT_ERROR)
+    engine = _engine(args)
+    for contract in contracts.values():  # every offering id is one the catalog knows
+        engine.offering(contract.offering)
+    if args.json:
+        return Answer(EXIT_OK, _json({"valid": True, "contracts": list(contracts)}))
+    return Answer(EXIT_OK, f"{args.path}: valid ({len(contracts)} contracts)\n")
+
+
+def _cmd_contracts_schema(args: argparse.Namespace) -> Answer:
+    return Answer(EXIT_OK, _json(ent.contracts_schema()))
+
+
 # --- the parser --------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="entitlements",
-        description="Ask the service-management catalog what an offering includes and when answers are due.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {ent.__version__}")
-    _global(parser, top=True)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.required = True
+Command = Callable[..., argparse.ArgumentParser]
+"""Adds a command to the parser: ``command(name, help=..., description=...)``."""
 
-    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, **kwargs)
-        _global(sub, top=False)
-        return sub
 
+def _add_check(command: Command) -> None:
     check = command(
         "check",
         help="is a feature included in an offering? (exit 0 yes, 1 no)",
@@ -359,6 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("feature", metavar="FEATURE")
     check.set_defaults(handler=_cmd_check)
 
+
+def _add_capacity(command: Command) -> None:
     capacity = command(
         "capacity",
         help="check contacts, open cases and weekly hours (exit 0 allow, 1 deny, 3 needs approval)",
@@ -392,6 +408,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     capacity.set_defaults(handler=_cmd_capacity)
 
+
+def _add_evaluate(command: Command) -> None:
     evaluate = command(
         "evaluate",
         help="does a request fit a contract? (exit 0 allow, 1 deny, 3 needs approval)",
@@ -404,6 +422,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("input", metavar="INPUT", nargs="?", default="-")
     evaluate.set_defaults(handler=_cmd_evaluate)
 
+
+def _add_deadline(command: Command) -> None:
     deadline = command(
         "deadline",
         help="when is the reply to an inquiry due? (exit 0; 2 for bad input)",
@@ -447,12 +467,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     deadline.set_defaults(handler=_cmd_deadline)
 
+
+def _add_tables(command: Command) -> None:
     tables = command(
         "tables", help="print Tables 1 and 2 from the catalog as Markdown (--json: inside an object)"
     )
     tables.add_argument("--lang", choices=("en", "zh"), default="en")
     tables.set_defaults(handler=_cmd_tables)
 
+
+def _add_catalog(command: Command) -> None:
     catalog = command("catalog", help="validate a catalog, print its JSON Schema")
     catalog_commands = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", parser_class=_Parser)
     catalog_commands.required = True
@@ -467,6 +491,54 @@ def build_parser() -> argparse.ArgumentParser:
     schema = catalog_commands.add_parser("schema", help="print a JSON Schema for catalog files, for editors")
     _global(schema, top=False)
     schema.set_defaults(handler=_cmd_catalog_schema)
+
+
+def _add_contracts(command: Command) -> None:
+    contracts = command("contracts", help="validate a contracts file, print its JSON Schema")
+    contracts_commands = contracts.add_subparsers(
+        dest="contracts_command", metavar="ACTION", parser_class=_Parser
+    )
+    contracts_commands.required = True
+    check_file = contracts_commands.add_parser(
+        "validate", help="check every contract of a YAML or JSON contracts file (exit 0 valid, 2 problems)"
+    )
+    _global(check_file, top=False)
+    check_file.add_argument("path", metavar="FILE")
+    check_file.set_defaults(handler=_cmd_contracts_validate)
+    contracts_schema = contracts_commands.add_parser("schema", help="print a JSON Schema for contracts files")
+    _global(contracts_schema, top=False)
+    contracts_schema.set_defaults(handler=_cmd_contracts_schema)
+
+
+_COMMANDS = (
+    _add_check,
+    _add_capacity,
+    _add_evaluate,
+    _add_deadline,
+    _add_tables,
+    _add_catalog,
+    _add_contracts,
+)
+"""Every command, in the order ``--help`` lists them."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="entitlements",
+        description="Ask the service-management catalog what an offering includes and when answers are due.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {ent.__version__}")
+    _global(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, **kwargs)
+        _global(sub, top=False)
+        return sub
+
+    for add in _COMMANDS:
+        add(command)
     return parser
 
 

@@ -7,6 +7,7 @@
     ├── UnknownIdError (LookupError)    an offering, feature, method... id not in the catalog
     ├── InputError (ValueError)         a bad argument: naive datetime, negative count, wrong type
     │   └── ContractError               a Contract that cannot be built or cannot answer: bad zone, hours
+    │       └── ContractsFileError      a contracts file with bad entries; .problems
     └── NotSpecifiedError (LookupError) the document states no such fact (tsam's response target)
 
 Every message names the offending value and where it came from: the file and
@@ -39,6 +40,7 @@ __all__ = [
     "MAX_SHOWN",
     "CatalogError",
     "ContractError",
+    "ContractsFileError",
     "EntitlementsError",
     "InputError",
     "NotSpecifiedError",
@@ -184,6 +186,22 @@ class InputError(EntitlementsError, ValueError):
 
 class ContractError(InputError):
     """A contract whose fields cannot describe business time or a service."""
+
+
+class ContractsFileError(ContractError):
+    """A contracts file that cannot be read, or holds bad contracts; ``problems`` lists every one.
+
+    The message is those problems, one ``file:line: contract 'id': ...`` per line.
+    """
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        found = tuple(problems)
+        if not found:
+            raise ValueError("ContractsFileError needs at least one problem")
+        super().__init__("\n".join(str(p) for p in found), field=found[0].file)
+        self.problems = found
 
 
 class NotSpecifiedError(EntitlementsError, LookupError):
@@ -414,17 +432,7 @@ def from_validation(
         words = describe(detail, fields if len(loc) <= 1 else ())
         found.append((detail["type"], where, words, detail.get("input")))
         named.append(cause.field if isinstance(cause, EntitlementsError) else None)
-    messages: list[str] = []
-    for kind, where, words, _ in found:
-        if kind == "extra_forbidden":
-            hint = words.removeprefix("is not a known key").replace("; keys:", "; fields:")
-            messages.append(f"unknown {what} field '{field_ref(where)}'{hint}")
-        elif kind == "missing":
-            messages.append(f"{what} field '{field_ref(where)}' is required")
-        elif where:
-            messages.append(f"invalid {what} {field_ref(where)}: {words}")
-        else:
-            messages.append(f"invalid {what}: {words}")
+    messages = [say(finding, what, field_ref) for finding in found]
     first = found[0] if found else None
     result = error(
         "; ".join(messages) or f"invalid {what}",
@@ -439,6 +447,24 @@ def _cause_value(exc: ValidationError) -> object:
     """The value a validator of ours named, for a finding about the whole model."""
     cause = (exc.errors(include_url=False)[0].get("ctx") or {}).get("error")
     return cause.value if isinstance(cause, EntitlementsError) else None
+
+
+def say(finding: Finding, what: str = "", mark: Callable[[str], str] = str) -> str:
+    """One finding as a sentence: ``invalid contract timezone: unknown time zone 'Mars/Olympus'``.
+
+    ``what`` names the thing (none: the sentence starts at the field); ``mark``
+    wraps the field's name (:func:`field_ref`, for :meth:`EntitlementsError.render`).
+    """
+    kind, where, words, _ = finding
+    thing = f"{what} " if what else ""
+    if kind == "extra_forbidden":
+        hint = words.removeprefix("is not a known key").replace("; keys:", "; fields:")
+        return f"unknown {thing}field '{mark(where)}'{hint}"
+    if kind == "missing":
+        return f"{thing}field '{mark(where)}' is required"
+    if where:
+        return f"invalid {thing}{mark(where)}: {words}"
+    return f"invalid {what}: {words}" if what else words
 
 
 def _join(outer: str, inner: str) -> str:

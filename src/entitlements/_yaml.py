@@ -76,8 +76,10 @@ class LoadedFile:
         return None
 
 
-def load_file(path: Path, display_name: str | None = None) -> LoadedFile:
-    """Read and safely parse one catalog file."""
+def load_file(
+    path: Path, display_name: str | None = None, where: str = " in a catalog", what: str = "a catalog file"
+) -> LoadedFile:
+    """Read and safely parse one file (a catalog's, unless ``where`` and ``what`` say otherwise)."""
     name = display_name or path.name
     try:
         size = path.stat().st_size
@@ -95,13 +97,14 @@ def load_file(path: Path, display_name: str | None = None) -> LoadedFile:
         raise YamlError(name, None, f"not UTF-8 text: {exc.reason}") from None
     except OSError as exc:
         raise YamlError(name, None, f"cannot read: {exc.strerror}") from None
-    return load_text(text, name)
+    return load_text(text, name, where, what)
 
 
-def load_text(text: str, name: str, where: str = " in a catalog") -> LoadedFile:
+def load_text(text: str, name: str, where: str = " in a catalog", what: str = "a catalog file") -> LoadedFile:
     """Safely parse ``text`` (named ``name`` in errors).
 
-    ``where`` ends the messages about what is not allowed: a catalog's by default.
+    ``where`` ends the messages about what is not allowed, ``what`` names the
+    document in the message about an empty one: a catalog file's by default.
     """
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise YamlError(name, None, f"text is over the limit of {MAX_FILE_BYTES} bytes; not parsed")
@@ -115,7 +118,7 @@ def load_text(text: str, name: str, where: str = " in a catalog") -> LoadedFile:
     except yaml.YAMLError as exc:
         raise YamlError(name, None, f"malformed YAML: {exc}") from None
     if node is None:
-        raise YamlError(name, 1, "the file is empty; a catalog file holds a mapping")
+        raise YamlError(name, 1, f"the file is empty; {what} holds a mapping")
     builder = _Builder(name, where)
     data = builder.build(node, ())
     return LoadedFile(name=name, data=data, lines=builder.lines)
