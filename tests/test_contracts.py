@@ -84,7 +84,8 @@ def test_every_bad_entry_is_reported_with_its_id_and_line(tmp_path: Path) -> Non
         ("- offering: tsam\n", "{path}:1: a contracts file maps contract ids to contracts, not a list"),
         (
             "a: !!python/object/apply:os.system ['true']\n",
-            "{path}:1: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed in a contracts file",
+            "{path}:1: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed "
+            "in a contracts file",
         ),
         ("a: {offering: tsam}\na: {offering: tsam}\n", "{path}:2: duplicate key 'a' in this mapping"),
     ],
