@@ -110,8 +110,9 @@ def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin.yaml"
     path.write_bytes("a: caf\xe9\n".encode("latin-1"))
-    with pytest.raises(YamlError, match=r"^latin\.yaml: not UTF-8 text"):
+    with pytest.raises(YamlError) as info:
         load_file(path)
+    assert str(info.value) == "latin.yaml:1: not UTF-8 text: invalid continuation byte (byte 6)"
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any, get_args, get_type_hints
+from typing import Any, NoReturn, get_args, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -48,7 +48,7 @@ from ._models import (
     Term,
 )
 from ._version import __version__
-from ._yaml import LoadedFile, YamlError, load_file
+from ._yaml import Budget, LoadedFile, YamlError, load_file
 
 __all__ = [
     "SECTIONS",
@@ -60,6 +60,15 @@ __all__ = [
 ]
 
 _OPTIONAL = frozenset({"declarations"})
+
+MAX_CATALOG_FILES = 64
+"""A catalog folder of more files than this is refused before any is read."""
+MAX_CATALOG_BYTES = 2 * 1_048_576
+"""A catalog folder whose files hold more bytes than this, together, is refused before any is read."""
+MAX_CATALOG_NODES = 200_000
+"""At most this many values are built from all the files of a folder together (aliases expanded)."""
+MAX_PROBLEMS = 100
+"""At most this many problems are listed; a last one says how many more were found."""
 
 _FIXED_VOCABULARIES: dict[str, tuple[str, ...]] = {
     "deployments": get_args(DeploymentId),
@@ -152,10 +161,38 @@ def load_catalog(folder: str | os.PathLike[str]) -> Catalog:
     paths = catalog_files(root)
     if not paths:
         raise CatalogError.single(str(folder), None, "no *.yaml or *.yml files in the folder")
+    if len(paths) > MAX_CATALOG_FILES:
+        raise CatalogError.single(
+            str(folder), None, f"{len(paths)} catalog files, over the limit of {MAX_CATALOG_FILES}; none read"
+        )
+    size = sum(_size(p) for p in paths)
+    if size > MAX_CATALOG_BYTES:
+        raise CatalogError.single(
+            str(folder),
+            None,
+            f"the catalog files hold {size} bytes together, over the limit of {MAX_CATALOG_BYTES}; none read",
+        )
     return _Loader(root, paths).load()
 
 
-def _read(root: Path, path: Path) -> LoadedFile:
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # a broken link: reported when it is read
+        return 0
+
+
+def _raise(problems: list[Problem]) -> NoReturn:
+    """A CatalogError of the problems found, at most :data:`MAX_PROBLEMS` of them listed."""
+    if len(problems) > MAX_PROBLEMS:
+        shown = problems[:MAX_PROBLEMS]
+        last = shown[-1]
+        more = len(problems) - MAX_PROBLEMS
+        problems = [*shown, Problem(last.file, None, f"... and {more} more problems, not listed")]
+    raise CatalogError(problems)
+
+
+def _read(root: Path, path: Path, budget: Budget) -> LoadedFile:
     """One catalog file, refused when it is not a regular file inside the folder."""
     shown = str(path)
     if path.is_symlink():
@@ -172,7 +209,7 @@ def _read(root: Path, path: Path) -> LoadedFile:
             raise YamlError(shown, None, f"a symbolic link out of the catalog folder (to {target}); not read")
     if not path.is_file():
         raise YamlError(shown, None, "not a regular file; not read")
-    return load_file(path, shown)
+    return load_file(path, shown, budget=budget)
 
 
 class _Loader:
@@ -180,6 +217,7 @@ class _Loader:
         self.root = root
         self.paths = paths
         self.problems: list[Problem] = []
+        self.budget = Budget(MAX_CATALOG_NODES)
         self.homes: dict[str, LoadedFile] = {}
         """Section name -> the file it came from."""
 
@@ -205,21 +243,21 @@ class _Loader:
         files: list[LoadedFile] = []
         for path in self.paths:
             try:
-                files.append(_read(self.root, path))
+                files.append(_read(self.root, path, self.budget))
             except YamlError as exc:
                 self.problems.append(exc.problem)
         for loaded in files:
             self._collect_sections(loaded)
         models = self._validate_sections()
         if self.problems:
-            raise CatalogError(self.problems)
+            _raise(self.problems)
         for name in SECTIONS:
             if name not in models and name not in _OPTIONAL:
                 self.problems.append(
                     Problem(str(self.root), None, f"section {name!r} is missing from the catalog")
                 )
         if self.problems:
-            raise CatalogError(self.problems)
+            _raise(self.problems)
         models.setdefault("declarations", ())
         info: CatalogInfo = models.pop("catalog")
         stamp = CatalogStamp(
@@ -231,7 +269,7 @@ class _Loader:
         catalog = Catalog(info=info, stamp=stamp, **models)
         _CrossChecks(self, catalog).run()
         if self.problems:
-            raise CatalogError(self.problems)
+            _raise(self.problems)
         return catalog
 
     def _collect_sections(self, loaded: LoadedFile) -> None:
