@@ -66,7 +66,21 @@ from ._calendar_days import (
 from ._errors import ContractError, InputError, cut
 from ._zones import WEEKDAYS, CalendarSpec, format_hours, parse_hours, workdays, zone, zone_name
 
-__all__ = ["MAX_YEAR", "MIN_YEAR", "Adder", "BusinessCalendar", "check_aware", "check_duration"]
+__all__ = [
+    "MAX_WALL_YEARS",
+    "MAX_YEAR",
+    "MAX_YEARS",
+    "MIN_YEAR",
+    "Adder",
+    "BusinessCalendar",
+    "check_aware",
+    "check_duration",
+]
+
+MAX_YEARS = 64
+"""Year tables a calendar keeps (about 5 KB each); the oldest built is dropped beyond this."""
+MAX_WALL_YEARS = 4
+"""Years of wall-clock openings and closings a calendar keeps for its hot path (about 45 KB each)."""
 
 _PLAIN_ZONES = (zoneinfo.ZoneInfo, dt.timezone)
 """tzinfo types whose utcoffset is never None: an aware datetime needs no further check."""
@@ -292,6 +306,21 @@ class BusinessCalendar:
         o = check_date(day, "day").toordinal()
         return o in self._table_of(o).makeups
 
+    def holidays_between(self, start: dt.date, end: dt.date) -> tuple[tuple[dt.date, str], ...]:
+        """Every holiday in ``[start, end)`` with its name, in date order (weekend ones too)."""
+        a = check_date(start, "start").toordinal()
+        b = check_date(end, "end").toordinal()
+        found: list[tuple[dt.date, str]] = []
+        o = a
+        while o < b:
+            table = self._table_of(o)
+            stop = min(b, table.end)
+            found.extend(
+                (dt.date.fromordinal(d), table.names[d]) for d in sorted(table.names) if o <= d < stop
+            )
+            o = stop
+        return tuple(found)
+
     def holidays_known(self, year: int) -> bool:
         """Whether the country's public holidays are known for ``year`` (see :attr:`holiday_years`)."""
         first, last = self.holiday_years
@@ -448,6 +477,8 @@ class BusinessCalendar:
             table = self._tables.get(year)
             if table is None:
                 table = build_year(self._rules, year)
+                if len(self._tables) >= MAX_YEARS:  # the oldest built goes first
+                    self._tables.pop(next(iter(self._tables)))
                 self._tables[year] = table
             return table
 
@@ -523,6 +554,22 @@ class BusinessCalendar:
             o = end
         return total
 
+    def _time_in(self, a: int, b: int) -> int:
+        """Business time of the whole days ``[a, b)``: each year's table read once, whatever the span."""
+        total = 0
+        o = a
+        length = self._length
+        while o < b:
+            table = self._table_of(o)
+            end = min(b, table.end)
+            total += (table.cum[end - table.base] - table.cum[o - table.base]) * length
+            days = table.irregular_days
+            if days:
+                lo, hi = bisect_left(days, o), bisect_left(days, end)
+                total += sum(table.irregular[d].length - length for d in days[lo:hi])
+            o = end
+        return total
+
     def _opening_at(self, u: int, o: int) -> int:
         """The first business-time instant at or after ``u`` (local day ``o``)."""
         for s, e in self._intervals(o):
@@ -548,7 +595,10 @@ class BusinessCalendar:
                 tuple(combine(d, self._open_time, zone) for d in days),
                 tuple(combine(d, self._close_time, zone) for d in days),
             )
-            self._wall_times[table.year] = walls
+            with self._lock:
+                if len(self._wall_times) >= MAX_WALL_YEARS:
+                    self._wall_times.pop(next(iter(self._wall_times)), None)
+                self._wall_times[table.year] = walls
         return walls
 
     def _add(self, t: dt.datetime, amount: int, name: str) -> dt.datetime:
@@ -628,6 +678,13 @@ class BusinessCalendar:
                 if amount <= e - start:
                     return start + amount
                 amount -= e - start
+        while True:  # whole years first: each year's business time read from its table, once
+            table = self._table_of(o + 1)  # past the last year the calendar covers: an InputError
+            rest = self._time_in(o + 1, table.end)
+            if rest >= amount:
+                break
+            amount -= rest
+            o = table.end - 1
         length = self._length
         while True:
             k = max(1, -(-amount // length))
@@ -658,7 +715,7 @@ class BusinessCalendar:
         total = sum(max(0, e - max(s, ua)) for s, e in self._intervals(oa))
         total += sum(max(0, min(e, ub) - s) for s, e in self._intervals(ob))
         if ob - oa > 1:
-            total += self._count(oa + 1, ob) * self._length + self._deviation(oa, ob - 1)
+            total += self._time_in(oa + 1, ob)
         return total
 
 
@@ -694,7 +751,7 @@ class Adder:
 
     def many(self, instants: Iterable[dt.datetime], name: str = "t") -> tuple[dt.datetime, ...]:
         """Each of ``instants`` plus the business time, in order; a bad one is named ``name[i]``."""
-        if isinstance(instants, (dt.datetime, str, bytes)):
+        if isinstance(instants, (dt.datetime, str, bytes)) or not isinstance(instants, Iterable):
             raise InputError(
                 f"{name} must be an iterable of datetimes, got {cut(instants)}", field=name, value=instants
             )

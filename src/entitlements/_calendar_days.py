@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
+import operator
 import threading
 import warnings
 import zoneinfo
 from array import array
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -72,6 +75,7 @@ SECOND = 1_000_000
 HOUR = 3_600 * SECOND
 DAY = 86_400 * SECOND
 _NOON = dt.time(12)
+_ONE_DAY = dt.timedelta(days=1)
 
 BUSINESS = 1
 """Day flag: a business day."""
@@ -217,9 +221,23 @@ class DayRules:
     holiday_years: tuple[int, int]
 
     @property
+    def own(self) -> tuple[tuple[int, str], ...]:
+        """The vendor's and the contract's holidays as sorted ``(ordinal, name)`` pairs."""
+        return _own(self.vendor, self.extra)
+
+    @property
     def length(self) -> int:
         """A regular business day, in microseconds."""
         return self.close - self.open
+
+
+@functools.lru_cache(maxsize=1024)
+def _own_cached(vendor: tuple[tuple[int, str], ...], extra: frozenset[int]) -> tuple[tuple[int, str], ...]:
+    return tuple(sorted([*vendor, *((o, CONTRACT_HOLIDAY) for o in extra)]))
+
+
+def _own(vendor: Mapping[int, str], extra: frozenset[int]) -> tuple[tuple[int, str], ...]:
+    return _own_cached(tuple(sorted(vendor.items())), extra)
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,13 +335,10 @@ def _closed_days(
     if first <= year <= last:
         names, makeups, notes = _country_data(rules.country, rules.subdivision, year)
     closed = set(names)
-    own = [(o, name) for o, name in rules.vendor.items()] + [
-        (o, CONTRACT_HOLIDAY) for o in sorted(rules.extra)
-    ]
-    for o, name in own:
-        if base <= o < end:
-            names[o] = f"{names[o]}; {name}" if o in names else name
-            closed.add(o)
+    own = rules.own
+    for o, name in own[bisect_left(own, (base,)) : bisect_left(own, (end,))]:
+        names[o] = f"{names[o]}; {name}" if o in names else name
+        closed.add(o)
     return names, closed, (makeups, notes)
 
 
@@ -331,13 +346,43 @@ YearNotes = tuple[frozenset[int], tuple[str, ...]]
 """The country's official weekend make-up workdays, and what the `holidays` package warned about."""
 
 
+def _change_instant(zone: dt.tzinfo, a: int, b: int) -> int:
+    """The first instant (whole second, in microseconds) after ``a`` whose offset is ``b``'s; a < b."""
+    target = _offset_at(zone, b)
+    lo, hi = a // SECOND, b // SECOND
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if _offset_at(zone, mid * SECOND) == target:
+            hi = mid
+        else:
+            lo = mid
+    return hi * SECOND
+
+
 def _irregular_days(rules: DayRules, base: int, flags: bytearray, noon: list[int]) -> dict[int, Day]:
-    """The business days on which a change of UTC offset makes the business time irregular (flagged)."""
+    """The business days on which a change of UTC offset makes the business time irregular (flagged).
+
+    Between two local noons whose offsets differ, the change's instant is found to the second; a day
+    is computed exactly (:func:`exact_day`) only when that instant can fall within its hours under
+    either offset. Other days keep the plain wall-clock hours.
+    """
     n = len(flags)
+    zone = rules.zone
     candidates: set[int] = set()
     for j in range(n + 1):
-        if noon[j] != noon[j + 1]:  # the offset changes between noon of day base-1+j and the next
-            candidates.update(range(base + j - 3, base + j + 2))
+        if noon[j] == noon[j + 1]:
+            continue
+        day = base - 1 + j  # the change falls between noon of this day and noon of the next
+        # A day of margin either side: a noon that does not exist (Samoa skipped 30 December 2011)
+        # reads as an instant on the far side of the change.
+        a = (day - 2) * DAY + 12 * HOUR - noon[j] * SECOND
+        b = (day + 1) * DAY + 12 * HOUR - noon[j + 1] * SECOND
+        change = _change_instant(zone, a, b)
+        low, high = sorted((noon[j] * SECOND, noon[j + 1] * SECOND))
+        for o in range(day - 2, day + 4):
+            w = (o - 1) * DAY
+            if w + rules.open - high <= change <= w + rules.close - low:
+                candidates.add(o)
     irregular: dict[int, Day] = {}
     for o in sorted(candidates):
         i = o - base
@@ -351,6 +396,27 @@ def _irregular_days(rules: DayRules, base: int, flags: bytearray, noon: list[int
     return irregular
 
 
+@functools.lru_cache(maxsize=1024)
+def _noon_offsets(zone: zoneinfo.ZoneInfo, year: int) -> bytes:
+    """The UTC offset at local noon, in seconds, of every day of ``year`` and one day either side.
+
+    Shared by every calendar of the zone (they differ in holidays and hours, not in offsets);
+    kept as the bytes of an ``array('i')`` (1.5 KB a year) so the cache stays small.
+    """
+    days = dt.date(year + 1, 1, 1).toordinal() - dt.date(year, 1, 1).toordinal() + 2
+    first = dt.datetime.combine(dt.date.fromordinal(dt.date(year, 1, 1).toordinal() - 1), _NOON, tzinfo=zone)
+    # aware + timedelta is wall-clock arithmetic: noon of each day in turn, every step a C loop
+    noons = itertools.accumulate(itertools.repeat(_ONE_DAY, days - 1), operator.add, initial=first)
+    offsets = map(dt.datetime.utcoffset, noons)
+    return array("i", map(int, map(dt.timedelta.total_seconds, offsets))).tobytes()  # type: ignore[arg-type]
+
+
+def _week_pattern(mask: tuple[bool, ...], first_weekday: int, n: int) -> bytearray:
+    """:data:`BUSINESS` on every workday of a year of ``n`` days starting on ``first_weekday``."""
+    week = bytes(BUSINESS if mask[(first_weekday + k) % 7] else 0 for k in range(7))
+    return bytearray((week * (n // 7 + 1))[:n])
+
+
 def build_year(rules: DayRules, year: int) -> YearTable:
     """The table of ``year`` (local dates) under ``rules``."""
     if not MIN_YEAR <= year <= MAX_YEAR:
@@ -358,28 +424,20 @@ def build_year(rules: DayRules, year: int) -> YearTable:
     base = dt.date(year, 1, 1).toordinal()
     n = dt.date(year + 1, 1, 1).toordinal() - base
     names, closed, (makeups, notes) = _closed_days(rules, year, base, base + n)
-    mask = rules.mask
-    counted = makeups if rules.weekend_workdays else frozenset()
-    flags = bytearray(n)
-    for i in range(n):
-        o = base + i
-        if o not in closed and (mask[(o - 1) % 7] or o in counted):
-            flags[i] = BUSINESS
-    zone = rules.zone
-    noon = [
-        offset_seconds(dt.datetime.combine(dt.date.fromordinal(o), _NOON, tzinfo=zone))
-        for o in range(base - 1, base + n + 1)
-    ]
+    flags = _week_pattern(rules.mask, (base - 1) % 7, n)
+    if rules.weekend_workdays:
+        for o in makeups:
+            flags[o - base] = BUSINESS
+    for o in closed:
+        flags[o - base] = 0
+    packed = array("i")
+    packed.frombytes(_noon_offsets(rules.zone, year))
+    noon = packed.tolist()
     irregular = _irregular_days(rules, base, flags, noon)
-    cum = array("H", bytes(2 * (n + 1)))
-    select = array("H")
-    running = 0
-    for i in range(n):
-        cum[i] = running
-        if flags[i] & BUSINESS:
-            select.append(i)
-            running += 1
-    cum[n] = running
+    business = [flag & BUSINESS for flag in flags]
+    cum = array("H", itertools.accumulate(business, initial=0))
+    select = array("H", itertools.compress(range(n), business))
+    running = cum[n]
     return YearTable(
         year=year,
         base=base,
@@ -388,7 +446,7 @@ def build_year(rules: DayRules, year: int) -> YearTable:
         cum=cum,
         select=select,
         total=running,
-        offsets=array("i", noon[1:-1]),
+        offsets=packed[1:-1],
         irregular=MappingProxyType(irregular),
         irregular_days=tuple(sorted(irregular)),
         names=MappingProxyType(names),

@@ -75,7 +75,7 @@ class DeadlinePlan:
         """The deadline of every inquiry in ``received``, in order (a bad one named by position)."""
         if self.counting == "business-hours":
             return self.adder.many(received, "received")
-        if isinstance(received, (dt.datetime, str, bytes)):
+        if isinstance(received, (dt.datetime, str, bytes)) or not isinstance(received, Iterable):
             raise InputError(
                 f"received must be an iterable of datetimes, got {cut(received)}",
                 field="received",

@@ -35,8 +35,12 @@ __all__ = ["Engine"]
 
 _T = TypeVar("_T")
 
-MAX_CALENDARS = 512
-"""Calendars kept in the process (shared by every engine); the least recently used goes beyond this."""
+MAX_CALENDARS = 128
+"""Calendars kept in the process (shared by every engine); the least recently used goes beyond this.
+
+With each calendar's own bounds (``MAX_YEARS`` year tables, ``MAX_WALL_YEARS`` years of
+openings), a long-running process holds at most about 128 x (64 x 5 KB + 4 x 45 KB), some 64 MB.
+"""
 MAX_PLANS = 1024
 """Deadline plans kept per engine (one per contract asked about)."""
 MAX_DECISIONS = 4096
