@@ -521,7 +521,13 @@ def test_the_explained_form_adds_up(contract: ent.Contract, received: dt.datetim
     counted = [s for s in steps if s.kind == "counted"]
     assert all(s.business_time == s.end.astimezone(UTC) - s.start.astimezone(UTC) for s in counted)
     assert sum((step.business_time for step in steps), dt.timedelta(0)) == x.business_time
-    assert all(step.business_time == dt.timedelta(0) for step in steps if step.kind != "counted")
+    assert all(
+        step.business_time == dt.timedelta(0) for step in steps if step.kind not in ("counted", "span")
+    )
+    cal = ENGINE.calendar(contract)
+    assert all(
+        s.business_time == cal.business_time_between(s.start, s.end) for s in steps if s.kind == "span"
+    )
     assert all(step.name for step in steps if step.kind == "holiday")
     if x.counting == "business-hours":
         assert x.business_time == x.target_business_days * x.business_day

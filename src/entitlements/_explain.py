@@ -99,8 +99,18 @@ def _skipped(
     return steps
 
 
+DETAIL_DAYS = 14
+"""Days shown stretch by stretch after the clock start and before the deadline; longer spans between
+them are summarised a calendar year (or the part of one) at a time."""
+
+
 def explain(plan: DeadlinePlan, received_at: dt.datetime, catalog: Catalog) -> DeadlineExplanation:
-    """The deadline for ``received_at`` with every stretch counted or skipped, and the sources."""
+    """The deadline for ``received_at`` with every stretch counted or skipped, and the sources.
+
+    The first and last :data:`DETAIL_DAYS` days are shown stretch by stretch; a longer span between
+    them is one ``span`` step per calendar year, counted from the calendar's year tables, so the
+    cost grows with the steps shown, not with the days of the target.
+    """
     deadline = plan.deadline(received_at)
     cal = plan.calendar
     received = cal.local(received_at, "received_at")
@@ -114,15 +124,49 @@ def explain(plan: DeadlinePlan, received_at: dt.datetime, catalog: Catalog) -> D
             f"public holidays of {country} from the holidays package {holidays_version()} "
             f"(observed days included); {levels.vendor_holidays_source}"
         ),
+        "counting": plan.counting_source,
     }
     utc = dt.UTC
     end = deadline.astimezone(utc)
-    steps = (
-        _skipped(cal, received, start, sources) if received.astimezone(utc) < start.astimezone(utc) else []
+    first = start.astimezone(utc)
+    steps = _skipped(cal, received, start, sources) if received.astimezone(utc) < first else []
+    head = _day_start(cal, start.date() + dt.timedelta(days=DETAIL_DAYS))
+    tail = _day_start(cal, deadline.date() - dt.timedelta(days=DETAIL_DAYS - 1))
+    if tail <= head:
+        counted = _walk(cal, first, end, sources, steps, dt.timedelta(0))
+    else:
+        counted = _walk(cal, first, head, sources, steps, dt.timedelta(0))
+        counted = _spans(cal, head, tail, sources, steps, counted)
+        counted = _walk(cal, tail, end, sources, steps, counted)
+    reasons = _reasons(
+        plan, received=received, start=start, deadline=deadline, counted=counted, catalog=catalog
     )
-    counted = dt.timedelta(0)
-    day = start.date()
-    cursor = start.astimezone(utc)
+    return DeadlineExplanation(
+        offering=plan.offering,
+        received_at=received,
+        clock_start=start,
+        deadline=deadline,
+        counting=plan.counting,
+        target_business_days=plan.days,
+        business_day=cal.business_day,
+        business_time=counted,
+        steps=tuple(steps),
+        reasons=reasons,
+        catalog=catalog.stamp.with_holidays(holidays_version()),
+    )
+
+
+def _walk(
+    cal: BusinessCalendar,
+    cursor: dt.datetime,
+    end: dt.datetime,
+    sources: dict[str, str],
+    steps: list[DeadlineStep],
+    counted: dt.timedelta,
+) -> dt.timedelta:
+    """Steps for ``[cursor, end)`` (UTC), stretch by stretch, appended to ``steps``; the time so far."""
+    utc = dt.UTC
+    day = cursor.astimezone(cal.zone).date()
     while cursor < end:
         for opened, closed in cal.business_hours_on(day):
             s, e = max(opened.astimezone(utc), cursor), min(closed.astimezone(utc), end)
@@ -147,29 +191,53 @@ def explain(plan: DeadlinePlan, received_at: dt.datetime, catalog: Catalog) -> D
                         f"{_span(local_s, local_e, short=True)}: {format_duration(e - s)} of business time "
                         f"counted{note} ({format_duration(counted)} so far)"
                     ),
-                    source=plan.counting_source,
+                    source=sources["counting"],
                 )
             )
             cursor = e
         day += dt.timedelta(days=1)
-        if cursor < end and _day_start(cal, day) > end:  # pragma: no cover - defensive: never loop on
-            raise AssertionError(f"the explained walk passed the deadline {deadline.isoformat()}")
-    reasons = _reasons(
-        plan, received=received, start=start, deadline=deadline, counted=counted, catalog=catalog
-    )
-    return DeadlineExplanation(
-        offering=plan.offering,
-        received_at=received,
-        clock_start=start,
-        deadline=deadline,
-        counting=plan.counting,
-        target_business_days=plan.days,
-        business_day=cal.business_day,
-        business_time=counted,
-        steps=tuple(steps),
-        reasons=reasons,
-        catalog=catalog.stamp.with_holidays(holidays_version()),
-    )
+        if cursor < end and _day_start(cal, day) >= end:  # no business time left before the end: closed
+            steps.extend(_skipped(cal, cursor, end, sources))
+            cursor = end
+    return counted
+
+
+def _spans(
+    cal: BusinessCalendar,
+    start: dt.datetime,
+    end: dt.datetime,
+    sources: dict[str, str],
+    steps: list[DeadlineStep],
+    counted: dt.timedelta,
+) -> dt.timedelta:
+    """One ``span`` step per calendar year (or part of one) of ``[start, end)``, both local midnights."""
+    first, last = start.astimezone(cal.zone).date(), end.astimezone(cal.zone).date()
+    cut = first
+    while cut < last:
+        following = min(last, dt.date(cut.year + 1, 1, 1))
+        a, b = _day_start(cal, cut), _day_start(cal, following)
+        business = cal.business_time_between(a, b)
+        counted += business
+        days = cal.count_business_days(cut, following)
+        holidays = len(cal.holidays_between(cut, following))
+        closed = (following - cut).days - days
+        local_a, local_b = a.astimezone(cal.zone), b.astimezone(cal.zone)
+        steps.append(
+            DeadlineStep(
+                kind="span",
+                start=local_a,
+                end=local_b,
+                business_time=business,
+                message=(
+                    f"{_span(local_a, local_b)}: {format_duration(business)} of business time counted on "
+                    f"{days} business days; {closed} days closed ({holidays} of them holidays) "
+                    f"({format_duration(counted)} so far)"
+                ),
+                source=f"{sources['counting']}; {sources['workdays']}; {sources['holidays']}",
+            )
+        )
+        cut = following
+    return counted
 
 
 def _reasons(

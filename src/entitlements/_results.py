@@ -149,7 +149,7 @@ def rank(outcome: Outcome) -> int:
 
 def strictest(outcomes: Iterable[Outcome]) -> Outcome:
     """The strictest of ``outcomes`` (``allow`` when there are none); an unknown outcome is an error."""
-    if isinstance(outcomes, (str, bytes)):
+    if isinstance(outcomes, (str, bytes)) or not isinstance(outcomes, Iterable):
         raise InputError(
             f"outcomes must be an iterable of outcomes, got {cut(outcomes)}", field="outcomes", value=outcomes
         )
@@ -254,7 +254,7 @@ class ManagerView(Decision):
 
 # --- explained deadlines -------------------------------------------------------------------
 
-StepKind = Literal["counted", "closed", "weekend", "holiday"]
+StepKind = Literal["counted", "closed", "weekend", "holiday", "span"]
 
 
 class DeadlineStep(Frozen):
@@ -262,11 +262,12 @@ class DeadlineStep(Frozen):
 
     kind: StepKind
     """``counted`` business time; ``closed`` outside business hours on business days;
-    ``weekend`` a non-workday; ``holiday`` a public, vendor or contract holiday."""
+    ``weekend`` a non-workday; ``holiday`` a public, vendor or contract holiday; ``span`` a long
+    stretch summarised (a calendar year or part of one): its business time, business days and holidays."""
     start: Instant
     end: Instant
     business_time: dt.timedelta
-    """Business time counted in this stretch (zero unless ``counted``)."""
+    """Business time counted in this stretch (zero unless ``counted`` or ``span``)."""
     name: str | None = None
     """The holiday's name, for ``holiday`` steps."""
     message: str
