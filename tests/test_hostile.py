@@ -1,0 +1,529 @@
+"""Hostile input: every bug an adversarial run found, pinned, and laws that only our errors escape.
+
+Each ``test_bug_*`` reproduces one report of the hostile-input issue; the
+property tests after them feed random values to every public surface and
+assert that only the documented errors come out (an ``EntitlementsError``,
+or an answer). The CLI is driven in-process over random argv and stdin.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import math
+import pickle
+import subprocess
+import sys
+import threading
+import warnings
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import entitlements as ent
+from entitlements._cli import main
+from entitlements._yaml import YamlError, load_text
+
+ENGINE = ent.Engine.default()
+SHANGHAI = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+HUGE = 10**400
+
+
+def raises_ours(call: Callable[[], object]) -> ent.EntitlementsError:
+    with pytest.raises(ent.EntitlementsError) as info:
+        call()
+    return info.value
+
+
+# --- OverflowError --------------------------------------------------------------------------------
+
+
+def test_bug_a_huge_target_is_an_error_not_an_overflow() -> None:
+    contract = SHANGHAI.replace(response_business_days=10**10)
+    error = raises_ours(lambda: ENGINE.response_deadline(contract, dt.datetime(2026, 1, 5, tzinfo=dt.UTC)))
+    assert isinstance(error, ent.InputError)
+    assert error.field == "response_business_days"
+
+
+@pytest.mark.parametrize("field", ["contacts", "open_cases"])
+def test_bug_huge_counts_are_answered(field: str) -> None:
+    decision = ENGINE.check_capacity(ent.Contract(offering="tsam"), ent.Usage(**{field: HUGE}))
+    assert decision.outcome in ("deny", "needs-approval")
+    assert "e+400" in decision.reasons[0].message
+
+
+def test_bug_huge_weekly_hours_are_an_error() -> None:
+    error = raises_ours(lambda: ent.Usage(weekly_hours=[HUGE]))
+    assert str(error).startswith("invalid usage weekly_hours[0]: must be a finite number of hours, got 1000")
+
+
+def test_bug_adding_a_huge_number_of_contacts_is_a_refusal() -> None:
+    decision = ENGINE.evaluate(ent.Contract(offering="tsam"), {"kind": "add-contact", "count": HUGE})
+    assert decision.outcome == "deny"
+
+
+@pytest.mark.parametrize(
+    ("start", "duration"),
+    [
+        ("0001-01-01T00:00:00+00:00", "PT1H"),
+        ("9999-12-31T23:30:00+00:00", "PT1H"),
+        ("2026-03-03T10:00:00+08:00", "P999999999D"),
+    ],
+)
+def test_bug_meetings_at_the_edges_of_time(start: str, duration: str) -> None:
+    error = raises_ours(
+        lambda: ENGINE.evaluate(SHANGHAI, {"kind": "meeting", "start": start, "duration": duration})
+    )
+    assert isinstance(error, ent.InputError)
+
+
+# --- TypeError and wrong whole arguments ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("languages", [1, None, 2.5, dt.date(2026, 1, 1)])
+def test_bug_agreed_languages_of_the_wrong_type(languages: object) -> None:
+    error = raises_ours(lambda: ent.Contract(offering="tsam", agreed_languages=languages))
+    assert isinstance(error, ent.ContractError)
+    assert error.field == "agreed_languages"
+
+
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda: ENGINE.response_deadline(None, dt.datetime(2026, 1, 5, tzinfo=dt.UTC)), "contract"),  # type: ignore[arg-type]
+        (lambda: ENGINE.response_deadlines("tsam", []), "contract"),  # type: ignore[arg-type]
+        (lambda: ENGINE.explain_response_deadline(SHANGHAI, "2026-01-05"), "received_at"),  # type: ignore[arg-type]
+        (lambda: ENGINE.manager_view(None), "assignments"),  # type: ignore[arg-type]
+        (lambda: ENGINE.manager_view([None]), "assignments"),  # type: ignore[list-item]
+        (lambda: ENGINE.check_capacity(SHANGHAI, {"contacts": 1}), "usage"),  # type: ignore[arg-type]
+        (lambda: ENGINE.calendar("CN"), "contract"),  # type: ignore[arg-type]
+        (lambda: ENGINE.evaluate(SHANGHAI, 42), "request"),
+        (lambda: ent.BusinessCalendar(timezone="UTC", country=["US"]), None),  # type: ignore[arg-type]
+        (lambda: ent.strictest(["maybe"]), "outcome"),  # type: ignore[list-item]
+        (lambda: ent.parse_request("deliverable"), "request"),  # type: ignore[arg-type]
+    ],
+)
+def test_bug_wrong_argument_types_are_named_the_same_way(
+    call: Callable[[], object], argument: str | None
+) -> None:
+    error = raises_ours(call)
+    assert isinstance(error, ent.InputError)
+    assert argument is None or error.field == argument
+
+
+def test_bug_load_catalog_of_none() -> None:
+    error = raises_ours(lambda: ent.load_catalog(None))  # type: ignore[arg-type]
+    assert isinstance(error, ent.CatalogError)
+    assert str(error) == "None: a catalog is a folder path (str or os.PathLike)"
+
+
+# --- catalog YAML ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("x: &a [*a]\n", 1, "an alias refers to a value that contains it (a cycle)"),
+        ("a:" + " [" * 990 + " 1" + " ]" * 990, 1, "values nested more than 64 levels deep"),
+        (
+            "\n".join("  " * i + f"k{i}:" for i in range(600)) + " 1",
+            65,
+            "values nested more than 64 levels deep",
+        ),
+        ("a: !!timestamp PTC\n", 1, "'PTC' cannot be read as a date or timestamp"),
+        ("a: !!bool maybe\n", 1, "'maybe' cannot be read as true or false"),
+        ('a: !!int ""\n', 1, "'' cannot be read as a whole number"),
+        ("a: !!int +\n", 1, "'+' cannot be read as a whole number"),
+        ("a: 1\nb: x\x07y\n", 2, "malformed YAML: the character U+0007 is not allowed"),
+    ],
+)
+def test_bug_yaml_that_crashed_the_reader(text: str, line: int, message: str) -> None:
+    with pytest.raises(YamlError) as info:
+        load_text(text, "t.yaml")
+    assert info.value.problem.line == line
+    assert info.value.problem.message.startswith(message)
+
+
+def test_bug_a_catalog_folder_of_yaml_bombs_fails_fast(tmp_path: Path) -> None:
+    """50 files of 99k values under 450 levels: refused by the folder's budget before any is built."""
+    text = "a:" + " [" * 450 + "[" + ",".join(["1"] * 99_000) + "]" + " ]" * 450 + "\n"
+    for n in range(50):
+        (tmp_path / f"f{n:02}.yaml").write_text(text, encoding="utf-8")
+    error = raises_ours(lambda: ent.load_catalog(tmp_path))
+    assert "over the limit of 2097152; none read" in str(error)
+    (tmp_path / "f00.yaml").rename(tmp_path / "only.yaml")
+    for path in tmp_path.glob("f*.yaml"):
+        path.unlink()
+    error = raises_ours(lambda: ent.load_catalog(tmp_path))
+    assert "values nested more than 64 levels deep" in str(error)
+
+
+def test_bug_folder_links(tmp_path: Path) -> None:
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    (folder / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (folder / "loop.yaml").symlink_to(folder / "loop.yaml")
+    (folder / "out.yaml").symlink_to("/proc/self/status")
+    problems = [
+        str(p).removeprefix(f"{folder}/") for p in raises_ours(lambda: ent.load_catalog(folder)).problems
+    ]  # type: ignore[attr-defined]
+    assert problems[0] == "dangling.yaml: a broken symbolic link; not read"
+    assert problems[1] == "loop.yaml: a symbolic link loop; not read"
+    assert problems[2].startswith("out.yaml: a symbolic link out of the catalog folder")
+    assert len(problems) == 3
+
+
+def test_bug_encoding_errors_carry_the_line(tmp_path: Path) -> None:
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    (folder / "x.yaml").write_bytes(b"catalog:\n  name: caf\xe9\n")
+    problem = raises_ours(lambda: ent.load_catalog(folder)).problems[0]  # type: ignore[attr-defined]
+    assert (problem.line, problem.message) == (2, "not UTF-8 text: invalid continuation byte (byte 20)")
+
+
+# --- CLI ------------------------------------------------------------------------------------------
+
+
+def run(*argv: str, stdin: bytes = b"") -> tuple[int, str, str]:
+    """The CLI in this process, with standard streams of its own."""
+    out, err = io.StringIO(), io.StringIO()
+    old = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+    sys.stdout, sys.stderr = out, err
+    try:
+        code = main(list(argv))
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = old
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "stdin",
+    [
+        b"[" * 5000 + b"]" * 5000,
+        b'{"contract": {"offering": "tsam"}, "request": {"kind": "add-contact", "count": 1'
+        + b"0" * 5000
+        + b"}}",
+        b'{"contract": {"offering": "tsam\xff"}}',
+        b"\x00" * (2 * 1_048_576),
+        b'{"contract": {"offering": "tsam", "agreed_languages": 1}, "request": {"kind": "capacity"}}',
+    ],
+    ids=["deep", "digits", "not-utf8", "huge", "type"],
+)
+def test_bug_cli_input_that_printed_a_traceback(stdin: bytes) -> None:
+    code, out, err = run("evaluate", "-", stdin=stdin)
+    assert (code, out) == (2, "")
+    assert err.startswith("entitlements: error: ")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_bug_an_unexpected_exception_exits_2_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*_: object) -> object:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(ent.Engine, "entitlement", boom)
+    code, out, err = run("check", "tsam", "service-review")
+    assert (code, out) == (2, "")
+    assert err == (
+        "entitlements: error: unexpected ZeroDivisionError: division by zero; this is a bug in entitlements, "
+        "please report it with the command that caused it (--debug shows a traceback)\n"
+    )
+    code, _, err = run("--debug", "check", "tsam", "service-review")
+    assert code == 2
+    assert "Traceback (most recent call last)" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"), [(["check", "saas-standard", "case-management"], 1), (["tables"], 0)]
+)
+def test_bug_a_closed_pipe_keeps_the_answers_exit_code(argv: list[str], code: int) -> None:
+    script = (
+        "import os, sys\n"
+        "r, w = os.pipe()\n"
+        "os.close(r)\n"  # the reader is gone before the answer is written
+        "os.dup2(w, 1)\n"
+        "from entitlements._cli import run\n"
+        f"sys.argv = ['entitlements', *{argv!r}]\n"
+        "run()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- threads, processes, identity ------------------------------------------------------------------
+
+COUNTRIES = ["CN", "US", "IN", "DE", "JP", "BR", "GB", "FR", "AU", "KR", "MX", "ZA", "EG", "IL", "SG", "CA"]
+
+
+def test_bug_threads_never_mix_the_holidays_packages_notes() -> None:
+    """8 threads build calendars of many countries (India warns about its lunar data): same answers "
+    "as serial."""
+    filters_before = list(warnings.filters)
+    years = (2000, 2040, 2026)
+
+    def answers(country: str) -> list[object]:
+        cal = ent.BusinessCalendar(timezone="UTC", country=country, extra_holidays=[dt.date(2026, 12, 24)])
+        return [
+            (y, cal.holiday_notes(y), cal.count_business_days(dt.date(y, 1, 1), dt.date(y + 1, 1, 1)))
+            for y in years
+        ]
+
+    serial = {country: answers(country) for country in COUNTRIES}
+    results: dict[int, dict[str, list[object]]] = {}
+    barrier = threading.Barrier(8)
+
+    def work(n: int) -> None:
+        barrier.wait()
+        results[n] = {country: answers(country) for country in COUNTRIES[n % 4 :] + COUNTRIES[: n % 4]}
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == list(range(8))  # every worker ran to the end
+    for result in results.values():
+        assert result == serial
+    assert any(notes for _, notes, _ in serial["IN"])  # India's notes are there to be mixed up
+    assert not any(notes for _, notes, _ in serial["CN"])
+    assert warnings.filters == filters_before
+
+
+def _raise_unknown(value: str) -> None:
+    ENGINE.offering(value)
+
+
+def test_bug_errors_cross_a_process_pool() -> None:
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(_raise_unknown, "saas-premum")
+        with pytest.raises(ent.UnknownIdError) as info:
+            future.result()
+    assert str(info.value) == "unknown offering 'saas-premum' (did you mean 'saas-premium'?)"
+    catalog_error = ent.CatalogError(
+        [ent.Problem("a.yaml", 3, "first"), ent.Problem("b.yaml", None, "second")]
+    )
+    assert pickle.loads(pickle.dumps(catalog_error)).problems == catalog_error.problems
+
+
+@pytest.mark.parametrize("country", ["ß", "ﬁ", "ＣＮ"])
+def test_bug_country_codes_are_ascii(country: str) -> None:
+    assert isinstance(raises_ours(lambda: ent.Contract(offering="tsam", country=country)), ent.ContractError)
+
+
+def test_bug_agreed_hours_survive_their_own_json() -> None:
+    contract = ent.Contract(offering="tsam", business_hours=("08:00", "18:00"))
+    assert ent.Contract.model_validate_json(contract.model_dump_json()) == contract
+
+
+# --- budgets ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: ent.Contract(offering="tsam", timezone="A" * 100_000),
+        lambda: ENGINE.entitlement("s" * 1_000_000, "service-review"),
+        lambda: ent.Contract(offering="tsam", country="C" * 100_000),
+        lambda: ENGINE.evaluate(SHANGHAI, {"kind": "deliverable", "feature": "f" * 1_000_000}),
+    ],
+)
+def test_bug_no_suggestion_is_searched_for_a_value_no_id_could_be(call: Callable[[], object]) -> None:
+    error = raises_ours(call)
+    assert "did you mean" not in str(error)
+    assert "characters)" in str(error)  # the value is cut, its length said
+    assert len(str(error)) < 600
+
+
+def test_bug_caches_are_bounded() -> None:
+    cal = ENGINE.calendar(ent.Contract(offering="saas-premium", timezone="America/New_York", country="US"))
+    for year in range(2100, 2400, 3):
+        cal.is_business_day(dt.date(year, 6, 1))
+        ENGINE.response_deadline(
+            ent.Contract(offering="saas-premium", timezone="America/New_York", country="US"),
+            dt.datetime(year, 6, 1, 12, tzinfo=ZoneInfo("America/New_York")),
+        )
+    from entitlements._calendar import MAX_WALL_YEARS, MAX_YEARS
+
+    assert len(cal._tables) <= MAX_YEARS
+    assert len(cal._wall_times) <= MAX_WALL_YEARS
+
+
+def test_long_explanations_are_summarised() -> None:
+    """The explained form of a 100,000-day target: a step per year in the middle, not one per day."""
+    contract = SHANGHAI.replace(response_business_days=100_000)
+    x = ENGINE.explain_response_deadline(contract, dt.datetime(2026, 3, 13, 15, tzinfo=dt.UTC))
+    spans = [s for s in x.steps if s.kind == "span"]
+    assert 380 <= len(spans) <= 400
+    assert len(x.steps) < len(spans) + 200
+    assert (
+        sum((s.business_time for s in x.steps), dt.timedelta(0))
+        == x.business_time
+        == 100_000 * dt.timedelta(hours=8)
+    )
+    assert all(a.end == b.start for a, b in zip(x.steps, x.steps[1:], strict=False))
+    cal = ENGINE.calendar(contract)
+    for step in spans[:3] + spans[-3:]:
+        assert step.business_time == cal.business_time_between(step.start, step.end)
+    assert spans[1].message.startswith("Fri 2027-01-01 00:00 to Sat 2028-01-01 00:00: ")
+
+
+# --- laws: only our errors escape ------------------------------------------------------------------
+
+VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=20)
+    | st.binary(max_size=10)
+    | st.dates()
+    | st.datetimes()
+    | st.datetimes(timezones=st.just(dt.UTC))
+    | st.timedeltas()
+    | st.sampled_from(
+        [
+            "tsam",
+            "saas-premium",
+            "service-review",
+            "Asia/Shanghai",
+            "CN",
+            "09:00",
+            "2026-01-05T10:00:00+08:00",
+            "PT1H",
+        ]
+    ),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=8,
+)
+CONTRACT_FIELDS = st.dictionaries(st.sampled_from([*ent.Contract.model_fields, "junk"]), VALUES, max_size=5)
+
+
+def answered_or_ours(call: Callable[[], object]) -> None:
+    with contextlib.suppress(ent.EntitlementsError):
+        call()
+
+
+@given(CONTRACT_FIELDS)
+def test_law_contracts_raise_only_our_errors(fields: dict[str, Any]) -> None:
+    answered_or_ours(lambda: ent.Contract(**fields))
+    answered_or_ours(lambda: ent.Contract.model_validate(fields))
+    answered_or_ours(lambda: SHANGHAI.replace(**fields))
+
+
+@given(st.dictionaries(st.sampled_from(["contacts", "open_cases", "weekly_hours", "x"]), VALUES, max_size=3))
+def test_law_usage_raises_only_our_errors(fields: dict[str, Any]) -> None:
+    answered_or_ours(lambda: ent.Usage(**fields))
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "kind",
+                "feature",
+                "method",
+                "frequency",
+                "start",
+                "duration",
+                "language",
+                "usage",
+                "count",
+                "hours",
+                "channel",
+            ]
+        ),
+        VALUES,
+        max_size=5,
+    ),
+    st.sampled_from(
+        ["deliverable", "meeting", "language", "capacity", "add-contact", "open-case", "add-hours"]
+    ),
+)
+def test_law_requests_raise_only_our_errors(data: dict[str, Any], kind: str) -> None:
+    answered_or_ours(lambda: ent.parse_request(data))
+    answered_or_ours(lambda: ENGINE.evaluate(SHANGHAI, {**data, "kind": kind}))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(VALUES, VALUES, VALUES)
+def test_law_engine_questions_raise_only_our_errors(a: Any, b: Any, c: Any) -> None:
+    for call in (
+        lambda: ENGINE.entitlement(a, b),
+        lambda: ENGINE.entitlements(a),
+        lambda: ENGINE.offering(a),
+        lambda: ENGINE.response_deadline(SHANGHAI, a),
+        lambda: ENGINE.response_deadlines(SHANGHAI, a),
+        lambda: ENGINE.explain_response_deadline(SHANGHAI, a),
+        lambda: ENGINE.check_capacity(ent.Contract(offering="tsam"), a),
+        lambda: ENGINE.preflight_capacity(
+            ent.Contract(offering="tsam"), ent.Usage(), contacts=a, open_cases=b, hours=c
+        ),
+        lambda: ENGINE.manager_view(a),
+        lambda: ENGINE.evaluate(SHANGHAI, a),
+        lambda: ENGINE.calendar(SHANGHAI).add_business_time(a, b),
+        lambda: ENGINE.calendar(SHANGHAI).business_time_between(a, b),
+        lambda: ENGINE.calendar(SHANGHAI).business_days(a, b),
+        lambda: ENGINE.calendar(SHANGHAI).add_business_days(a, b),
+        lambda: ent.strictest(a),
+    ):
+        answered_or_ours(call)
+
+
+@given(
+    st.datetimes(
+        min_value=dt.datetime(1, 1, 2),
+        max_value=dt.datetime(9999, 12, 30),
+        timezones=st.sampled_from([dt.UTC, ZoneInfo("Pacific/Kiritimati"), ZoneInfo("Pacific/Niue")]),
+    ),
+    st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=10**6)),
+)
+def test_law_the_calendar_at_the_edges_of_time(t: dt.datetime, duration: dt.timedelta) -> None:
+    cal = ENGINE.calendar(SHANGHAI)
+    answered_or_ours(lambda: cal.add_business_time(t, duration))
+    answered_or_ours(lambda: cal.next_opening(t))
+    answered_or_ours(lambda: cal.is_business_time(t))
+    answered_or_ours(
+        lambda: ENGINE.evaluate(
+            SHANGHAI, ent.MeetingRequest(start=t, duration=duration or dt.timedelta(hours=1))
+        )
+    )
+
+
+ARGS = st.lists(
+    st.sampled_from(
+        ["check", "capacity", "evaluate", "deadline", "tables", "catalog", "validate", "schema", "contracts",
+         "--json", "--debug", "--offering", "tsam", "saas-premium", "service-review", "--contacts", "-1", "4",
+         "--weekly-hours", "nan", "1e400", "--timezone", "Mars/Olympus", "Asia/Shanghai", "--country", "CN",
+         "--received", "2026-01-05T10:00:00+08:00", "2026-01-05", "--target-days", "0", "100000000000",
+         "--hours", "18:00-08:00", "--holiday", "x", "--lang", "xx", "-", "--catalog", "/nowhere",
+         "--explain"]
+    )
+    | st.text(max_size=12),
+    max_size=10,
+)  # fmt: skip
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ARGS, st.binary(max_size=64))
+def test_law_the_cli_never_crashes_and_exits_1_only_for_no(argv: list[str], stdin: bytes) -> None:
+    code, _, err = run(*argv, stdin=stdin)
+    assert code in (0, 1, 2, 3)
+    assert "Traceback" not in err
+    assert "unexpected" not in err
+    if code == 1:
+        assert (
+            argv[:1] in (["check"], ["capacity"], ["evaluate"])
+            or "check" in argv
+            or "capacity" in argv
+            or "evaluate" in argv
+        )
+    assert not math.isnan(code)
