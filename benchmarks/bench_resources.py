@@ -1,0 +1,217 @@
+"""Resource budgets under hostile input: time and peak memory of each case, in a fresh process.
+
+Run: python benchmarks/bench_resources.py [--only NAME]
+
+Every case runs in a process of its own, so its peak memory (the process's
+maximum resident set) is its own; the wall time includes the interpreter's
+start. Each case has a budget (time and memory) and prints whether it stayed
+inside; the script exits 1 if any case did not. The cases are those of the
+hostile-input issue: catalog bombs, oversized requests, suggestions for huge
+values, explanations of huge targets, spans of thousands of years, and a
+long-running process asking about random years.
+
+A bare ``python -c pass`` is measured first, in the same run, to read the
+figures against.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    argv: list[str]
+    seconds: float
+    megabytes: float
+    stdin: str | None = None
+    """A file to feed on standard input."""
+    exit_codes: tuple[int, ...] = (0,)
+
+
+def _python(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+def _cli(*argv: str) -> list[str]:
+    return [sys.executable, "-m", "entitlements", *argv]
+
+
+def _write_bombs(root: Path) -> dict[str, Path]:
+    """The catalog folders and input files the cases read."""
+    deep = "a:" + " [" * 450 + "[" + ",".join(["1"] * 99_000) + "]" + " ]" * 450 + "\n"
+    one = root / "one-deep"
+    one.mkdir()
+    (one / "bomb.yaml").write_text(deep, encoding="utf-8")
+    many = root / "fifty-deep"
+    many.mkdir()
+    for n in range(50):
+        (many / f"bomb{n:02}.yaml").write_text(deep, encoding="utf-8")
+    flat = root / "flat"
+    flat.mkdir()
+    (flat / "flat.yaml").write_text("a: [" + ",".join(["1"] * 500_000) + "]\n", encoding="utf-8")
+    laughs = root / "laughs"
+    laughs.mkdir()
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 10)]
+    (laughs / "laughs.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    big = root / "big.json"
+    with big.open("w", encoding="utf-8") as handle:
+        handle.write('{"contract": {"offering": "tsam"}, "request": {"kind": "capacity", "pad": "')
+        handle.write("x" * 30_000_000)
+        handle.write('"}}')
+    return {"one": one, "many": many, "flat": flat, "laughs": laughs, "big": big}
+
+
+def cases(files: dict[str, Path]) -> list[Case]:
+    received = "2026-03-13T15:00:00+08:00"
+    deadline = ("deadline", "--offering", "saas-premium", "--timezone", "Asia/Shanghai", "--country", "CN")
+    return [
+        Case(
+            "catalog: 99k values 450 levels deep",
+            _cli("catalog", "validate", str(files["one"])),
+            2,
+            200,
+            None,
+            (2,),
+        ),
+        Case("catalog: 50 such files", _cli("catalog", "validate", str(files["many"])), 2, 200, None, (2,)),
+        Case(
+            "catalog: 500k values in one file",
+            _cli("catalog", "validate", str(files["flat"])),
+            2,
+            200,
+            None,
+            (2,),
+        ),
+        Case(
+            "catalog: billion laughs", _cli("catalog", "validate", str(files["laughs"])), 2, 200, None, (2,)
+        ),
+        Case("evaluate: 30 MB of JSON on stdin", _cli("evaluate", "-"), 2, 200, str(files["big"]), (2,)),
+        Case("evaluate: /dev/zero", _cli("evaluate", "/dev/zero"), 2, 200, None, (2,)),
+        Case(
+            "suggestion: a 100,000-character time zone",
+            _python(
+                "import entitlements as e\n"
+                "try: e.Contract(offering='tsam', timezone='A' * 100_000)\n"
+                "except e.ContractError: pass"
+            ),
+            1,
+            200,
+        ),
+        Case(
+            "suggestion: a 1,000,000-character offering id",
+            _python(
+                "import entitlements as e\n"
+                "try: e.Engine.default().entitlement('s' * 1_000_000, 'service-review')\n"
+                "except e.UnknownIdError: pass"
+            ),
+            1,
+            200,
+        ),
+        Case(
+            "deadline --target-days 100000 (explained)",
+            _cli(*deadline, "--received", received, "--target-days", "100000", "--json", "--explain"),
+            2,
+            200,
+        ),
+        Case(
+            "deadline --target-days 1000000 (explained)",
+            _cli(*deadline, "--received", received, "--target-days", "1000000", "--json", "--explain"),
+            8,
+            200,
+        ),
+        Case(
+            "business_time_between, year 3 to 9997, cold",
+            _python(
+                "import datetime as dt, entitlements as e\n"
+                "c = e.Contract(offering='saas-premium', timezone='Asia/Shanghai', country='CN')\n"
+                "e.Engine.default().calendar(c).business_time_between(\n"
+                "    dt.datetime(3, 1, 5, tzinfo=dt.UTC), dt.datetime(9997, 1, 1, tzinfo=dt.UTC))"
+            ),
+            3,
+            200,
+        ),
+        Case(
+            "30,000 deadlines over random years",
+            _python(
+                "import datetime as dt, random, entitlements as e\n"
+                "engine = e.Engine.default()\n"
+                "c = e.Contract(offering='saas-premium', timezone='America/New_York', country='US')\n"
+                "r = random.Random(1)\n"
+                "for _ in range(30_000):\n"
+                "    t = dt.datetime(r.randrange(10, 9990), r.randrange(1, 13), 10, 12, tzinfo=dt.UTC)\n"
+                "    engine.response_deadline(c, t)"
+            ),
+            10,
+            200,
+        ),
+    ]
+
+
+TIME = shutil.which("time", path="/usr/bin:/bin")
+"""GNU time measures a process's peak memory from outside it (a forked child would count its parent's)."""
+
+
+def measure(argv: list[str], stdin: str | None) -> tuple[float, float, int]:
+    """Wall seconds, peak resident megabytes and exit code of one process."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if TIME is None:
+        raise SystemExit("this script needs GNU time (/usr/bin/time) to measure peak memory")
+    with tempfile.NamedTemporaryFile("r") as report:
+        source = open(stdin, "rb") if stdin else subprocess.DEVNULL  # noqa: SIM115 - closed below
+        try:
+            start = time.perf_counter()
+            process = subprocess.run(
+                [TIME, "-f", "%M", "-o", report.name, *argv],
+                stdin=source,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                check=False,
+            )
+            seconds = time.perf_counter() - start
+        finally:
+            if stdin:
+                source.close()  # type: ignore[union-attr]
+        lines = report.read().split()
+    return seconds, int(lines[-1]) / 1024, process.returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--only", help="run the cases whose name contains this")
+    args = parser.parse_args()
+    failed = 0
+    with tempfile.TemporaryDirectory() as folder:
+        files = _write_bombs(Path(folder))
+        bare_seconds, bare_mb, _ = measure(_python("pass"), None)
+        print(f"{'python -c pass':48s} {bare_seconds:7.2f} s {bare_mb:7.1f} MB   (for reference)")
+        for case in cases(files):
+            if args.only and args.only not in case.name:
+                continue
+            seconds, megabytes, code = measure(case.argv, case.stdin)
+            inside = seconds <= case.seconds and megabytes <= case.megabytes and code in case.exit_codes
+            failed += not inside
+            verdict = "inside" if inside else "OVER"
+            print(
+                f"{case.name:48s} {seconds:7.2f} s {megabytes:7.1f} MB   budget {case.seconds:g} s, "
+                f"{case.megabytes:g} MB, exit {code}: {verdict}"
+            )
+    if failed:
+        raise SystemExit(f"{failed} case(s) outside their budget")
+
+
+if __name__ == "__main__":
+    main()
