@@ -58,7 +58,7 @@ from ._calendar import BusinessCalendar, check_aware
 from ._calendar_days import check_date
 from ._contract import Contract
 from ._entitlements import join_methods
-from ._errors import InputError, cut, unknown
+from ._errors import InputError, cut, field_ref, unknown
 from ._html import Cell, Grid, Page, Row, Section, Table, render_page
 from ._ics import AllDayEvent, calendar_file
 from ._models import Catalog, CatalogStamp, Frequency, LocalText, Offering
@@ -110,8 +110,8 @@ def check_range(start: object, end: object) -> tuple[dt.date, dt.date]:
     for name, value in (("start", start), ("end", end)):
         if isinstance(value, dt.datetime):
             raise InputError(
-                f"{name} must be a date, not a datetime: give datetime.date({value.year}, {value.month}, "
-                f"{value.day}), got {cut(value)}",
+                f"{field_ref(name)} must be a date, not the datetime {value.isoformat()}: give "
+                f"datetime.date({value.year}, {value.month}, {value.day})",
                 field=name,
                 value=value,
             )
@@ -120,14 +120,16 @@ def check_range(start: object, end: object) -> tuple[dt.date, dt.date]:
     assert isinstance(end, dt.date)
     if end < start:
         raise InputError(
-            f"end {end.isoformat()} is before start {start.isoformat()}; the range is [start, end]",
+            f"{field_ref('end')} {end.isoformat()} is before {field_ref('start')} {start.isoformat()}; "
+            "the range is [start, end], both included",
             field="end",
             value=end,
         )
     days = (end - start).days + 1
     if days > MAX_PLAN_DAYS:
         raise InputError(
-            f"the range {start.isoformat()} to {end.isoformat()} spans {days} days; a plan covers at most "
+            f"the range {field_ref('start')} {start.isoformat()} to {field_ref('end')} {end.isoformat()} "
+            f"spans {days} days; a plan covers at most "
             f"{MAX_PLAN_DAYS} days (ten years): ask for shorter ranges",
             field="end",
             value=end,
