@@ -864,6 +864,7 @@ def test_the_html_report_shows_each_item_as_a_cell_coloured_by_status() -> None:
     assert totals["all", None].split("|")[-1] == ent.ObligationsSummary.of([premium, standard]).total.shown()
     assert "<title>Q1 &lt;2026&gt;</title>" in page  # escaped
     assert '<p class="warning">1 bad row</p>' in page
+    assert page.count("status at 2026-03-10T09:00:00+08:00") == 3  # the page (one instant) and each contract
 
 
 def test_a_single_report_makes_a_page_too() -> None:

@@ -1221,7 +1221,7 @@ def _page(summary: ObligationsSummary, title: str | None, warnings: tuple[str, .
         data=(*({"contract": s.data["contract"]} for s in sections), {"contract": "all"}),
     )
     ranges = sorted({f"{r.start.isoformat()} to {r.end.isoformat()}" for r in reports})
-    nows = sorted({r.now.isoformat() for r in reports})
+    nows = [now.isoformat() for now in dict.fromkeys(r.now for r in reports)]  # one per instant
     stamps = sorted({str(r.catalog) for r in reports})
     return Page(
         title=title or "Engagement obligations",
