@@ -430,3 +430,67 @@ def test_random_edits_load_or_fail_cleanly(catalog_copy: Path, edit_: tuple[str,
         assert_catalog_contract(engine)
     finally:
         (catalog_copy / name).write_bytes((CATALOG / name).read_bytes())
+
+
+# --- the weekly call: its methods and cadence are catalog data, cross-checked ----------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "message"),
+    [
+        (
+            "methods: [phone, video-conference]",
+            "methods: [fone, video-conference]",
+            "methods: [fone",
+            "scope: unknown method 'fone' (did you mean 'phone'?)",
+        ),
+        (
+            "methods: [phone, video-conference]",
+            "methods: [phone, phone]",
+            "methods: [phone, phone]",
+            "scope: weekly_call: a method is listed twice",
+        ),
+        (
+            "frequency: weekly\n",
+            "frequency: weakly\n",
+            "frequency: weakly",
+            "scope: unknown frequency 'weakly' (did you mean 'weekly'?)",
+        ),
+        (
+            "frequency: weekly\n",
+            "frequency: on-demand\n",
+            "frequency: on-demand",
+            "scope: weekly_call: the call is scheduled, so its frequency needs a cadence, not 'on-demand'",
+        ),
+        (
+            "id: weekly-call",
+            "id: service-review",
+            "id: service-review",
+            "scope: weekly_call: id 'service-review' is a feature's id; the call needs an id of its own",
+        ),
+        (
+            "methods: [phone, video-conference]",
+            "methods: []",
+            "methods: []",
+            "scope: weekly_call.methods must not be empty",
+        ),
+    ],
+)
+def test_weekly_call_problems(catalog_copy: Path, old: str, new: str, needle: str, message: str) -> None:
+    edit(catalog_copy, "scope.yaml", old, new)
+    assert problems(catalog_copy) == [f"scope.yaml:{line_of(catalog_copy, 'scope.yaml', needle)}: {message}"]
+
+
+def test_weekly_call_is_read_from_the_catalog(catalog_copy: Path) -> None:
+    """Its methods and cadence are data: a catalog that says monthly by phone is read so."""
+    edit(catalog_copy, "scope.yaml", "methods: [phone, video-conference]", "methods: [phone]")
+    edit(catalog_copy, "scope.yaml", "frequency: weekly\n", "frequency: monthly\n")
+    call = load_catalog(catalog_copy).scope.weekly_call
+    assert (call.id, call.methods, call.frequency, call.required) == (
+        "weekly-call",
+        ("phone",),
+        "monthly",
+        True,
+    )
+    bundled = load_catalog(CATALOG).scope.weekly_call
+    assert (bundled.methods, bundled.frequency) == (("phone", "video-conference"), "weekly")

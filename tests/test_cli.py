@@ -148,9 +148,10 @@ def test_catalog_validate_reports_each_problem(
     lines = err.splitlines()
     assert len(lines) == 2
     assert re.match(rf"^{re.escape(str(catalog_copy / 'broken.yaml'))}:\d+: malformed YAML", lines[0])
+    line = scope.read_text(encoding="utf-8").splitlines().index("    limit: three") + 1
     assert (
         lines[1]
-        == f"{catalog_copy / 'scope.yaml'}:8: scope: contacts.limit must be a whole number, got 'three'"
+        == f"{catalog_copy / 'scope.yaml'}:{line}: scope: contacts.limit must be a whole number, got 'three'"
     )
 
 

@@ -48,6 +48,17 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._calendar import Adder, BusinessCalendar
+    from ._engagement import (
+        Compliance,
+        DeliveryOutcome,
+        DeliveryRecord,
+        EngagementPlan,
+        ObligationItem,
+        ObligationReport,
+        ObligationsSummary,
+        PlanItem,
+        SkippedPeriod,
+    )
     from ._requests import (
         AddContactRequest,
         AddHoursRequest,
@@ -74,6 +85,15 @@ _LAZY = {
     "OpenCaseRequest": "_requests",
     "Request": "_requests",
     "parse_request": "_requests",
+    "Compliance": "_engagement",
+    "DeliveryOutcome": "_engagement",
+    "DeliveryRecord": "_engagement",
+    "EngagementPlan": "_engagement",
+    "ObligationItem": "_engagement",
+    "ObligationReport": "_engagement",
+    "ObligationsSummary": "_engagement",
+    "PlanItem": "_engagement",
+    "SkippedPeriod": "_engagement",
 }
 """Public names imported on first use, and the private module that holds each."""
 
@@ -104,6 +124,7 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "CatalogStamp",
+    "Compliance",
     "Contract",
     "ContractError",
     "ContractsFileError",
@@ -112,6 +133,9 @@ __all__ = [
     "Decision",
     "DeliverableRequest",
     "Delivery",
+    "DeliveryOutcome",
+    "DeliveryRecord",
+    "EngagementPlan",
     "Engine",
     "Entitlement",
     "EntitlementsError",
@@ -124,11 +148,16 @@ __all__ = [
     "ManagerView",
     "MeetingRequest",
     "NotSpecifiedError",
+    "ObligationItem",
+    "ObligationReport",
+    "ObligationsSummary",
     "Offering",
     "OpenCaseRequest",
+    "PlanItem",
     "Problem",
     "Reason",
     "Request",
+    "SkippedPeriod",
     "Term",
     "UnknownIdError",
     "Usage",

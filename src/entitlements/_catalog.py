@@ -451,6 +451,7 @@ class _CrossChecks:
         self._table1(offering_ids, feature_ids)
         self._table2(offering_ids)
         self._service_levels(offering_ids)
+        self._weekly_call(feature_ids)
         if self.loader.problems:
             return
         self._delivery_where_included()
@@ -564,6 +565,31 @@ class _CrossChecks:
                 self._known(
                     "table2", (*where, offering, "frequency"), "frequency", cell.frequency, frequency_ids
                 )
+
+    def _weekly_call(self, feature_ids: list[str]) -> None:
+        """The weekly call's methods and cadence are known ids; its id is not a feature's."""
+        call = self.c.scope.weekly_call
+        where = ("weekly_call",)
+        method_ids = [m.id for m in self.c.methods]
+        for k, method in enumerate(call.methods):
+            self._known("scope", (*where, "methods", k), "method", method, method_ids)
+        if len(set(call.methods)) != len(call.methods):
+            self.loader.problem("scope", (*where, "methods"), "weekly_call: a method is listed twice")
+        frequencies = {f.id: f for f in self.c.frequencies}
+        known = self._known("scope", (*where, "frequency"), "frequency", call.frequency, frequencies)
+        if known and frequencies[call.frequency].per_year is None:
+            self.loader.problem(
+                "scope",
+                (*where, "frequency"),
+                f"weekly_call: the call is scheduled, so its frequency needs a cadence, "
+                f"not {call.frequency!r}",
+            )
+        if call.id in feature_ids:
+            self.loader.problem(
+                "scope",
+                (*where, "id"),
+                f"weekly_call: id {call.id!r} is a feature's id; the call needs an id of its own",
+            )
 
     def _delivery_where_included(self) -> None:
         c = self.c

@@ -21,7 +21,7 @@ from typing import Any, NoReturn, TypeVar
 
 import entitlements as ent
 
-from ._documents import parse_document, read_bytes
+from ._documents import named, parse_document, read_bytes, read_rows
 from ._render import format_duration, render_tables
 
 _T = TypeVar("_T")
@@ -307,6 +307,197 @@ def _cmd_deadline(args: argparse.Namespace) -> Answer:
     return Answer(EXIT_OK, out.text())
 
 
+# --- engagement plan and obligations -----------------------------------------------------
+
+RANGE_FLAGS: Mapping[str, str] = {"start": "--start", "end": "--end", "now": "--now"}
+"""Arguments of the plan and obligations questions as the command line spells them."""
+DELIVERY_COLUMNS = ("contract", "feature", "at", "method")
+"""The columns of a deliveries file (CSV header or JSON Lines keys), all required."""
+_STATUS_MARK = {"met": "✓", "wrong-method": "≠", "missed": "✗", "pending": "…"}
+
+
+def _date(value: str, flag: str) -> dt.date:
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise ent.InputError(
+        f"{flag} {value!r} is not a date YYYY-MM-DD, e.g. 2026-01-01", field=flag, value=value
+    )
+
+
+def _now(value: str) -> dt.datetime:
+    try:
+        now = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ent.InputError(
+            f"--now {value!r} is not an ISO 8601 date and time, e.g. 2026-03-10T09:00:00+08:00",
+            field="--now",
+            value=value,
+        ) from None
+    if now.tzinfo is None:
+        raise ent.InputError(
+            f"--now {value!r} has no UTC offset; add one, e.g. {now.isoformat()}+08:00 or {now.isoformat()}Z",
+            field="--now",
+            value=value,
+        )
+    return now
+
+
+def _write(path: str, data: bytes, flag: str) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise ent.InputError(f"{flag} {path}: cannot write: {exc.strerror}", field=flag, value=path) from None
+
+
+def _plan_text(engine: ent.Engine, plan: ent.EngagementPlan) -> str:
+    out = _Lines()
+    who = plan.contract_id or plan.contract_key
+    out(
+        f"Engagement plan for {who} ({plan.offering}; {plan.timezone}, {plan.country}), "
+        f"{plan.start.isoformat()} to {plan.end.isoformat()}: {len(plan.items)} items"
+    )
+    methods = {m.id: m.name.en for m in engine.catalog.methods}
+    order = list(methods)
+    for item in plan.items:
+        names = [methods[m] for m in order if m in item.methods]
+        how = f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]
+        out(
+            f"  {item.period_start.isoformat()} .. {item.period_end.isoformat()}  {item.period:<9} "
+            f"{item.name.en} ({item.frequency}): {how}"
+        )
+    if plan.skipped:
+        out("not planned:")
+        for gap in plan.skipped:
+            out(f"  - {gap.period} [{gap.code}] {', '.join(gap.features)}: {gap.message}")
+    out("because:")
+    for reason in plan.reasons:
+        out(f"  - {reason.message}")
+    out(f"  catalog: {plan.catalog}")
+    return out.text()
+
+
+def _cmd_plan(args: argparse.Namespace) -> Answer:
+    engine = _engine(args)
+    contracts = ent.load_contracts(args.contracts)
+    contract = named(contracts, args.contract, "contract", f"--contract in {args.contracts}")
+    start, end = _date(args.start, "--start"), _date(args.end, "--end")
+    plan = _flagged(
+        lambda: engine.engagement_plan(contract, start=start, end=end, contract_id=args.contract),
+        {**RANGE_FLAGS, **CONTRACT_FLAGS},
+    )
+    if args.ics:
+        try:
+            data = plan.to_ics()
+        except ModuleNotFoundError as exc:
+            return Answer(_fail(str(exc), "MissingDependency", args.json))
+        _write(args.ics, data, "--ics")
+    if args.json:
+        return Answer(EXIT_OK, _json(plan.model_dump(mode="json")))
+    text = _plan_text(engine, plan)
+    if args.ics:
+        text += f"  calendar file: {args.ics} ({len(plan.items)} events)\n"
+    return Answer(EXIT_OK, text)
+
+
+def _deliveries(
+    engine: ent.Engine, args: argparse.Namespace, contracts: Mapping[str, ent.Contract]
+) -> tuple[dict[str, list[tuple[int, ent.DeliveryRecord]]], list[str]]:
+    """Each contract's deliveries with their line numbers, and one ``file:line: message`` per bad row."""
+    source = sys.stdin.buffer if args.deliveries == "-" else args.deliveries
+    data, name = read_bytes(source)
+    rows, bad = read_rows(data, name, DELIVERY_COLUMNS)
+    problems = list(bad)
+    call = engine.catalog.scope.weekly_call.id
+    found: dict[str, list[tuple[int, ent.DeliveryRecord]]] = {cid: [] for cid in contracts}
+    for line, row in rows:
+        try:
+            cid = row["contract"]
+            named(contracts, cid, "contract", f"in {args.contracts}")
+            record = ent.DeliveryRecord.model_validate({k: row[k] for k in ("feature", "at", "method")})
+            if record.feature != call:
+                engine.feature(record.feature)
+            engine.method(record.method)
+        except ent.EntitlementsError as exc:
+            problems.append(f"{name}:{line}: {exc}")
+            continue
+        found[cid].append((line, record))
+    return found, problems
+
+
+def _obligations_text(summary: ent.ObligationsSummary, lines: Mapping[str, list[int]]) -> str:
+    out = _Lines()
+    for report in summary.reports:
+        who = report.contract_id or report.offering
+        out(
+            f"{who} ({report.offering}; {report.timezone}, {report.country}) {report.start.isoformat()} "
+            f"to {report.end.isoformat()}, status at {report.now.isoformat()}: {report.total.shown()} met, "
+            f"{report.total.missed} missed, {report.total.wrong_method} wrong method, "
+            f"{report.total.pending} pending"
+        )
+        names = {item.feature: item.name.en for item in report.items}
+        for c in report.by_feature:
+            marks = " ".join(_STATUS_MARK[i.status] for i in report.items if i.feature == c.feature)
+            name = names.get(str(c.feature), str(c.feature))
+            out(f"  {name:<36} {c.shown():>12}  {marks}")
+        rows = lines.get(str(report.contract_id), [])
+        for outcome in report.deliveries:
+            if outcome.status != "counted":
+                line = rows[outcome.index] if outcome.index < len(rows) else outcome.index + 1
+                out(f"  line {line}: {outcome.status}: {outcome.reasons[0].message}")
+    total = summary.total
+    out(
+        f"all contracts: {total.shown()} met, {total.missed} missed, {total.wrong_method} wrong method, "
+        f"{total.pending} pending (✓ met, ≠ wrong method, ✗ missed, … pending)"
+    )
+    return out.text()
+
+
+def _checker(
+    engine: ent.Engine,
+    contract: ent.Contract,
+    records: list[ent.DeliveryRecord],
+    cid: str,
+    when: tuple[dt.date, dt.date, dt.datetime],
+) -> Callable[[], ent.ObligationReport]:
+    start, end, now = when
+    return lambda: engine.check_obligations(contract, records, start=start, end=end, now=now, contract_id=cid)
+
+
+def _cmd_obligations(args: argparse.Namespace) -> Answer:
+    engine = _engine(args)
+    contracts = ent.load_contracts(args.contracts)
+    start, end = _date(args.start, "--start"), _date(args.end, "--end")
+    now = _now(args.now)
+    found, problems = _deliveries(engine, args, contracts)
+    reports = []
+    for cid, contract in contracts.items():
+        records = [record for _, record in found[cid]]
+        try:
+            report = _flagged(_checker(engine, contract, records, cid, (start, end, now)), RANGE_FLAGS)
+        except _Rendered as exc:
+            if exc.error.field in RANGE_FLAGS:  # the range is wrong for every contract: one error
+                raise
+            problems.append(f"{args.contracts}: contract {cid!r}: {exc}")
+            continue
+        reports.append(report)
+    summary = ent.ObligationsSummary.of(reports)
+    if args.html:
+        notes = [f"{len(problems)} problem(s) in the input; these rows are not counted:", *problems]
+        page = summary.to_html(title=args.title, notes=notes if problems else ())
+        _write(args.html, page.encode("utf-8"), "--html")
+    sys.stderr.write("".join(f"{problem}\n" for problem in problems))
+    code = EXIT_ERROR if problems else EXIT_OK
+    if args.json:
+        data = summary.model_dump(mode="json")
+        data["problems"] = problems
+        return Answer(code, _json(data))
+    lines = {cid: [line for line, _ in rows] for cid, rows in found.items()}
+    return Answer(code, _obligations_text(summary, lines))
+
+
 # --- catalog -----------------------------------------------------------------------------
 
 
@@ -468,6 +659,53 @@ def _add_deadline(command: Command) -> None:
     deadline.set_defaults(handler=_cmd_deadline)
 
 
+def _add_plan(command: Command) -> None:
+    plan = command(
+        "plan",
+        help="what a contract is owed, period by period (exit 0; 2 for bad input)",
+        description=(
+            "The engagement plan of contract ID from a contracts file over --start..--end (dates, "
+            "both included): one item per whole ISO week, month or quarter for each deliverable "
+            "Table 2 schedules, and the weekly call on named-manager offerings; none in a period "
+            "without a business day. --ics writes it as an iCalendar file (needs the ics extra)."
+        ),
+    )
+    plan.add_argument("--contracts", required=True, metavar="FILE", help="a YAML or JSON contracts file")
+    plan.add_argument("--contract", required=True, metavar="ID", help="the contract's id in FILE")
+    plan.add_argument("--start", required=True, metavar="DATE", help="first day, YYYY-MM-DD")
+    plan.add_argument("--end", required=True, metavar="DATE", help="last day (included), YYYY-MM-DD")
+    plan.add_argument("--ics", metavar="PATH", help="write the plan as an iCalendar (.ics) file")
+    plan.set_defaults(handler=_cmd_plan)
+
+
+def _add_obligations(command: Command) -> None:
+    obligations = command(
+        "obligations",
+        help="were the planned deliverables delivered? (exit 0 as a report; 2 for bad input)",
+        description=(
+            "Check each contract of a contracts file against its engagement plan over "
+            "--start..--end at --now: every item met, wrong-method, pending or missed, with totals "
+            "per deliverable and per contract. DELIVERIES is CSV with a header, or JSON Lines, with "
+            "the columns contract, feature, at (ISO 8601 with an offset) and method. Missed items "
+            "do not change the exit code; a bad row is reported with its line and the exit code is 2."
+        ),
+    )
+    obligations.add_argument(
+        "--contracts", required=True, metavar="FILE", help="a YAML or JSON contracts file"
+    )
+    obligations.add_argument(
+        "--deliveries", required=True, metavar="FILE", help="CSV or JSON Lines, or - for standard input"
+    )
+    obligations.add_argument("--start", required=True, metavar="DATE", help="first day, YYYY-MM-DD")
+    obligations.add_argument("--end", required=True, metavar="DATE", help="last day (included), YYYY-MM-DD")
+    obligations.add_argument(
+        "--now", required=True, metavar="ISO8601", help="when the statuses hold, with an offset"
+    )
+    obligations.add_argument("--html", metavar="PATH", help="write the report as a self-contained HTML page")
+    obligations.add_argument("--title", metavar="TEXT", help="the HTML report's title")
+    obligations.set_defaults(handler=_cmd_obligations)
+
+
 def _add_tables(command: Command) -> None:
     tables = command(
         "tables", help="print Tables 1 and 2 from the catalog as Markdown (--json: inside an object)"
@@ -515,6 +753,8 @@ _COMMANDS = (
     _add_capacity,
     _add_evaluate,
     _add_deadline,
+    _add_plan,
+    _add_obligations,
     _add_tables,
     _add_catalog,
     _add_contracts,

@@ -29,6 +29,7 @@ from ._results import CapacityDecision, DeadlineExplanation, Decision, Entitleme
 if TYPE_CHECKING:  # imported where they are used: only time questions and requests need them
     from ._calendar import BusinessCalendar
     from ._deadlines import DeadlinePlan
+    from ._engagement import EngagementPlan, ObligationReport
     from ._zones import CalendarSpec
 
 __all__ = ["Engine"]
@@ -155,6 +156,63 @@ class Engine:
         """Every feature's entitlement for ``offering``, in Table 1 order."""
         self.offering(offering)
         return tuple(self._table.answers[offering, f.id] for f in self._catalog.features)
+
+    # --- engagement plan and obligations (Table 2 cadences, the weekly call) ---------
+
+    def engagement_plan(
+        self, contract: Contract, *, start: dt.date, end: dt.date, contract_id: str | None = None
+    ) -> EngagementPlan:
+        """What ``contract`` is owed over ``[start, end]`` (dates, both included), period by period.
+
+        One item per whole ISO week, calendar month or calendar quarter inside
+        the range for each deliverable Table 2 schedules for the offering, and
+        the weekly call on offerings with a named manager; none in a period
+        without a business day. ``contract_id`` names the contract in the plan
+        and its calendar file (the UIDs); without it they use a hash of the
+        contract's fields. See docs/engagement.md.
+        """
+        from ._calendar_days import holidays_version
+        from ._engagement import check_range, contract_id_value, plan_engagement
+
+        calendar = self.calendar(contract)
+        offering = self.offering(contract.offering)
+        first, last = check_range(start, end)
+        return plan_engagement(
+            self._catalog,
+            offering,
+            calendar,
+            contract,
+            start=first,
+            end=last,
+            contract_id=contract_id_value(contract_id),
+            stamp=self.stamp.with_holidays(holidays_version()),
+        )
+
+    def check_obligations(
+        self,
+        contract: Contract,
+        deliveries: Iterable[Any],
+        *,
+        start: dt.date,
+        end: dt.date,
+        now: dt.datetime,
+        contract_id: str | None = None,
+    ) -> ObligationReport:
+        """Each item of the engagement plan over ``[start, end]`` as met, wrong-method, pending or missed.
+
+        ``deliveries``: mappings ``{"feature", "at" (aware), "method"}`` or
+        :class:`DeliveryRecord` values, matched on the contract's local date.
+        ``now`` (aware) is when the statuses hold. Every delivery is accounted
+        for in ``report.deliveries``.
+        """
+        from ._calendar import check_aware
+        from ._engagement import check_obligations
+
+        check_aware(now, "now")
+        plan = self.engagement_plan(contract, start=start, end=end, contract_id=contract_id)
+        return check_obligations(
+            plan, self._catalog, self.offering(contract.offering), self.calendar(contract), deliveries, now
+        )
 
     # --- business time and response deadlines ---------------------------------------
 

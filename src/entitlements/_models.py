@@ -348,9 +348,18 @@ class HoursLimit(Frozen):
 
 
 class WeeklyCall(Frozen):
-    """The named manager's formal weekly call with the customer."""
+    """The named manager's formal call with the customer: whether it is owed, how and how often.
 
+    The engagement plan schedules it on every offering with a named manager
+    (``id`` is the plan items' feature, ``weekly-call``), once per period of
+    ``frequency``, satisfied by any of ``methods``.
+    """
+
+    id: Id
+    name: LocalText
     required: StrictBool
+    methods: tuple[Id, ...] = Field(min_length=1)
+    frequency: Id
     source: Source
 
 

@@ -1,0 +1,197 @@
+"""A self-contained HTML page of timeline grids and totals tables, from plain values.
+
+The standard library is enough here: :func:`html.escape` and a small template.
+The page has its style inline, loads nothing from the network and needs no
+JavaScript; hovering a cell shows its ``title``. Every value shown is escaped.
+
+A grid is a timeline: one column per day of the range, and each cell of a row
+spans the days of its period (``days``), so a week, a month and a quarter line
+up under the same dates. A cell carries its status as a class
+(``status-met``) and as ``data-*`` attributes, for readers and for tests.
+
+This module takes plain values (:class:`Page`, :class:`Grid`, ...) so that the
+answers offering a page stay above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html import escape
+
+__all__ = ["Cell", "Grid", "Page", "Row", "Section", "Table", "render_page"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A stretch of ``days`` days of one row: a period with its status, or a gap."""
+
+    days: int
+    status: str
+    label: str
+    title: str
+    data: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One deliverable across the range."""
+
+    label: str
+    note: str
+    cells: tuple[Cell, ...]
+    data: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """Rows over ``days`` day-columns, under month headings (label, days)."""
+
+    days: int
+    months: tuple[tuple[str, int], ...]
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A plain table: headings and rows of text; the last row is bold when ``total``."""
+
+    headings: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    total: bool = False
+    data: tuple[Mapping[str, str], ...] = ()
+    """``data-*`` attributes per row, when given (as many as ``rows``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One contract: its heading, facts line, grid, totals and notes."""
+
+    anchor: str
+    heading: str
+    facts: str
+    grid: Grid
+    totals: Table
+    notes: tuple[str, ...] = ()
+    data: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """The whole report."""
+
+    title: str
+    subtitle: str
+    warnings: tuple[str, ...]
+    summary: Table
+    legend: tuple[tuple[str, str, str], ...]
+    """(status, symbol, words) for each status shown."""
+    sections: tuple[Section, ...]
+    footer: str
+
+
+_STYLE = """
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans", "PingFang SC", sans-serif;
+       color: #1d2327; margin: 24px; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 32px 0 4px; }
+.sub, .facts { color: #50575e; margin: 0 0 12px; }
+.warning { background: #fcf0e3; border-left: 4px solid #d63638; padding: 8px 12px; margin: 8px 0; }
+table.totals { border-collapse: collapse; margin: 8px 0 16px; }
+table.totals th, table.totals td { border: 1px solid #dcdcde; padding: 4px 10px; text-align: right; }
+table.totals th:first-child, table.totals td:first-child { text-align: left; }
+table.totals tr.total td { font-weight: 600; background: #f6f7f7; }
+.legend span.key { display: inline-block; padding: 2px 8px; margin: 0 6px 6px 0; border-radius: 3px; }
+.scroll { overflow-x: auto; }
+table.grid { border-collapse: collapse; table-layout: fixed; min-width: 100%; }
+table.grid col.day { width: 9px; } table.grid col.name { width: 230px; }
+table.grid th.month { font-weight: 600; font-size: 12px; border-left: 1px solid #8c8f94;
+                      text-align: left; padding: 2px 4px; white-space: nowrap; overflow: hidden; }
+table.grid th.row { text-align: left; font-weight: 600; padding: 4px 8px 4px 0; vertical-align: top; }
+table.grid th.row small { display: block; font-weight: 400; color: #50575e; }
+table.grid td { border: 2px solid #fff; font-size: 11px; text-align: center; height: 30px;
+                overflow: hidden; white-space: nowrap; border-radius: 4px; }
+.status-met { background: #68de7c; color: #003008; }
+.status-missed { background: #e65054; color: #fff; }
+.status-wrong-method { background: #f0c33c; color: #3b2f00; }
+.status-pending { background: #c5d9ed; color: #0a2a4a; }
+.status-closed { background: #dcdcde; color: #50575e; }
+.status-partial, .status-gap { background: repeating-linear-gradient(135deg, #f6f7f7 0 4px, #e8e8e8 4px 8px);
+                               color: #8c8f94; }
+ul.notes { color: #50575e; margin: 4px 0 0; padding-left: 20px; }
+footer { color: #787c82; font-size: 12px; margin-top: 32px; }
+@media print { .scroll { overflow: visible; } body { margin: 8mm; } }
+"""
+
+
+def _attrs(data: Mapping[str, str]) -> str:
+    return "".join(f' data-{name}="{escape(value)}"' for name, value in data.items())
+
+
+def _table(table: Table, cls: str = "totals") -> list[str]:
+    out = [f'<table class="{cls}">', "<thead><tr>"]
+    out += [f"<th>{escape(h)}</th>" for h in table.headings]
+    out.append("</tr></thead><tbody>")
+    last = len(table.rows) - 1
+    for i, row in enumerate(table.rows):
+        css = ' class="total"' if table.total and i == last else ""
+        data = _attrs(table.data[i]) if i < len(table.data) else ""
+        out.append(f"<tr{css}{data}>" + "".join(f"<td>{escape(value)}</td>" for value in row) + "</tr>")
+    out.append("</tbody></table>")
+    return out
+
+
+def _grid(grid: Grid) -> list[str]:
+    out = ['<div class="scroll"><table class="grid">', '<colgroup><col class="name">']
+    out.append('<col class="day">' * grid.days)
+    out.append("</colgroup><thead><tr><th></th>")
+    out += [f'<th class="month" colspan="{days}">{escape(label)}</th>' for label, days in grid.months]
+    out.append("</tr></thead><tbody>")
+    for row in grid.rows:
+        out.append(f"<tr{_attrs(row.data)}>")
+        note = f"<small>{escape(row.note)}</small>" if row.note else ""
+        out.append(f'<th class="row" scope="row">{escape(row.label)}{note}</th>')
+        for cell in row.cells:
+            data = _attrs({"status": cell.status, **cell.data})
+            out.append(
+                f'<td class="cell status-{escape(cell.status)}" colspan="{cell.days}"'
+                f'{data} title="{escape(cell.title)}">{escape(cell.label)}</td>'
+            )
+        out.append("</tr>")
+    out.append("</tbody></table></div>")
+    return out
+
+
+def render_page(page: Page) -> str:
+    """The page as one HTML document (UTF-8 text)."""
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(page.title)}</title>",
+        f"<style>{_STYLE}</style>",
+        "</head><body>",
+        f"<h1>{escape(page.title)}</h1>",
+        f'<p class="sub">{escape(page.subtitle)}</p>',
+    ]
+    out += [f'<p class="warning">{escape(w)}</p>' for w in page.warnings]
+    out += _table(page.summary)
+    out.append('<p class="legend">')
+    out += [
+        f'<span class="key status-{escape(s)}">{escape(symbol)} {escape(words)}</span>'
+        for s, symbol, words in page.legend
+    ]
+    out.append("</p>")
+    for section in page.sections:
+        out.append(f'<section id="{escape(section.anchor)}"{_attrs(section.data)}>')
+        out.append(f"<h2>{escape(section.heading)}</h2>")
+        out.append(f'<p class="facts">{escape(section.facts)}</p>')
+        out += _grid(section.grid)
+        out += _table(section.totals)
+        if section.notes:
+            out.append('<ul class="notes">')
+            out += [f"<li>{escape(note)}</li>" for note in section.notes]
+            out.append("</ul>")
+        out.append("</section>")
+    out.append(f"<footer>{escape(page.footer)}</footer>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"

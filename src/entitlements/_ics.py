@@ -1,0 +1,68 @@
+"""iCalendar (RFC 5545) files of all-day events, made with the `icalendar` package.
+
+`icalendar` is an optional extra (``pip install 'entitlements[ics]'``) and is
+imported only when a calendar file is made, never at package import. This
+module takes plain values (:class:`AllDayEvent`), so the answers that offer a
+calendar file (``EngagementPlan.to_ics``) stay above it.
+
+The output is deterministic: the same events and stamp give the same bytes
+(CRLF line ends, long lines folded), so a file can be compared and committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["EXTRA", "AllDayEvent", "calendar_file"]
+
+EXTRA = "ics"
+"""The extra that installs icalendar: ``pip install 'entitlements[ics]'``."""
+
+
+@dataclass(frozen=True, slots=True)
+class AllDayEvent:
+    """One all-day event from ``first`` to ``last`` (both included)."""
+
+    uid: str
+    first: dt.date
+    last: dt.date
+    summary: str
+    description: str
+    categories: tuple[str, ...] = ()
+
+
+def calendar_file(events: Iterable[AllDayEvent], *, prodid: str, name: str, dtstamp: dt.datetime) -> bytes:
+    """A VCALENDAR of one VEVENT per event (``DTSTART;VALUE=DATE``, exclusive ``DTEND``), as bytes.
+
+    ``dtstamp`` is an aware instant written in UTC on every event. Raises
+    :class:`ModuleNotFoundError` naming the extra when icalendar is missing.
+    """
+    try:
+        from icalendar import Calendar, Event
+    except ImportError:
+        raise ModuleNotFoundError(
+            f"a calendar file needs the icalendar package: pip install 'entitlements[{EXTRA}]'",
+            name="icalendar",
+        ) from None
+    cal = Calendar()
+    cal.add("prodid", prodid)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    stamp = dtstamp.astimezone(dt.UTC)
+    for event in events:
+        ev = Event()
+        ev.add("uid", event.uid)
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", event.first)
+        ev.add("dtend", event.last + dt.timedelta(days=1))
+        ev.add("summary", event.summary)
+        ev.add("description", event.description)
+        if event.categories:
+            ev.add("categories", list(event.categories))
+        ev.add("transp", "TRANSPARENT")  # a reminder for the period, not a busy block
+        cal.add_component(ev)
+    data: bytes = cal.to_ical()
+    return data

@@ -1,0 +1,317 @@
+"""``entitlements plan`` and ``entitlements obligations``, and the rows reader they use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import entitlements as ent
+from entitlements._cli import main
+from entitlements._documents import read_rows
+
+CONTRACTS = """\
+acme-cn:
+  offering: saas-premium
+  timezone: Asia/Shanghai
+  country: CN
+globex-us:
+  offering: saas-standard
+  timezone: America/New_York
+  country: US
+"""
+
+DELIVERIES = """\
+contract,feature,at,method
+acme-cn,service-review,2026-01-15T10:00:00+08:00,video-conference
+acme-cn,product-roadmap,2026-01-20T10:00:00+08:00,email
+acme-cn,maintenance,2026-01-21T10:00:00+08:00,email
+globex-us,service-review,2026-02-10T11:00:00-05:00,video-conference
+acme-cn,servce-review,2026-01-15T10:00:00+08:00,video-conference
+acme-cn,service-review,2026-01-15T10:00:00,video-conference
+nobody,service-review,2026-01-15T10:00:00+08:00,video-conference
+"""
+
+RANGE = ("--start", "2026-01-01", "--end", "2026-03-31")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    (tmp_path / "contracts.yaml").write_text(CONTRACTS, encoding="utf-8")
+    (tmp_path / "deliveries.csv").write_text(DELIVERIES, encoding="utf-8")
+    return tmp_path
+
+
+def test_plan_prints_the_schedule_and_writes_the_calendar(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    ics = files / "acme.ics"
+    code, out, err = run(
+        capsys,
+        "plan",
+        "--contracts",
+        str(files / "contracts.yaml"),
+        "--contract",
+        "acme-cn",
+        *RANGE,
+        "--ics",
+        str(ics),
+    )
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == (
+        "Engagement plan for acme-cn (saas-premium; Asia/Shanghai, CN), 2026-01-01 to 2026-03-31: 28 items"
+    )
+    assert lines[1] == (
+        "  2026-01-01 .. 2026-01-31  2026-01   Product roadmap and supportability (monthly): "
+        "in person or video conference"
+    )
+    assert "  2026-01-05 .. 2026-01-11  2026-W02  Weekly call (weekly): video conference or phone" in lines
+    assert any(
+        line.startswith("  - 2026-W08 [no-business-day] customer-intelligence, weekly-call:")
+        for line in lines
+    )
+    assert lines[-1] == f"  calendar file: {ics} (28 events)"
+    from icalendar import Calendar
+
+    events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert len(events) == 28
+    assert str(events[0]["UID"]) == "acme-cn.product-roadmap.20260101@ptc-service-management.entitlements"
+
+
+def test_plan_json_is_the_answers_json_form(capsys: pytest.CaptureFixture[str], files: Path) -> None:
+    code, out, _ = run(
+        capsys,
+        "--json",
+        "plan",
+        "--contracts",
+        str(files / "contracts.yaml"),
+        "--contract",
+        "globex-us",
+        *RANGE,
+    )
+    assert code == 0
+    data = json.loads(out)
+    contracts = ent.load_contracts(files / "contracts.yaml")
+    expected = ent.Engine.default().engagement_plan(
+        contracts["globex-us"], start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31), contract_id="globex-us"
+    )
+    assert data == expected.model_dump(mode="json")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ("--contract", "acme-c", *RANGE),
+            "unknown contract 'acme-c' (--contract in {contracts}) (did you mean 'acme-cn'?)",
+        ),
+        (
+            ("--contract", "acme-cn", "--start", "2026-03-31", "--end", "2026-01-01"),
+            "--end 2026-01-01 is before --start 2026-03-31; the range is [start, end], both included",
+        ),
+        (
+            ("--contract", "acme-cn", "--start", "2026-1-1", "--end", "2026-03-31"),
+            "--start '2026-1-1' is not a date YYYY-MM-DD, e.g. 2026-01-01",
+        ),
+        (
+            ("--contract", "acme-cn", "--start", "2026-01-01", "--end", "2046-03-31"),
+            "the range --start 2026-01-01 to --end 2046-03-31 spans 7395 days; a plan covers at most "
+            "3660 days "
+            "(ten years): ask for shorter ranges",
+        ),
+    ],
+)
+def test_plan_errors_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], files: Path, argv: tuple[str, ...], message: str
+) -> None:
+    contracts = str(files / "contracts.yaml")
+    code, out, err = run(capsys, "plan", "--contracts", contracts, *argv)
+    assert (code, out) == (2, "")
+    assert err == f"entitlements: error: {message.format(contracts=contracts)}\n"
+
+
+def test_plan_without_icalendar_says_which_extra(
+    capsys: pytest.CaptureFixture[str], files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "icalendar", None)
+    code, out, err = run(
+        capsys,
+        "plan",
+        "--contracts",
+        str(files / "contracts.yaml"),
+        "--contract",
+        "acme-cn",
+        *RANGE,
+        "--ics",
+        str(files / "x.ics"),
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        "entitlements: error: a calendar file needs the icalendar package: pip install 'entitlements[ics]'\n"
+    )
+    assert not (files / "x.ics").exists()
+
+
+class Cells(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "td" and dict(attrs).get("data-status"):
+            self.cells.append(dict(attrs))
+
+
+def test_obligations_reports_bad_rows_by_line_and_answers_the_rest(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    html = files / "report.html"
+    code, out, err = run(
+        capsys,
+        "obligations",
+        "--contracts",
+        str(files / "contracts.yaml"),
+        "--deliveries",
+        str(files / "deliveries.csv"),
+        *RANGE,
+        "--now",
+        "2026-03-10T09:00:00+08:00",
+        "--html",
+        str(html),
+    )
+    assert code == 2
+    name = files / "deliveries.csv"
+    assert err.splitlines() == [
+        f"{name}:6: unknown feature 'servce-review' (did you mean 'service-review'?)",
+        f"{name}:7: invalid delivery at: 2026-01-15T10:00:00 is a naive datetime; give it a UTC offset, "
+        "e.g. 2026-01-15T10:00:00+08:00",
+        f"{name}:8: unknown contract 'nobody' (in {files / 'contracts.yaml'}); known: acme-cn, globex-us",
+    ]
+    lines = out.splitlines()
+    assert lines[0].startswith(
+        "acme-cn (saas-premium; Asia/Shanghai, CN) 2026-01-01 to 2026-03-31, status at "
+    )
+    assert (
+        "  line 3: wrong-method: Product roadmap and supportability by email on 2026-01-20 is in 2026-01 "
+        "but not by in person or video conference" in lines
+    )
+    assert any(
+        line.startswith("  line 4: not-scheduled: Maintenance is delivered on demand") for line in lines
+    )
+    assert lines[-1].startswith("all contracts: ")
+    parser = Cells()
+    parser.feed(html.read_text(encoding="utf-8"))
+    review = [
+        c for c in parser.cells if c["data-feature"] == "service-review" and c["data-period"] == "2026-01"
+    ]
+    assert [c["data-status"] for c in review] == ["met"]
+
+
+def test_obligations_without_bad_rows_exits_0_even_with_missed_items(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    good = files / "good.jsonl"
+    good.write_text(
+        '{"contract": "acme-cn", "feature": "weekly-call", "at": "2026-01-06T10:00:00+08:00", '
+        '"method": "phone"}\n\n'
+        '{"contract": "globex-us", "feature": "service-review", "at": "2026-02-10T11:00:00-05:00", '
+        '"method": "video-conference"}\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys,
+        "--json",
+        "obligations",
+        "--contracts",
+        str(files / "contracts.yaml"),
+        "--deliveries",
+        str(good),
+        *RANGE,
+        "--now",
+        "2026-04-01T00:00:00+08:00",
+    )
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["problems"] == []
+    assert [r["contract_id"] for r in data["reports"]] == ["acme-cn", "globex-us"]
+    assert data["total"]["missed"] > 0
+    acme = data["reports"][0]
+    assert (
+        next(
+            i["status"] for i in acme["items"] if i["period"] == "2026-W02" and i["feature"] == "weekly-call"
+        )
+        == "met"
+    )
+
+
+def test_obligations_bad_now_and_bad_header(capsys: pytest.CaptureFixture[str], files: Path) -> None:
+    contracts = str(files / "contracts.yaml")
+    deliveries = str(files / "deliveries.csv")
+    code, _, err = run(
+        capsys,
+        "obligations",
+        "--contracts",
+        contracts,
+        "--deliveries",
+        deliveries,
+        *RANGE,
+        "--now",
+        "2026-03-10T09:00:00",
+    )
+    assert code == 2
+    assert err == (
+        "entitlements: error: --now '2026-03-10T09:00:00' has no UTC offset; add one, e.g. "
+        "2026-03-10T09:00:00+08:00 or 2026-03-10T09:00:00Z\n"
+    )
+    bad = files / "bad.csv"
+    bad.write_text("contract,feature,when,method\n", encoding="utf-8")
+    code, _, err = run(
+        capsys,
+        "obligations",
+        "--contracts",
+        contracts,
+        "--deliveries",
+        str(bad),
+        *RANGE,
+        "--now",
+        "2026-03-10T09:00:00+08:00",
+    )
+    assert code == 2
+    assert (
+        err == f"entitlements: error: {bad}:1: the header: unknown column 'when'; "
+        "known: contract, feature, at, method\n"
+    )
+
+
+# --- the rows reader ----------------------------------------------------------------------------
+
+
+def test_read_rows_csv_and_json_lines() -> None:
+    rows, problems = read_rows(b"\xef\xbb\xbfa,b\n1,2\n\n3,4,5\n", "f.csv", ("a", "b"))
+    assert rows == ((2, {"a": "1", "b": "2"}),)
+    assert problems == ("f.csv:4: 3 values for the header's 2 columns",)
+    rows, problems = read_rows(
+        b'{"a": 1, "b": 2}\n[1]\n{"a": 1}\n{"a": 1, "b": 2, "c": 3}\nnope\n', "f", ("a", "b")
+    )
+    assert rows == ((1, {"a": 1, "b": 2}),)
+    assert problems[:3] == (
+        "f:2: a JSON line must be an object, got [1]",
+        "f:3: missing column 'b'",
+        "f:4: unknown column 'c'; known: a, b",
+    )
+    assert problems[3].startswith("f:5: not a JSON object: ")
+    with pytest.raises(ent.InputError, match="f: no rows; expected a CSV header"):
+        read_rows(b"\n\n", "f", ("a",))
+    with pytest.raises(ent.InputError, match=r"^f: not UTF-8 text"):
+        read_rows(b"\xff\xfe", "f", ("a",))
