@@ -394,6 +394,41 @@ def test_incomplete_holiday_data_is_a_note_not_a_warning(engine: ent.Engine) -> 
         india.holiday_notes(1)
 
 
+def test_china_is_official_through_the_last_notice_the_package_carries(cn: ent.BusinessCalendar) -> None:
+    # The State Council's notice of a year moves days off next to the holidays and names
+    # weekend make-up workdays; a year the package only projects has none of those.
+    import holidays
+
+    last = cn.holidays_official_through
+    assert last is not None
+    assert last >= 2026  # holidays 0.85 and newer carry the 2026 notice (SPEC)
+    makeups = {
+        day.year for day in holidays.country_holidays("CN", years=range(2020, last + 3)).weekend_workdays
+    }
+    assert last in makeups
+    assert last + 1 not in makeups
+    assert not cn.holidays_provisional(last)
+    assert not cn.holidays_provisional(2001)
+    assert cn.holidays_provisional(last + 1)
+    assert cn.holidays_provisional(9998)  # no projection at all that far: not official either
+
+
+@pytest.mark.parametrize(("country", "subdivision"), [("US", None), ("DE", "BY"), ("GB", None), ("IN", None)])
+def test_countries_with_fixed_rules_are_never_provisional(
+    engine: ent.Engine, country: str, subdivision: str | None
+) -> None:
+    cal = engine.calendar(contract(timezone="UTC", country=country, subdivision=subdivision))
+    assert cal.holidays_official_through is None
+    assert not any(cal.holidays_provisional(year) for year in (1990, 2026, 2027, 2100, 9998))
+
+
+def test_provisional_asks_for_a_year(cn: ent.BusinessCalendar) -> None:
+    with pytest.raises(ent.InputError, match=r"^year must be a whole number from 2 to 9998, got '2027'$"):
+        cn.holidays_provisional("2027")  # type: ignore[arg-type]
+    with pytest.raises(ent.InputError, match=r"^year must be a whole number from 2 to 9998, got True$"):
+        cn.holidays_provisional(True)
+
+
 def test_the_year_range(cn: ent.BusinessCalendar) -> None:
     with pytest.raises(ent.InputError, match=r"day 0001-01-01 is outside the years 2-9998"):
         cn.is_business_day(dt.date(1, 1, 1))

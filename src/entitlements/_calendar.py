@@ -32,6 +32,11 @@ in this calendar: business days are the workdays minus the vendor's and the
 contract's holidays. The calendar answers for local dates in the years 2 to
 9998; beyond that, or a result that would fall beyond it, is an
 :class:`InputError`.
+
+A country whose holidays are set each year by an official notice (China) has
+them from the notices for the years the package carries
+(:attr:`BusinessCalendar.holidays_official_through`); later years are the
+package's projection, and :meth:`BusinessCalendar.holidays_provisional` says so.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ from ._calendar_days import (
     check_subdivision,
     country_years,
     instant,
+    notices_through,
     time_us,
     to_local,
 )
@@ -297,18 +303,35 @@ class BusinessCalendar:
         first, last = self.holiday_years
         return first <= year <= last
 
+    @property
+    def holidays_official_through(self) -> int | None:
+        """The last year for which the country's holidays come from an official notice.
+
+        Only for a country whose holidays are set each year by an official
+        notice (China's State Council); None for a country whose holidays
+        follow fixed rules, which are never provisional.
+        """
+        return notices_through(self._spec.country)
+
+    def holidays_provisional(self, year: int) -> bool:
+        """Whether the country's holidays of ``year`` are provisional: a projection, not yet announced.
+
+        True for a year after :attr:`holidays_official_through`: the
+        `holidays` package projects the statutory holidays there, and the
+        official notice (with its moved days off and make-up workdays) may
+        differ. Always False for a country whose holidays follow fixed rules.
+        """
+        _check_year(year)
+        last = self.holidays_official_through
+        return last is not None and year > last
+
     def holiday_notes(self, year: int) -> tuple[str, ...]:
         """What the `holidays` package warned about the country's data for ``year`` (empty: nothing).
 
         India's lunar holidays, for one, are known only for 2001-2035; outside
         those years the package warns and leaves them out.
         """
-        if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
-            raise InputError(
-                f"year must be a whole number from {MIN_YEAR} to {MAX_YEAR}, got {cut(year)}",
-                field="year",
-                value=year,
-            )
+        _check_year(year)
         return self._table_of(dt.date(year, 1, 1).toordinal()).notes
 
     def business_days(self, start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
@@ -708,6 +731,16 @@ class Adder:
                 answer = slow(check_aware(t, where), amount, where)
             append(answer)
         return tuple(out)
+
+
+def _check_year(year: object) -> int:
+    if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
+        raise InputError(
+            f"year must be a whole number from {MIN_YEAR} to {MAX_YEAR}, got {cut(year)}",
+            field="year",
+            value=year,
+        )
+    return year
 
 
 def _iterable(value: Any, name: str, what: str) -> Iterable[Any]:

@@ -295,6 +295,9 @@ def _cmd_deadline(args: argparse.Namespace) -> Answer:
         f"  target:      {x.target_business_days} business {days} ({x.counting}); "
         f"{format_duration(x.business_time)} of business time counted"
     )
+    for reason in x.reasons:
+        if reason.code == "holidays-provisional":
+            out(f"  {reason.message}")
     if args.explain:
         out("  steps:")
         for step in x.steps:

@@ -13,7 +13,7 @@ import datetime as dt
 
 from ._calendar import BusinessCalendar
 from ._calendar_days import holidays_version
-from ._deadlines import DeadlinePlan
+from ._deadlines import DeadlinePlan, provisional_reason
 from ._models import Catalog
 from ._results import DeadlineExplanation, DeadlineStep, Reason
 from ._zones import WEEKDAYS, format_duration
@@ -157,6 +157,7 @@ def explain(plan: DeadlinePlan, received_at: dt.datetime, catalog: Catalog) -> D
     reasons = _reasons(
         plan, received=received, start=start, deadline=deadline, counted=counted, catalog=catalog
     )
+    provisional = any(reason.code == "holidays-provisional" for reason in reasons)
     return DeadlineExplanation(
         offering=plan.offering,
         received_at=received,
@@ -166,6 +167,7 @@ def explain(plan: DeadlinePlan, received_at: dt.datetime, catalog: Catalog) -> D
         target_business_days=plan.days,
         business_day=cal.business_day,
         business_time=counted,
+        provisional=provisional,
         steps=tuple(steps),
         reasons=reasons,
         catalog=catalog.stamp.with_holidays(holidays_version()),
@@ -239,6 +241,9 @@ def _reasons(
                 source=f"holidays {holidays_version()}; project decision (docs/deadlines.md)",
             )
         )
+    projected = provisional_reason(cal, received.year, deadline.year)
+    if projected is not None:
+        reasons.append(projected)
     for year in range(received.year, deadline.year + 1):
         for note in cal.holiday_notes(year):
             reasons.append(

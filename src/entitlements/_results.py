@@ -291,6 +291,9 @@ class DeadlineExplanation(Frozen):
     """The length of one business day (close - open)."""
     business_time: dt.timedelta
     """Business time between clock start and deadline (the target, for ``business-hours``)."""
+    provisional: bool = False
+    """The deadline rests on holidays the package projects for a year whose official schedule
+    is not yet published (reason ``holidays-provisional``): it may move."""
     steps: tuple[DeadlineStep, ...]
     reasons: tuple[Reason, ...]
     catalog: CatalogStamp
