@@ -42,6 +42,10 @@ from ._results import (
     Headroom,
     ManagerView,
     Reason,
+    ResponseStatus,
+    SlaItem,
+    SlaReport,
+    SlaSummary,
     strictest,
 )
 from ._version import __version__
@@ -60,6 +64,7 @@ if TYPE_CHECKING:
         Request,
         parse_request,
     )
+    from ._sla import SlaTally
 
 _LAZY = {
     "Adder": "_calendar",
@@ -73,6 +78,7 @@ _LAZY = {
     "MeetingRequest": "_requests",
     "OpenCaseRequest": "_requests",
     "Request": "_requests",
+    "SlaTally": "_sla",
     "parse_request": "_requests",
 }
 """Public names imported on first use, and the private module that holds each."""
@@ -129,6 +135,11 @@ __all__ = [
     "Problem",
     "Reason",
     "Request",
+    "ResponseStatus",
+    "SlaItem",
+    "SlaReport",
+    "SlaSummary",
+    "SlaTally",
     "Term",
     "UnknownIdError",
     "Usage",
