@@ -439,6 +439,30 @@ class BusinessCalendar:
         ob = self._local(b, "b").toordinal()
         return dt.timedelta(microseconds=self._between(ua, oa, ub, ob))
 
+    def business_microseconds(self, a: dt.datetime, b: dt.datetime) -> int:
+        """:meth:`business_time_between` in whole microseconds, for loops over many instants.
+
+        The same answer and the same checks; instants already in the calendar's
+        zone (as :meth:`local` gives them) skip the conversion.
+        """
+        zone = self._zone
+        if (
+            type(a) is dt.datetime
+            and type(b) is dt.datetime
+            and a.tzinfo is zone
+            and b.tzinfo is zone
+            and MIN_YEAR <= a.year <= MAX_YEAR
+            and MIN_YEAR <= b.year <= MAX_YEAR
+        ):
+            ua, ub = instant(a), instant(b)
+            return self._between(ua, a.toordinal(), ub, b.toordinal()) if ub > ua else 0
+        check_aware(a, "a")
+        check_aware(b, "b")
+        ua, ub = instant(a), instant(b)
+        if ub <= ua:
+            return 0
+        return self._between(ua, self._local(a, "a").toordinal(), ub, self._local(b, "b").toordinal())
+
     # --- the engine room ------------------------------------------------------------------
 
     def _local(self, t: dt.datetime, name: str) -> dt.datetime:

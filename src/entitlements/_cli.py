@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import datetime as dt
 import json
 import sys
@@ -247,23 +248,28 @@ def _cmd_tables(args: argparse.Namespace) -> Answer:
 # --- deadline ----------------------------------------------------------------------------
 
 
-def _received(value: str) -> dt.datetime:
+def _instant(value: str, flag: str) -> dt.datetime:
+    """An ISO 8601 date and time with an offset, from the command line; an error naming ``flag`` otherwise."""
     try:
-        received = dt.datetime.fromisoformat(value)
+        when = dt.datetime.fromisoformat(value)
     except ValueError:
         raise ent.InputError(
-            f"--received {value!r} is not an ISO 8601 date and time, e.g. 2026-10-01T10:00:00+08:00",
-            field="--received",
+            f"{flag} {value!r} is not an ISO 8601 date and time, e.g. 2026-10-01T10:00:00+08:00",
+            field=flag,
             value=value,
         ) from None
-    if received.tzinfo is None:
-        example = received.isoformat()
+    if when.tzinfo is None:
+        example = when.isoformat()
         raise ent.InputError(
-            f"--received {value!r} has no UTC offset; add one, e.g. {example}+08:00 or {example}Z",
-            field="--received",
+            f"{flag} {value!r} has no UTC offset; add one, e.g. {example}+08:00 or {example}Z",
+            field=flag,
             value=value,
         )
-    return received
+    return when
+
+
+def _received(value: str) -> dt.datetime:
+    return _instant(value, "--received")
 
 
 def _cmd_deadline(args: argparse.Namespace) -> Answer:
@@ -308,6 +314,236 @@ def _cmd_deadline(args: argparse.Namespace) -> Answer:
             out(f"      source: {reason.source}")
     out(f"  catalog: {x.catalog}")
     return Answer(EXIT_OK, out.text())
+
+
+# --- sla: response statuses of a stream of inquiries ---------------------------------------
+
+
+class _BadRow(Exception):
+    """A row of the inquiries that cannot be answered: its message."""
+
+
+def _row_time(value: object, column: str, *, optional: bool = False) -> dt.datetime | None:
+    if value is None or value == "":
+        if optional:
+            return None
+        raise _BadRow(f"no {column}")
+    if not isinstance(value, str):
+        raise _BadRow(f"{column} must be an ISO 8601 date and time as text, got {value!r}"[:200])
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise _BadRow(f"{column} {value[:60]!r} is not an ISO 8601 date and time") from None
+    if when.tzinfo is None:
+        raise _BadRow(f"{column} {value[:60]!r} has no UTC offset")
+    return when
+
+
+class _Inquiries:
+    """The rows of a CSV (with a header) or JSON Lines stream, one at a time, each with its line number.
+
+    The format is the first non-blank line's: ``{`` starts JSON Lines, anything
+    else is a CSV header. A line longer than the limit, not UTF-8, or not a
+    row of the format is a bad row, reported by its number; the stream goes on.
+    """
+
+    def __init__(self, stream: Any, name: str, limit: int) -> None:
+        self.stream = stream
+        self.name = name
+        self.limit = limit
+        self.number = 0
+        self.consumed = 0
+        self.columns: tuple[int, int, int | None] | None = None
+        self.jsonl: bool | None = None
+
+    def lines(self) -> Any:
+        """``(number, text or None, why bad)`` for every line, blank ones left out."""
+        readline, limit = self.stream.readline, self.limit
+        while True:
+            raw = readline(limit + 1)
+            if not raw:
+                return
+            self.number += 1
+            self.consumed += len(raw)
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                while True:  # skip the rest of the over-long line
+                    rest = readline(limit + 1)
+                    self.consumed += len(rest)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                yield self.number, None, f"line is over the limit of {limit} bytes"
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield self.number, None, f"not UTF-8 text (byte {exc.start}: {exc.reason})"
+                continue
+            if text.strip():
+                yield self.number, text, ""
+
+    def header(self, text: str) -> None:
+        names = [name.strip().lstrip("\ufeff").lower() for name in next(csv.reader([text]))]
+        missing = [c for c in ("contract", "received_at") if c not in names]
+        if missing:
+            raise ent.InputError(
+                f"{self.name}:{self.number}: the CSV header has no {missing[0]!r} column "
+                f"(columns: {', '.join(names) or 'none'}); give contract, received_at and optionally "
+                "responded_at, or JSON Lines",
+                field="INQUIRIES",
+            )
+        responded = names.index("responded_at") if "responded_at" in names else None
+        self.columns = (names.index("contract"), names.index("received_at"), responded)
+
+    def row(self, text: str) -> tuple[str, dt.datetime, dt.datetime | None]:
+        """The contract id, received_at and responded_at of one line; :class:`_BadRow` if it has none."""
+        if self.jsonl:
+            try:
+                data = json.loads(text)
+            except (ValueError, RecursionError):
+                raise _BadRow("not a JSON object") from None
+            if not isinstance(data, dict):
+                raise _BadRow("not a JSON object")
+            contract = data.get("contract")
+            received, responded = data.get("received_at"), data.get("responded_at")
+        else:
+            assert self.columns is not None
+            if '"' in text:
+                try:
+                    fields = next(csv.reader([text]))
+                except (csv.Error, StopIteration) as exc:
+                    raise _BadRow(f"not a CSV row: {exc}") from None
+            else:
+                fields = text.rstrip("\r\n").split(",")
+            c, r, a = self.columns
+            if len(fields) <= max(c, r, a or 0):
+                raise _BadRow(f"{len(fields)} columns, the header has more")
+            contract, received = fields[c].strip(), fields[r].strip()
+            responded = fields[a].strip() if a is not None else None
+        if not isinstance(contract, str) or not contract:
+            raise _BadRow("no contract")
+        at = _row_time(received, "received_at")
+        assert at is not None
+        return contract, at, _row_time(responded, "responded_at", optional=True)
+
+
+def _progress(args: argparse.Namespace) -> Any:
+    """A progress bar on standard error, when that is a terminal and the input a file (tqdm)."""
+    if args.inquiries == "-" or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(
+        total=Path(args.inquiries).stat().st_size,
+        unit="B",
+        unit_scale=True,
+        desc="inquiries",
+        file=sys.stderr,
+        disable=None,
+        leave=False,
+    )
+
+
+def _cmd_sla(args: argparse.Namespace) -> Answer:
+    from ._documents import MAX_INPUT_BYTES
+
+    engine = _engine(args)
+    contracts = ent.load_contracts(args.contracts)
+    for contract in contracts.values():
+        engine.offering(contract.offering)
+    tally = engine.sla_tally(contracts, now=_instant(args.now, "--now"))
+    name = "<stdin>" if args.inquiries == "-" else args.inquiries
+    try:
+        stream = sys.stdin.buffer if args.inquiries == "-" else open(args.inquiries, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise ent.InputError(f"{name}: cannot read: {exc.strerror}", field="INQUIRIES") from None
+    with contextlib.ExitStack() as stack:
+        if stream is not sys.stdin.buffer:
+            stack.callback(stream.close)
+        bar = _progress(args)
+        if bar is not None:
+            stack.callback(bar.close)
+        bad = _stream_statuses(args, tally, _Inquiries(stream, name, MAX_INPUT_BYTES), bar)
+    return Answer(EXIT_ERROR if bad else EXIT_OK)
+
+
+class _Sink:
+    """Standard output in chunks, bad rows to standard error; a reader gone away stops only the output."""
+
+    def __init__(self, name: str, as_json: bool) -> None:
+        self.name = name
+        self.as_json = as_json
+        self.buffer: list[str] = []
+        self.writing = True
+        self.bad = 0
+
+    def flush(self) -> None:
+        if self.writing and self.buffer:
+            try:
+                sys.stdout.write("".join(self.buffer))
+                sys.stdout.flush()
+            except BrokenPipeError:  # the reader has gone: answer on, to keep the exit code right
+                self.writing = False
+                _silence_stdout()
+        self.buffer.clear()
+
+    def report(self, line: int, message: str, kind: str = "InputError") -> None:
+        self.bad += 1
+        self.flush()
+        text = (
+            json.dumps({"error": {"type": kind, "message": message, "line": line}}, ensure_ascii=False)
+            if self.as_json
+            else f"entitlements: {self.name}:{line}: {message}"
+        )
+        with contextlib.suppress(BrokenPipeError, ValueError, OSError):
+            print(text, file=sys.stderr)
+
+    def summaries(self, summaries: Sequence[ent.SlaSummary], lang: str) -> None:
+        for summary in summaries:
+            if self.as_json:
+                line = json.dumps({"summary": summary.model_dump(mode="json")}, ensure_ascii=False)
+                self.buffer.append(line + "\n")
+            else:
+                self.buffer.append(f"summary: {summary.describe(lang)}\n")
+        self.flush()
+
+
+def _stream_statuses(args: argparse.Namespace, tally: Any, source: _Inquiries, bar: Any) -> int:
+    """Answer every row in order, then the summaries; bad rows to standard error. How many were bad."""
+    as_json, lang = args.json, args.lang
+    sink = _Sink(source.name, as_json)
+    buffer, dumps = sink.buffer, json.dumps
+    status_text, status = tally.status_json_text, tally.status
+    for number, text, why in source.lines():
+        if bar is not None and not number % 4096:
+            bar.update(source.consumed - bar.n)
+        if text is None:
+            sink.report(number, why)
+            continue
+        if source.jsonl is None:
+            source.jsonl = text.lstrip().startswith("{")
+            if not source.jsonl:
+                source.header(text)
+                continue
+        try:
+            contract, received, responded = source.row(text)
+            if as_json:
+                buffer.append(
+                    f'{{"line": {number}, "contract": {dumps(contract, ensure_ascii=False)}, "status": '
+                    f"{status_text(contract, received, responded)}}}\n"
+                )
+            else:
+                st = status(contract, received, responded)
+                buffer.append(f"{number}\t{contract}\t{st.state}\t{st.describe(lang)}\n")
+        except _BadRow as exc:
+            sink.report(number, str(exc))
+            continue
+        except ent.EntitlementsError as exc:
+            sink.report(number, str(exc), type(exc).__name__)
+            continue
+        if len(buffer) >= 512:
+            sink.flush()
+    sink.summaries((*tally.summaries(), tally.total()), lang)
+    return sink.bad
 
 
 # --- catalog -----------------------------------------------------------------------------
@@ -513,11 +749,34 @@ def _add_contracts(command: Command) -> None:
     contracts_schema.set_defaults(handler=_cmd_contracts_schema)
 
 
+def _add_sla(command: Command) -> None:
+    sla = command(
+        "sla",
+        help="where many inquiries stand against their response deadlines (exit 0; 2 if a row was bad)",
+        description=(
+            "Read inquiries (CSV with a header, or JSON Lines; columns contract, received_at and "
+            "optionally responded_at) from INQUIRIES, a file or - for standard input, and print each "
+            "one's response status at --now in input order (JSON Lines under --json), then a summary "
+            "per contract and in all. Contract ids are those of the --contracts file. A bad row is "
+            "reported on standard error with its line number; the rest are still answered, and the "
+            "exit code is then 2."
+        ),
+    )
+    sla.add_argument("--contracts", required=True, metavar="FILE", help="a YAML or JSON contracts file")
+    sla.add_argument(
+        "--now", required=True, metavar="ISO8601", help="the moment to answer for, with an offset"
+    )
+    sla.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the human lines")
+    sla.add_argument("inquiries", metavar="INQUIRIES", help="a CSV or JSON Lines file, or - for stdin")
+    sla.set_defaults(handler=_cmd_sla)
+
+
 _COMMANDS = (
     _add_check,
     _add_capacity,
     _add_evaluate,
     _add_deadline,
+    _add_sla,
     _add_tables,
     _add_catalog,
     _add_contracts,

@@ -445,7 +445,8 @@ class SlaSummary(Frozen):
         name = self.contract if self.contract is not None else say(language, "all contracts", "全部合同")
         counts = say(
             language,
-            f"{self.inquiries} inquiries: {self.breached} breached, {self.at_risk} at risk, "
+            f"{self.inquiries} {'inquiry' if self.inquiries == 1 else 'inquiries'}: "
+            f"{self.breached} breached, {self.at_risk} at risk, "
             f"{self.open} open, {self.met} met, {self.missed} missed",
             f"共 {self.inquiries} 个查询：已超时 {self.breached}，即将超时 {self.at_risk}，"
             f"进行中 {self.open}，按时回复 {self.met}，回复超时 {self.missed}",
