@@ -34,6 +34,8 @@ from ._models import Catalog, CatalogStamp, Feature, Frequency, Offering, Term
 from ._results import (
     Alternative,
     CapacityDecision,
+    CapacityItem,
+    CapacityReport,
     DeadlineExplanation,
     DeadlineStep,
     Decision,
@@ -52,6 +54,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._calendar import Adder, BusinessCalendar
+    from ._records import CapacityTally, CaseRecord, ContactRecord, TimeEntry, parse_record
     from ._requests import (
         AddContactRequest,
         AddHoursRequest,
@@ -79,6 +82,11 @@ _LAZY = {
     "OpenCaseRequest": "_requests",
     "Request": "_requests",
     "SlaTally": "_sla",
+    "CapacityTally": "_records",
+    "CaseRecord": "_records",
+    "ContactRecord": "_records",
+    "TimeEntry": "_records",
+    "parse_record": "_records",
     "parse_request": "_requests",
 }
 """Public names imported on first use, and the private module that holds each."""
@@ -106,10 +114,15 @@ __all__ = [
     "Alternative",
     "BusinessCalendar",
     "CapacityDecision",
+    "CapacityItem",
+    "CapacityReport",
     "CapacityRequest",
+    "CapacityTally",
+    "CaseRecord",
     "Catalog",
     "CatalogError",
     "CatalogStamp",
+    "ContactRecord",
     "Contract",
     "ContractError",
     "ContractsFileError",
@@ -141,6 +154,7 @@ __all__ = [
     "SlaSummary",
     "SlaTally",
     "Term",
+    "TimeEntry",
     "UnknownIdError",
     "Usage",
     "__version__",
@@ -150,6 +164,7 @@ __all__ = [
     "contracts_schema",
     "load_catalog",
     "load_contracts",
+    "parse_record",
     "parse_request",
     "strictest",
 ]

@@ -199,6 +199,13 @@ def _flagged(build: Callable[[], _T], flags: Mapping[str, str]) -> _T:
 
 def _cmd_capacity(args: argparse.Namespace) -> Answer:
     engine = _engine(args)
+    if args.contracts or args.records or args.shared:
+        return _capacity_report(engine, args)
+    if args.offering is None:
+        raise UsageError(
+            "entitlements capacity: error: give --offering (one contract's usage by flags), or "
+            "--contracts, --records and --now (who is over capacity)"
+        )
     contract = _flagged(lambda: ent.Contract(offering=args.offering), CONTRACT_FLAGS)
     usage = _flagged(
         lambda: ent.Usage(
@@ -218,6 +225,72 @@ def _cmd_capacity(args: argparse.Namespace) -> Answer:
         decision = engine.check_capacity(contract, usage)
     title = f"capacity of {contract.offering}" + (" after the change" if adding else "")
     return _decision_answer(engine, args, title, decision)
+
+
+def _capacity_report(engine: ent.Engine, args: argparse.Namespace) -> Answer:
+    """``capacity --contracts FILE --records FILE --now T [--shared A,B ...]``: who is over capacity."""
+    from ._documents import MAX_INPUT_BYTES
+
+    if args.offering is not None or not (args.contracts and args.records and args.now):
+        raise UsageError(
+            "entitlements capacity: error: --contracts, --records and --now go together, without --offering"
+        )
+    contracts = ent.load_contracts(args.contracts)
+    tally = engine.capacity_tally(contracts, now=_instant(args.now, "--now"))
+    shared = [tuple(part.strip() for part in group.split(",") if part.strip()) for group in args.shared]
+    name = "<stdin>" if args.records == "-" else args.records
+    try:
+        stream = sys.stdin.buffer if args.records == "-" else open(args.records, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise ent.InputError(f"{name}: cannot read: {exc.strerror}", field="--records") from None
+    source = _Inquiries(stream, name, MAX_INPUT_BYTES)
+    sink = _Sink(name, args.json)
+    with contextlib.ExitStack() as stack:
+        if stream is not sys.stdin.buffer:
+            stack.callback(stream.close)
+        for number, text, why in source.lines():
+            if text is None:
+                sink.report(number, why)
+                continue
+            if source.jsonl is None:
+                source.jsonl = text.lstrip().startswith("{")
+                if not source.jsonl:
+                    source.names_of(text)
+                    continue
+            try:
+                tally.add(source.mapping(text))
+            except _BadRow as exc:
+                sink.report(number, str(exc))
+            except ent.EntitlementsError as exc:
+                sink.report(number, str(exc), type(exc).__name__)
+    if sink.bad:  # a decision on part of the records would mislead: none is given
+        return Answer(EXIT_ERROR)
+    return _capacity_answer(engine, args, tally.report(shared), shared)
+
+
+def _capacity_answer(
+    engine: ent.Engine, args: argparse.Namespace, report: ent.CapacityReport, shared: list[tuple[str, ...]]
+) -> Answer:
+    code = _EXIT_OF[report.outcome]
+    if args.json:
+        return Answer(code, _json(report.model_dump(mode="json")))
+    out = _Lines()
+    over = f" (over: {', '.join(report.over)})" if report.over else ""
+    out(f"capacity at {report.now.isoformat()}: {report.outcome}{over}")
+    for item in report.items:
+        d = item.decision
+        hours = ", ".join(f"{h:g}" for h in d.usage.weekly_hours)
+        since = f" (weeks from {item.weeks[0].isoformat()})" if item.weeks else ""
+        out(
+            f"  {item.contract} ({d.offering}): {d.outcome}: {d.usage.contacts} contacts, "
+            f"{d.usage.open_cases} open cases, hours per week {hours}{since}"
+        )
+        out(f"    - {d.reasons[0].message}")
+    for group, view in zip(shared, report.shared, strict=True):
+        out(_decision_text(engine, f"shared manager of {', '.join(group)}", view).rstrip("\n"))
+    if not shared:
+        out(f"  catalog: {report.catalog}")
+    return Answer(code, out.text())
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> Answer:
@@ -355,6 +428,7 @@ class _Inquiries:
         self.consumed = 0
         self.columns: tuple[int, int, int | None] | None = None
         self.jsonl: bool | None = None
+        self.names: list[str] = []
 
     def lines(self) -> Any:
         """``(number, text or None, why bad)`` for every line, blank ones left out."""
@@ -381,8 +455,31 @@ class _Inquiries:
             if text.strip():
                 yield self.number, text, ""
 
+    def names_of(self, text: str) -> list[str]:
+        """The CSV header's column names, trimmed and lower-cased; kept for :meth:`mapping`."""
+        self.names = [name.strip().lstrip("\ufeff").lower() for name in next(csv.reader([text]))]
+        return self.names
+
+    def mapping(self, text: str) -> dict[str, Any]:
+        """One row as a mapping of column to value (empty CSV cells left out); :class:`_BadRow` if not one."""
+        if self.jsonl:
+            try:
+                data = json.loads(text)
+            except (ValueError, RecursionError):
+                raise _BadRow("not a JSON object") from None
+            if not isinstance(data, dict):
+                raise _BadRow("not a JSON object")
+            return data
+        try:
+            fields = next(csv.reader([text]))
+        except (csv.Error, StopIteration) as exc:
+            raise _BadRow(f"not a CSV row: {exc}") from None
+        if len(fields) > len(self.names):
+            raise _BadRow(f"{len(fields)} columns, the header has {len(self.names)}")
+        return {name: value.strip() for name, value in zip(self.names, fields, strict=False) if value.strip()}
+
     def header(self, text: str) -> None:
-        names = [name.strip().lstrip("\ufeff").lower() for name in next(csv.reader([text]))]
+        names = self.names_of(text)
         missing = [c for c in ("contract", "received_at") if c not in names]
         if missing:
             raise ent.InputError(
@@ -623,7 +720,7 @@ def _add_capacity(command: Command) -> None:
             "the decision after the change: would it exceed?"
         ),
     )
-    capacity.add_argument("--offering", required=True, metavar="ID")
+    capacity.add_argument("--offering", metavar="ID", help="one contract's offering (the flag form)")
     capacity.add_argument("--contacts", type=int, default=0, metavar="N")
     capacity.add_argument("--open-cases", type=int, default=0, metavar="N")
     capacity.add_argument(
@@ -644,6 +741,24 @@ def _add_capacity(command: Command) -> None:
     )
     capacity.add_argument(
         "--add-hours", type=float, default=0.0, metavar="H", help="preflight: H more hours this week"
+    )
+    capacity.add_argument(
+        "--contracts", metavar="FILE", help="who is over capacity: a YAML or JSON contracts file"
+    )
+    capacity.add_argument(
+        "--records",
+        metavar="FILE",
+        help="time entries, cases and contacts (CSV with a header, or JSON Lines; - for stdin)",
+    )
+    capacity.add_argument(
+        "--now", metavar="ISO8601", help="the moment to answer for: its ISO week is the current week"
+    )
+    capacity.add_argument(
+        "--shared",
+        metavar="ID,ID[,...]",
+        action="append",
+        default=[],
+        help="contracts one named manager serves (repeatable): the manager's totals and limits",
     )
     capacity.set_defaults(handler=_cmd_capacity)
 

@@ -22,10 +22,11 @@ from ._catalog import bundled_catalog_path, load_catalog
 from ._contract import Contract, Usage
 from ._deliverables import DeliverableRule
 from ._entitlements import EntitlementTable
-from ._errors import InputError, cut
+from ._errors import EntitlementsError, InputError, cut
 from ._models import Catalog, CatalogStamp, Feature, Frequency, Offering, Term
 from ._results import (
     CapacityDecision,
+    CapacityReport,
     DeadlineExplanation,
     Decision,
     Entitlement,
@@ -38,6 +39,7 @@ from ._results import (
 if TYPE_CHECKING:  # imported where they are used: only time questions and requests need them
     from ._calendar import BusinessCalendar
     from ._deadlines import DeadlinePlan
+    from ._records import CapacityTally
     from ._sla import SlaTally
     from ._status import StatusRule
     from ._zones import CalendarSpec
@@ -377,6 +379,69 @@ class Engine:
             contract, usage = item
             pairs.append((self._manager_offering(contract), _expect(usage, Usage, "usage")))
         return self._capacity.manager_view(pairs)
+
+    # --- capacity from records -------------------------------------------------------
+
+    def usage_from_records(self, contract: Contract, records: Iterable[Any], *, now: dt.datetime) -> Usage:
+        """The :class:`Usage` that raw records of one contract make at ``now``.
+
+        ``records``: time entries (``{"kind": "time", "start": t, "end": t}`` or
+        ``{"kind": "time", "date": d, "hours": h}``), cases
+        (``{"kind": "case", "case": id, "opened_at": t, "closed_at": t}``) and
+        contacts (``{"kind": "contact", "contact": id}``), as models or plain
+        data. Weeks are ISO weeks in the contract's zone, the one holding
+        ``now`` last, as many as the catalog's window; see ``TimeEntry``.
+        """
+        from ._calendar import check_aware
+        from ._records import usage_from_records
+
+        _expect(contract, Contract, "contract")
+        check_aware(now, "now")
+        return usage_from_records(contract, records, now, self._catalog.scope.weekly_hours.window_weeks)
+
+    def capacity_tally(self, contracts: Mapping[str, Contract], *, now: dt.datetime) -> CapacityTally:
+        """A counter of raw records over ``contracts`` (id -> Contract) at ``now``: who is over capacity."""
+        from ._calendar import check_aware
+        from ._records import CapacityTally
+
+        if not isinstance(contracts, Mapping):
+            raise InputError(
+                f"contracts must be a mapping of contract id to Contract, got {cut(contracts)}",
+                field="contracts",
+                value=contracts,
+            )
+        check_aware(now, "now")
+        for contract in contracts.values():
+            self.offering(_expect(contract, Contract, "contract").offering)
+        return CapacityTally(contracts, now, self._capacity, self.offering, self._catalog)
+
+    def capacity_report(
+        self,
+        contracts: Mapping[str, Contract],
+        records: Iterable[Any],
+        *,
+        now: dt.datetime,
+        shared: Iterable[Iterable[str]] = (),
+    ) -> CapacityReport:
+        """Who is over capacity at ``now``: each contract's decision from its records, strictest first.
+
+        ``records`` carry their ``contract`` id; ``shared`` lists groups of
+        contract ids served by one named manager, each answered as a
+        :meth:`manager_view`. A bad record is named by its position.
+        """
+        tally = self.capacity_tally(contracts, now=now)
+        if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Iterable):
+            raise InputError(f"records must be an iterable of records, got {cut(records)}", field="records")
+        for n, record in enumerate(records):
+            try:
+                tally.add(record)
+            except EntitlementsError as exc:
+                error = type(exc).__new__(type(exc))
+                EntitlementsError.__init__(
+                    error, f"records[{n}]: {exc}", field=f"records[{n}]", value=exc.value
+                )
+                raise error from None
+        return tally.report(shared)
 
     # --- requests ------------------------------------------------------------------
 

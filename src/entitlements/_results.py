@@ -39,6 +39,8 @@ __all__ = [
     "Alternative",
     "Availability",
     "CapacityDecision",
+    "CapacityItem",
+    "CapacityReport",
     "DeadlineExplanation",
     "DeadlineStep",
     "Decision",
@@ -256,6 +258,33 @@ class ManagerView(Decision):
     total_weekly_hours: tuple[float, ...]
     """Hours per week summed across contracts, oldest first, aligned on the current week."""
     total_hours_this_week: float
+
+
+class CapacityItem(Frozen):
+    """One contract of a capacity report: its id, the weeks counted and its decision."""
+
+    contract: str
+    weeks: tuple[dt.date, ...]
+    """The Mondays of the weeks counted (local dates), oldest first; the last is the current week."""
+    decision: CapacityDecision
+
+
+class CapacityReport(Frozen):
+    """Who is over capacity: every contract's decision from its records, and the shared managers.
+
+    ``items`` come strictest first (``deny``, then ``needs-approval``, then
+    ``allow``), each group in the order of the contracts; ``over`` names the
+    contracts whose decision is not ``allow``; ``shared`` holds one
+    :class:`ManagerView` per group of contracts that share a manager;
+    ``outcome`` is the strictest of them all.
+    """
+
+    now: Instant
+    outcome: Outcome
+    items: tuple[CapacityItem, ...]
+    over: tuple[str, ...]
+    shared: tuple[ManagerView, ...]
+    catalog: CatalogStamp
 
 
 # --- explained deadlines -------------------------------------------------------------------
