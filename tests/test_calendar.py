@@ -12,6 +12,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import entitlements as ent
 
@@ -499,3 +501,33 @@ def test_a_fresh_calendar_answers_the_same_from_many_threads(engine: ent.Engine)
         thread.join()
     assert sorted(results) == [0, 1, 2, 3]  # every worker ran to the end
     assert all(result == expected for result in results.values())
+
+
+@given(
+    st.integers(0, 60 * 24 * 400),
+    st.integers(0, 60 * 24 * 40),
+    st.sampled_from(["Asia/Shanghai", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe"]),
+    st.booleans(),
+)
+def test_business_microseconds_is_business_time_between_in_microseconds(
+    start: int, length: int, timezone: str, local: bool
+) -> None:
+    cal = ent.Engine.default().calendar(contract(timezone=timezone, country="US"))
+    a = dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=start, microseconds=start % 997)
+    b = a + dt.timedelta(minutes=length) - dt.timedelta(minutes=length // 3 if length % 2 else 0)
+    if local:  # instants already in the zone take the short way
+        a, b = cal.local(a), cal.local(b)
+    assert cal.business_microseconds(a, b) == cal.business_time_between(a, b) // dt.timedelta(microseconds=1)
+    if b > a:
+        assert cal.business_microseconds(b, a) == 0  # an empty interval
+
+
+def test_business_microseconds_checks_like_business_time_between(cn: ent.BusinessCalendar) -> None:
+    with pytest.raises(ent.InputError, match=r"^a 2026-03-16T10:00:00 is a naive datetime"):
+        cn.business_microseconds(dt.datetime(2026, 3, 16, 10), at(SHANGHAI, 2026, 3, 17))
+    with pytest.raises(ent.InputError, match=r"^b must be an aware datetime, got '2026'"):
+        cn.business_microseconds(at(SHANGHAI, 2026, 3, 16), "2026")  # type: ignore[arg-type]
+    assert (
+        cn.business_microseconds(at(SHANGHAI, 2026, 3, 16, 9), at(NEW_YORK, 2026, 3, 16, 4))
+        == 8 * 3600 * 10**6
+    )
