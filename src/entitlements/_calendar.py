@@ -120,6 +120,7 @@ class BusinessCalendar:
     __slots__ = (
         "_close",
         "_close_time",
+        "_last",
         "_length",
         "_lock",
         "_open",
@@ -192,6 +193,8 @@ class BusinessCalendar:
             holiday_years=country_years(spec.country, spec.subdivision),
         )
         self._tables: dict[int, YearTable] = {}
+        self._last: YearTable | None = None
+        """The table last looked up: consecutive questions mostly stay in one year. Replaced whole."""
         self._wall_times: dict[int, tuple[tuple[dt.datetime, ...], tuple[dt.datetime, ...]]] = {}
         self._lock = threading.Lock()
 
@@ -486,9 +489,15 @@ class BusinessCalendar:
         return to_local(u, self._zone)
 
     def _table_of(self, o: int) -> YearTable:
+        table = self._last
+        if table is not None and table.base <= o < table.end:
+            return table
         year = dt.date.fromordinal(o).year if 0 < o <= dt.date.max.toordinal() else 0
         table = self._tables.get(year)
-        return table if table is not None else self._load(year)
+        if table is None:
+            table = self._load(year)
+        self._last = table
+        return table
 
     def _load(self, year: int) -> YearTable:
         with self._lock:
@@ -700,10 +709,19 @@ class BusinessCalendar:
 
     def _between(self, ua: int, oa: int, ub: int, ob: int) -> int:
         """Business time in ``[ua, ub)``, local days ``oa <= ob``."""
+        total = 0
         if oa == ob:
-            return sum(max(0, min(e, ub) - max(s, ua)) for s, e in self._intervals(oa))
-        total = sum(max(0, e - max(s, ua)) for s, e in self._intervals(oa))
-        total += sum(max(0, min(e, ub) - s) for s, e in self._intervals(ob))
+            for s, e in self._intervals(oa):
+                lo, hi = (s if s > ua else ua), (e if e < ub else ub)
+                if hi > lo:
+                    total += hi - lo
+            return total
+        for s, e in self._intervals(oa):
+            if e > ua:
+                total += e - (s if s > ua else ua)
+        for s, e in self._intervals(ob):
+            if ub > s:
+                total += (e if e < ub else ub) - s
         if ob - oa > 1:
             total += self._count(oa + 1, ob) * self._length + self._deviation(oa, ob - 1)
         return total

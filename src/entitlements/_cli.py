@@ -610,6 +610,7 @@ def _stream_statuses(args: argparse.Namespace, tally: Any, source: _Inquiries, b
     sink = _Sink(source.name, as_json)
     buffer, dumps = sink.buffer, json.dumps
     status_text, status = tally.status_json_text, tally.status
+    quoted: dict[str, str] = {}  # contract ids as JSON strings, each made once
     for number, text, why in source.lines():
         if bar is not None and not number % 4096:
             bar.update(source.consumed - bar.n)
@@ -624,9 +625,15 @@ def _stream_statuses(args: argparse.Namespace, tally: Any, source: _Inquiries, b
         try:
             contract, received, responded = source.row(text)
             if as_json:
+                name = quoted.get(contract)
+                if name is None:
+                    name = quoted[contract] = (
+                        dumps(contract, ensure_ascii=False) if len(quoted) < 4096 else ""
+                    )
+                answer = status_text(contract, received, responded)
                 buffer.append(
-                    f'{{"line": {number}, "contract": {dumps(contract, ensure_ascii=False)}, "status": '
-                    f"{status_text(contract, received, responded)}}}\n"
+                    f'{{"line": {number}, "contract": {name or dumps(contract, ensure_ascii=False)}, '
+                    f'"status": {answer}}}\n'
                 )
             else:
                 st = status(contract, received, responded)

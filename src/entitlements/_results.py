@@ -449,8 +449,8 @@ class SlaSummary(Frozen):
     ``on_time_rate`` is ``met / answered`` (None while nothing is answered).
     ``median_response`` and ``p90_response`` are nearest-rank percentiles of
     the business time the answered inquiries took (``elapsed``), in whole
-    minutes (cut down to the minute): exact to the minute below 100,000
-    minutes, within 1% above (see ``entitlements._sla``).
+    minutes (cut down to the minute): exact to the minute below 4,800
+    minutes (10 business days of 8 hours), within 1% above (see ``entitlements._sla``).
     """
 
     contract: str | None

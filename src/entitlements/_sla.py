@@ -10,11 +10,11 @@ Percentiles in bounded memory
 -----------------------------
 The median and the 90th percentile of a million response times need not a
 million values: :class:`ResponseTimes` counts them per whole minute of
-business time below :data:`EXACT_MINUTES` (100,000 minutes, over 200
-business days of 8 hours: every response a support desk sees), and in
-buckets 1% wide above. Memory grows with the spread of the response times,
-never with their number: at most 100,000 + 1,000 counters per contract,
-typically a few thousand. The percentiles are nearest-rank (the median of an
+business time below :data:`EXACT_MINUTES` (4,800 minutes: 10 business days
+of 8 hours, five times Standard's target), and in buckets 1% wide above.
+Memory grows with the spread of the response times, never with their
+number: at most 4,800 + about 1,300 counters per contract (a response time
+of up to 10^9 minutes), whatever the number of inquiries. The percentiles are nearest-rank (the median of an
 even count is the lower middle value), cut down to the minute.
 """
 
@@ -33,7 +33,7 @@ from ._status import StatusRule, Values
 
 __all__ = ["EXACT_MINUTES", "ResponseTimes", "SlaTally", "sla_report"]
 
-EXACT_MINUTES = 100_000
+EXACT_MINUTES = 4_800
 """Response times below this many business minutes are counted minute by minute."""
 _GROWTH = 1.01
 """Above :data:`EXACT_MINUTES`, each bucket is 1% wider than the one before."""
