@@ -87,6 +87,7 @@ class Engine:
         "_decision",
         "_deliverables",
         "_last_plan",
+        "_last_rule",
         "_plan",
         "_status_rule",
         "_table",
@@ -106,6 +107,8 @@ class Engine:
             self._new_status_rule
         )
         self._last_plan: tuple[Contract | None, DeadlinePlan | None] = (None, None)
+        self._last_rule: tuple[Contract | None, StatusRule | None] = (None, None)
+        """As ``_last_plan``, for response statuses."""
         """The plan last asked for, by the contract's identity: the same contract asked again (a
         support tool's loop over one customer's inquiries) skips hashing it. Replaced whole, so a
         thread always reads one consistent pair."""
@@ -230,9 +233,14 @@ class Engine:
         return StatusRule.build(self._deadline_plan(contract), self._catalog)
 
     def _rule_of(self, contract: Contract) -> StatusRule:
+        last, rule = self._last_rule
+        if last is contract and rule is not None:
+            return rule
         if type(contract) is not Contract:
             _expect(contract, Contract, "contract")
-        return self._status_rule(contract)
+        rule = self._status_rule(contract)
+        self._last_rule = (contract, rule)
+        return rule
 
     def response_status(
         self,
