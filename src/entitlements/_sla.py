@@ -207,8 +207,8 @@ class SlaTally:
                 entry = exc
             if isinstance(contract, str) and len(self._rules) < 100_000:
                 self._rules[contract] = entry
-        if isinstance(entry, EntitlementsError):
-            raise entry
+        if isinstance(entry, EntitlementsError):  # the same error each time, its traceback not grown
+            raise entry.with_traceback(None)
         return entry
 
     def _values(
