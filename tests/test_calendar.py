@@ -12,6 +12,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import entitlements as ent
 
@@ -394,6 +396,41 @@ def test_incomplete_holiday_data_is_a_note_not_a_warning(engine: ent.Engine) -> 
         india.holiday_notes(1)
 
 
+def test_china_is_official_through_the_last_notice_the_package_carries(cn: ent.BusinessCalendar) -> None:
+    # The State Council's notice of a year moves days off next to the holidays and names
+    # weekend make-up workdays; a year the package only projects has none of those.
+    import holidays
+
+    last = cn.holidays_official_through
+    assert last is not None
+    assert last >= 2026  # holidays 0.85 and newer carry the 2026 notice (SPEC)
+    makeups = {
+        day.year for day in holidays.country_holidays("CN", years=range(2020, last + 3)).weekend_workdays
+    }
+    assert last in makeups
+    assert last + 1 not in makeups
+    assert not cn.holidays_provisional(last)
+    assert not cn.holidays_provisional(2001)
+    assert cn.holidays_provisional(last + 1)
+    assert cn.holidays_provisional(9998)  # no projection at all that far: not official either
+
+
+@pytest.mark.parametrize(("country", "subdivision"), [("US", None), ("DE", "BY"), ("GB", None), ("IN", None)])
+def test_countries_with_fixed_rules_are_never_provisional(
+    engine: ent.Engine, country: str, subdivision: str | None
+) -> None:
+    cal = engine.calendar(contract(timezone="UTC", country=country, subdivision=subdivision))
+    assert cal.holidays_official_through is None
+    assert not any(cal.holidays_provisional(year) for year in (1990, 2026, 2027, 2100, 9998))
+
+
+def test_provisional_asks_for_a_year(cn: ent.BusinessCalendar) -> None:
+    with pytest.raises(ent.InputError, match=r"^year must be a whole number from 2 to 9998, got '2027'$"):
+        cn.holidays_provisional("2027")  # type: ignore[arg-type]
+    with pytest.raises(ent.InputError, match=r"^year must be a whole number from 2 to 9998, got True$"):
+        cn.holidays_provisional(True)
+
+
 def test_the_year_range(cn: ent.BusinessCalendar) -> None:
     with pytest.raises(ent.InputError, match=r"day 0001-01-01 is outside the years 2-9998"):
         cn.is_business_day(dt.date(1, 1, 1))
@@ -464,3 +501,33 @@ def test_a_fresh_calendar_answers_the_same_from_many_threads(engine: ent.Engine)
         thread.join()
     assert sorted(results) == [0, 1, 2, 3]  # every worker ran to the end
     assert all(result == expected for result in results.values())
+
+
+@given(
+    st.integers(0, 60 * 24 * 400),
+    st.integers(0, 60 * 24 * 40),
+    st.sampled_from(["Asia/Shanghai", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe"]),
+    st.booleans(),
+)
+def test_business_microseconds_is_business_time_between_in_microseconds(
+    start: int, length: int, timezone: str, local: bool
+) -> None:
+    cal = ent.Engine.default().calendar(contract(timezone=timezone, country="US"))
+    a = dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=start, microseconds=start % 997)
+    b = a + dt.timedelta(minutes=length) - dt.timedelta(minutes=length // 3 if length % 2 else 0)
+    if local:  # instants already in the zone take the short way
+        a, b = cal.local(a), cal.local(b)
+    assert cal.business_microseconds(a, b) == cal.business_time_between(a, b) // dt.timedelta(microseconds=1)
+    if b > a:
+        assert cal.business_microseconds(b, a) == 0  # an empty interval
+
+
+def test_business_microseconds_checks_like_business_time_between(cn: ent.BusinessCalendar) -> None:
+    with pytest.raises(ent.InputError, match=r"^a 2026-03-16T10:00:00 is a naive datetime"):
+        cn.business_microseconds(dt.datetime(2026, 3, 16, 10), at(SHANGHAI, 2026, 3, 17))
+    with pytest.raises(ent.InputError, match=r"^b must be an aware datetime, got '2026'"):
+        cn.business_microseconds(at(SHANGHAI, 2026, 3, 16), "2026")  # type: ignore[arg-type]
+    assert (
+        cn.business_microseconds(at(SHANGHAI, 2026, 3, 16, 9), at(NEW_YORK, 2026, 3, 16, 5))
+        == 8 * 3600 * 10**6
+    )

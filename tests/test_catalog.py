@@ -494,3 +494,27 @@ def test_weekly_call_is_read_from_the_catalog(catalog_copy: Path) -> None:
     )
     bundled = load_catalog(CATALOG).scope.weekly_call
     assert (bundled.methods, bundled.frequency) == (("phone", "video-conference"), "weekly")
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("0", "must be more than 0.0, got 0"),
+        ("1", "must be less than 1.0, got 1"),
+        ("1.5", "must be less than 1.0, got 1.5"),
+        ("-0.25", "must be more than 0.0, got -0.25"),
+        ("'a quarter'", "must be a number, got 'a quarter'"),
+    ],
+)
+def test_the_at_risk_fraction_is_a_share_strictly_between_0_and_1(
+    catalog_copy: Path, value: str, words: str
+) -> None:
+    edit(catalog_copy, "service-levels.yaml", "at_risk_fraction: 0.25", f"at_risk_fraction: {value}")
+    line = line_of(catalog_copy, "service-levels.yaml", "at_risk_fraction:")
+    assert problems(catalog_copy) == [f"service-levels.yaml:{line}: service_levels: at_risk_fraction {words}"]
+
+
+def test_the_bundled_at_risk_fraction_is_a_quarter_and_a_project_decision() -> None:
+    levels = load_catalog(CATALOG).service_levels
+    assert levels.at_risk_fraction == 0.25
+    assert levels.at_risk_fraction_source.startswith("Project decision (docs/decisions.md)")

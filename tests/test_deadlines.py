@@ -600,6 +600,34 @@ def test_explained_beyond_the_holidays_data() -> None:
     )
 
 
+def test_explained_deadline_in_a_projected_year_is_provisional() -> None:
+    zone = ZoneInfo("Asia/Shanghai")
+    contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+    cal = ENGINE.calendar(contract)
+    last = cal.holidays_official_through
+    assert last is not None
+    version = holidays.__version__
+    # received on the last official year's last day, due in the first projected year
+    x = ENGINE.explain_response_deadline(contract, dt.datetime(last, 12, 31, 16, tzinfo=zone))
+    assert x.deadline.year == last + 1
+    assert x.provisional
+    note = next(r for r in x.reasons if r.code == "holidays-provisional")
+    assert note.message == (
+        f"provisional: the public holidays of CN in {last + 1} are the holidays package's projection "
+        f"(holidays {version} carries the official schedule of CN through {last}); the official notice "
+        "may move days off and add make-up workdays, and the answer with them"
+    )
+    assert note.source == f"holidays {version}; project decision (docs/decisions.md 19)"
+    official = ENGINE.explain_response_deadline(contract, dt.datetime(last, 9, 30, 15, tzinfo=zone))
+    assert not official.provisional
+    assert "holidays-provisional" not in {r.code for r in official.reasons}
+    us = ent.Contract(offering="saas-premium", timezone="America/New_York", country="US")
+    far = ENGINE.explain_response_deadline(
+        us, dt.datetime(2090, 3, 1, 10, tzinfo=ZoneInfo("America/New_York"))
+    )
+    assert not far.provisional
+
+
 def test_explained_end_of_day() -> None:
     zone = ZoneInfo("Asia/Shanghai")
     contract = ent.Contract(

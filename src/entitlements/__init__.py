@@ -34,6 +34,8 @@ from ._models import Catalog, CatalogStamp, Feature, Frequency, Offering, Term
 from ._results import (
     Alternative,
     CapacityDecision,
+    CapacityItem,
+    CapacityReport,
     DeadlineExplanation,
     DeadlineStep,
     Decision,
@@ -42,6 +44,10 @@ from ._results import (
     Headroom,
     ManagerView,
     Reason,
+    ResponseStatus,
+    SlaItem,
+    SlaReport,
+    SlaSummary,
     strictest,
 )
 from ._version import __version__
@@ -59,6 +65,7 @@ if TYPE_CHECKING:
         PlanItem,
         SkippedPeriod,
     )
+    from ._records import CapacityTally, CaseRecord, ContactRecord, TimeEntry, parse_record
     from ._requests import (
         AddContactRequest,
         AddHoursRequest,
@@ -71,6 +78,7 @@ if TYPE_CHECKING:
         Request,
         parse_request,
     )
+    from ._sla import SlaTally
 
 _LAZY = {
     "Adder": "_calendar",
@@ -84,6 +92,12 @@ _LAZY = {
     "MeetingRequest": "_requests",
     "OpenCaseRequest": "_requests",
     "Request": "_requests",
+    "SlaTally": "_sla",
+    "CapacityTally": "_records",
+    "CaseRecord": "_records",
+    "ContactRecord": "_records",
+    "TimeEntry": "_records",
+    "parse_record": "_records",
     "parse_request": "_requests",
     "Compliance": "_engagement",
     "DeliveryOutcome": "_engagement",
@@ -120,11 +134,16 @@ __all__ = [
     "Alternative",
     "BusinessCalendar",
     "CapacityDecision",
+    "CapacityItem",
+    "CapacityReport",
     "CapacityRequest",
+    "CapacityTally",
+    "CaseRecord",
     "Catalog",
     "CatalogError",
     "CatalogStamp",
     "Compliance",
+    "ContactRecord",
     "Contract",
     "ContractError",
     "ContractsFileError",
@@ -157,8 +176,14 @@ __all__ = [
     "Problem",
     "Reason",
     "Request",
+    "ResponseStatus",
     "SkippedPeriod",
+    "SlaItem",
+    "SlaReport",
+    "SlaSummary",
+    "SlaTally",
     "Term",
+    "TimeEntry",
     "UnknownIdError",
     "Usage",
     "__version__",
@@ -168,6 +193,7 @@ __all__ = [
     "contracts_schema",
     "load_catalog",
     "load_contracts",
+    "parse_record",
     "parse_request",
     "strictest",
 ]

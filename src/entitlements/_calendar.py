@@ -32,6 +32,11 @@ in this calendar: business days are the workdays minus the vendor's and the
 contract's holidays. The calendar answers for local dates in the years 2 to
 9998; beyond that, or a result that would fall beyond it, is an
 :class:`InputError`.
+
+A country whose holidays are set each year by an official notice (China) has
+them from the notices for the years the package carries
+(:attr:`BusinessCalendar.holidays_official_through`); later years are the
+package's projection, and :meth:`BusinessCalendar.holidays_provisional` says so.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ from ._calendar_days import (
     check_subdivision,
     country_years,
     instant,
+    notices_through,
     time_us,
     to_local,
 )
@@ -128,6 +134,7 @@ class BusinessCalendar:
     __slots__ = (
         "_close",
         "_close_time",
+        "_last",
         "_length",
         "_lock",
         "_open",
@@ -200,6 +207,8 @@ class BusinessCalendar:
             holiday_years=country_years(spec.country, spec.subdivision),
         )
         self._tables: dict[int, YearTable] = {}
+        self._last: YearTable | None = None
+        """The table last looked up: consecutive questions mostly stay in one year. Replaced whole."""
         self._wall_times: dict[int, tuple[tuple[dt.datetime, ...], tuple[dt.datetime, ...]]] = {}
         self._lock = threading.Lock()
 
@@ -326,18 +335,35 @@ class BusinessCalendar:
         first, last = self.holiday_years
         return first <= year <= last
 
+    @property
+    def holidays_official_through(self) -> int | None:
+        """The last year for which the country's holidays come from an official notice.
+
+        Only for a country whose holidays are set each year by an official
+        notice (China's State Council); None for a country whose holidays
+        follow fixed rules, which are never provisional.
+        """
+        return notices_through(self._spec.country)
+
+    def holidays_provisional(self, year: int) -> bool:
+        """Whether the country's holidays of ``year`` are provisional: a projection, not yet announced.
+
+        True for a year after :attr:`holidays_official_through`: the
+        `holidays` package projects the statutory holidays there, and the
+        official notice (with its moved days off and make-up workdays) may
+        differ. Always False for a country whose holidays follow fixed rules.
+        """
+        _check_year(year)
+        last = self.holidays_official_through
+        return last is not None and year > last
+
     def holiday_notes(self, year: int) -> tuple[str, ...]:
         """What the `holidays` package warned about the country's data for ``year`` (empty: nothing).
 
         India's lunar holidays, for one, are known only for 2001-2035; outside
         those years the package warns and leaves them out.
         """
-        if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
-            raise InputError(
-                f"year must be a whole number from {MIN_YEAR} to {MAX_YEAR}, got {cut(year)}",
-                field="year",
-                value=year,
-            )
+        _check_year(year)
         return self._table_of(dt.date(year, 1, 1).toordinal()).notes
 
     def business_days(self, start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
@@ -445,6 +471,30 @@ class BusinessCalendar:
         ob = self._local(b, "b").toordinal()
         return dt.timedelta(microseconds=self._between(ua, oa, ub, ob))
 
+    def business_microseconds(self, a: dt.datetime, b: dt.datetime) -> int:
+        """:meth:`business_time_between` in whole microseconds, for loops over many instants.
+
+        The same answer and the same checks; instants already in the calendar's
+        zone (as :meth:`local` gives them) skip the conversion.
+        """
+        zone = self._zone
+        if (
+            type(a) is dt.datetime
+            and type(b) is dt.datetime
+            and a.tzinfo is zone
+            and b.tzinfo is zone
+            and MIN_YEAR <= a.year <= MAX_YEAR
+            and MIN_YEAR <= b.year <= MAX_YEAR
+        ):
+            ua, ub = instant(a), instant(b)
+            return self._between(ua, a.toordinal(), ub, b.toordinal()) if ub > ua else 0
+        check_aware(a, "a")
+        check_aware(b, "b")
+        ua, ub = instant(a), instant(b)
+        if ub <= ua:
+            return 0
+        return self._between(ua, self._local(a, "a").toordinal(), ub, self._local(b, "b").toordinal())
+
     # --- the engine room ------------------------------------------------------------------
 
     def _local(self, t: dt.datetime, name: str) -> dt.datetime:
@@ -468,9 +518,15 @@ class BusinessCalendar:
         return to_local(u, self._zone)
 
     def _table_of(self, o: int) -> YearTable:
+        table = self._last
+        if table is not None and table.base <= o < table.end:
+            return table
         year = dt.date.fromordinal(o).year if 0 < o <= dt.date.max.toordinal() else 0
         table = self._tables.get(year)
-        return table if table is not None else self._load(year)
+        if table is None:
+            table = self._load(year)
+        self._last = table
+        return table
 
     def _load(self, year: int) -> YearTable:
         with self._lock:
@@ -710,10 +766,19 @@ class BusinessCalendar:
 
     def _between(self, ua: int, oa: int, ub: int, ob: int) -> int:
         """Business time in ``[ua, ub)``, local days ``oa <= ob``."""
+        total = 0
         if oa == ob:
-            return sum(max(0, min(e, ub) - max(s, ua)) for s, e in self._intervals(oa))
-        total = sum(max(0, e - max(s, ua)) for s, e in self._intervals(oa))
-        total += sum(max(0, min(e, ub) - s) for s, e in self._intervals(ob))
+            for s, e in self._intervals(oa):
+                lo, hi = (s if s > ua else ua), (e if e < ub else ub)
+                if hi > lo:
+                    total += hi - lo
+            return total
+        for s, e in self._intervals(oa):
+            if e > ua:
+                total += e - (s if s > ua else ua)
+        for s, e in self._intervals(ob):
+            if ub > s:
+                total += (e if e < ub else ub) - s
         if ob - oa > 1:
             total += self._time_in(oa + 1, ob)
         return total
@@ -765,6 +830,16 @@ class Adder:
                 answer = slow(check_aware(t, where), amount, where)
             append(answer)
         return tuple(out)
+
+
+def _check_year(year: object) -> int:
+    if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
+        raise InputError(
+            f"year must be a whole number from {MIN_YEAR} to {MAX_YEAR}, got {cut(year)}",
+            field="year",
+            value=year,
+        )
+    return year
 
 
 def _iterable(value: Any, name: str, what: str) -> Iterable[Any]:

@@ -45,6 +45,7 @@ __all__ = [
     "IRREGULAR",
     "MAX_YEAR",
     "MIN_YEAR",
+    "NOTICE_COUNTRIES",
     "SECOND",
     "US",
     "Day",
@@ -56,6 +57,7 @@ __all__ = [
     "country_years",
     "holidays_version",
     "instant",
+    "notices_through",
     "offset_seconds",
     "supported_countries",
     "time_us",
@@ -148,6 +150,37 @@ def country_years(country: str, subdivision: str | None) -> tuple[int, int]:
 
     probe = holidays.country_holidays(country, subdiv=subdivision, years=())
     return int(probe.start_year), int(probe.end_year)
+
+
+NOTICE_COUNTRIES = frozenset({"CN"})
+"""Countries whose public holidays are set each year by an official notice, not by fixed rules.
+
+China's State Council publishes each winter the next year's holidays, the days
+off moved next to them and the weekend make-up workdays (国务院办公厅关于...节假日安排的通知).
+`holidays` carries those notices, year by year, in the country's table of
+special holidays; for the years after the last notice it carries, its answer is
+a projection of the statutory holidays, which the next notice may change.
+Countries whose holidays follow fixed rules (the US, Germany...) are not listed:
+the package's answer for them is the rule's, for every year it covers.
+"""
+
+
+@functools.cache
+def notices_through(country: str) -> int | None:
+    """The last year whose holidays `holidays` carries from an official notice (see :data:`NOTICE_COUNTRIES`).
+
+    None for a country whose holidays follow fixed rules; 0 for a notice
+    country whose notices the installed package carries none of. The years
+    are those of the package's table of special (notice-given) holidays.
+    """
+    if country not in NOTICE_COUNTRIES:
+        return None
+    import holidays
+
+    probe = holidays.country_holidays(country, years=())
+    table = getattr(probe, "special_public_holidays", None) or {}
+    years = [year for year in table if isinstance(year, int)]
+    return max(years, default=0)
 
 
 _HOLIDAYS_LOCK = threading.Lock()

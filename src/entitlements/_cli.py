@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import datetime as dt
 import json
 import sys
@@ -198,6 +199,13 @@ def _flagged(build: Callable[[], _T], flags: Mapping[str, str]) -> _T:
 
 def _cmd_capacity(args: argparse.Namespace) -> Answer:
     engine = _engine(args)
+    if args.contracts or args.records or args.shared:
+        return _capacity_report(engine, args)
+    if args.offering is None:
+        raise UsageError(
+            "entitlements capacity: error: give --offering (one contract's usage by flags), or "
+            "--contracts, --records and --now (who is over capacity)"
+        )
     contract = _flagged(lambda: ent.Contract(offering=args.offering), CONTRACT_FLAGS)
     usage = _flagged(
         lambda: ent.Usage(
@@ -217,6 +225,72 @@ def _cmd_capacity(args: argparse.Namespace) -> Answer:
         decision = engine.check_capacity(contract, usage)
     title = f"capacity of {contract.offering}" + (" after the change" if adding else "")
     return _decision_answer(engine, args, title, decision)
+
+
+def _capacity_report(engine: ent.Engine, args: argparse.Namespace) -> Answer:
+    """``capacity --contracts FILE --records FILE --now T [--shared A,B ...]``: who is over capacity."""
+    from ._documents import MAX_INPUT_BYTES
+
+    if args.offering is not None or not (args.contracts and args.records and args.now):
+        raise UsageError(
+            "entitlements capacity: error: --contracts, --records and --now go together, without --offering"
+        )
+    contracts = ent.load_contracts(args.contracts)
+    tally = engine.capacity_tally(contracts, now=_instant(args.now, "--now"))
+    shared = [tuple(part.strip() for part in group.split(",") if part.strip()) for group in args.shared]
+    name = "<stdin>" if args.records == "-" else args.records
+    try:
+        stream = sys.stdin.buffer if args.records == "-" else open(args.records, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise ent.InputError(f"{name}: cannot read: {exc.strerror}", field="--records") from None
+    source = _Inquiries(stream, name, MAX_INPUT_BYTES)
+    sink = _Sink(name, args.json)
+    with contextlib.ExitStack() as stack:
+        if stream is not sys.stdin.buffer:
+            stack.callback(stream.close)
+        for number, text, why in source.lines():
+            if text is None:
+                sink.report(number, why)
+                continue
+            if source.jsonl is None:
+                source.jsonl = text.lstrip().startswith("{")
+                if not source.jsonl:
+                    source.names_of(text)
+                    continue
+            try:
+                tally.add(source.mapping(text))
+            except _BadRow as exc:
+                sink.report(number, str(exc))
+            except ent.EntitlementsError as exc:
+                sink.report(number, str(exc), type(exc).__name__)
+    if sink.bad:  # a decision on part of the records would mislead: none is given
+        return Answer(EXIT_ERROR)
+    return _capacity_answer(engine, args, tally.report(shared), shared)
+
+
+def _capacity_answer(
+    engine: ent.Engine, args: argparse.Namespace, report: ent.CapacityReport, shared: list[tuple[str, ...]]
+) -> Answer:
+    code = _EXIT_OF[report.outcome]
+    if args.json:
+        return Answer(code, _json(report.model_dump(mode="json")))
+    out = _Lines()
+    over = f" (over: {', '.join(report.over)})" if report.over else ""
+    out(f"capacity at {report.now.isoformat()}: {report.outcome}{over}")
+    for item in report.items:
+        d = item.decision
+        hours = ", ".join(f"{h:g}" for h in d.usage.weekly_hours)
+        since = f" (weeks from {item.weeks[0].isoformat()})" if item.weeks else ""
+        out(
+            f"  {item.contract} ({d.offering}): {d.outcome}: {d.usage.contacts} contacts, "
+            f"{d.usage.open_cases} open cases, hours per week {hours}{since}"
+        )
+        out(f"    - {d.reasons[0].message}")
+    for group, view in zip(shared, report.shared, strict=True):
+        out(_decision_text(engine, f"shared manager of {', '.join(group)}", view).rstrip("\n"))
+    if not shared:
+        out(f"  catalog: {report.catalog}")
+    return Answer(code, out.text())
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> Answer:
@@ -247,23 +321,28 @@ def _cmd_tables(args: argparse.Namespace) -> Answer:
 # --- deadline ----------------------------------------------------------------------------
 
 
-def _received(value: str) -> dt.datetime:
+def _instant(value: str, flag: str) -> dt.datetime:
+    """An ISO 8601 date and time with an offset, from the command line; an error naming ``flag`` otherwise."""
     try:
-        received = dt.datetime.fromisoformat(value)
+        when = dt.datetime.fromisoformat(value)
     except ValueError:
         raise ent.InputError(
-            f"--received {value!r} is not an ISO 8601 date and time, e.g. 2026-10-01T10:00:00+08:00",
-            field="--received",
+            f"{flag} {value!r} is not an ISO 8601 date and time, e.g. 2026-10-01T10:00:00+08:00",
+            field=flag,
             value=value,
         ) from None
-    if received.tzinfo is None:
-        example = received.isoformat()
+    if when.tzinfo is None:
+        example = when.isoformat()
         raise ent.InputError(
-            f"--received {value!r} has no UTC offset; add one, e.g. {example}+08:00 or {example}Z",
-            field="--received",
+            f"{flag} {value!r} has no UTC offset; add one, e.g. {example}+08:00 or {example}Z",
+            field=flag,
             value=value,
         )
-    return received
+    return when
+
+
+def _received(value: str) -> dt.datetime:
+    return _instant(value, "--received")
 
 
 def _cmd_deadline(args: argparse.Namespace) -> Answer:
@@ -295,6 +374,9 @@ def _cmd_deadline(args: argparse.Namespace) -> Answer:
         f"  target:      {x.target_business_days} business {days} ({x.counting}); "
         f"{format_duration(x.business_time)} of business time counted"
     )
+    for reason in x.reasons:
+        if reason.code == "holidays-provisional":
+            out(f"  {reason.message}")
     if args.explain:
         out("  steps:")
         for step in x.steps:
@@ -498,6 +580,267 @@ def _cmd_obligations(args: argparse.Namespace) -> Answer:
     return Answer(code, _obligations_text(summary, lines))
 
 
+# --- sla: response statuses of a stream of inquiries ---------------------------------------
+
+
+class _BadRow(Exception):
+    """A row of the inquiries that cannot be answered: its message."""
+
+
+def _row_time(value: object, column: str, *, optional: bool = False) -> dt.datetime | None:
+    if value is None or value == "":
+        if optional:
+            return None
+        raise _BadRow(f"no {column}")
+    if not isinstance(value, str):
+        raise _BadRow(f"{column} must be an ISO 8601 date and time as text, got {value!r}"[:200])
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise _BadRow(f"{column} {value[:60]!r} is not an ISO 8601 date and time") from None
+    if when.tzinfo is None:
+        raise _BadRow(f"{column} {value[:60]!r} has no UTC offset")
+    return when
+
+
+class _Inquiries:
+    """The rows of a CSV (with a header) or JSON Lines stream, one at a time, each with its line number.
+
+    The format is the first non-blank line's: ``{`` starts JSON Lines, anything
+    else is a CSV header. A line longer than the limit, not UTF-8, or not a
+    row of the format is a bad row, reported by its number; the stream goes on.
+    """
+
+    def __init__(self, stream: Any, name: str, limit: int) -> None:
+        self.stream = stream
+        self.name = name
+        self.limit = limit
+        self.number = 0
+        self.consumed = 0
+        self.columns: tuple[int, int, int | None] | None = None
+        self.jsonl: bool | None = None
+        self.names: list[str] = []
+
+    def lines(self) -> Any:
+        """``(number, text or None, why bad)`` for every line, blank ones left out."""
+        readline, limit = self.stream.readline, self.limit
+        while True:
+            raw = readline(limit + 1)
+            if not raw:
+                return
+            self.number += 1
+            self.consumed += len(raw)
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                while True:  # skip the rest of the over-long line
+                    rest = readline(limit + 1)
+                    self.consumed += len(rest)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                yield self.number, None, f"line is over the limit of {limit} bytes"
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield self.number, None, f"not UTF-8 text (byte {exc.start}: {exc.reason})"
+                continue
+            if text.strip():
+                yield self.number, text, ""
+
+    def names_of(self, text: str) -> list[str]:
+        """The CSV header's column names, trimmed and lower-cased; kept for :meth:`mapping`."""
+        self.names = [name.strip().lstrip("\ufeff").lower() for name in next(csv.reader([text]))]
+        return self.names
+
+    def mapping(self, text: str) -> dict[str, Any]:
+        """One row as a mapping of column to value (empty CSV cells left out); :class:`_BadRow` if not one."""
+        if self.jsonl:
+            try:
+                data = json.loads(text)
+            except (ValueError, RecursionError):
+                raise _BadRow("not a JSON object") from None
+            if not isinstance(data, dict):
+                raise _BadRow("not a JSON object")
+            return data
+        try:
+            fields = next(csv.reader([text]))
+        except (csv.Error, StopIteration) as exc:
+            raise _BadRow(f"not a CSV row: {exc}") from None
+        if len(fields) > len(self.names):
+            raise _BadRow(f"{len(fields)} columns, the header has {len(self.names)}")
+        return {name: value.strip() for name, value in zip(self.names, fields, strict=False) if value.strip()}
+
+    def header(self, text: str) -> None:
+        names = self.names_of(text)
+        missing = [c for c in ("contract", "received_at") if c not in names]
+        if missing:
+            raise ent.InputError(
+                f"{self.name}:{self.number}: the CSV header has no {missing[0]!r} column "
+                f"(columns: {', '.join(names) or 'none'}); give contract, received_at and optionally "
+                "responded_at, or JSON Lines",
+                field="INQUIRIES",
+            )
+        responded = names.index("responded_at") if "responded_at" in names else None
+        self.columns = (names.index("contract"), names.index("received_at"), responded)
+
+    def row(self, text: str) -> tuple[str, dt.datetime, dt.datetime | None]:
+        """The contract id, received_at and responded_at of one line; :class:`_BadRow` if it has none."""
+        if self.jsonl:
+            try:
+                data = json.loads(text)
+            except (ValueError, RecursionError):
+                raise _BadRow("not a JSON object") from None
+            if not isinstance(data, dict):
+                raise _BadRow("not a JSON object")
+            contract = data.get("contract")
+            received, responded = data.get("received_at"), data.get("responded_at")
+        else:
+            assert self.columns is not None
+            if '"' in text:
+                try:
+                    fields = next(csv.reader([text]))
+                except (csv.Error, StopIteration) as exc:
+                    raise _BadRow(f"not a CSV row: {exc}") from None
+            else:
+                fields = text.rstrip("\r\n").split(",")
+            c, r, a = self.columns
+            if len(fields) <= max(c, r, a or 0):
+                raise _BadRow(f"{len(fields)} columns, the header has more")
+            contract, received = fields[c].strip(), fields[r].strip()
+            responded = fields[a].strip() if a is not None else None
+        if not isinstance(contract, str) or not contract:
+            raise _BadRow("no contract")
+        at = _row_time(received, "received_at")
+        assert at is not None
+        return contract, at, _row_time(responded, "responded_at", optional=True)
+
+
+def _progress(args: argparse.Namespace) -> Any:
+    """A progress bar on standard error, when that is a terminal and the input a file (tqdm)."""
+    if args.inquiries == "-" or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(
+        total=Path(args.inquiries).stat().st_size,
+        unit="B",
+        unit_scale=True,
+        desc="inquiries",
+        file=sys.stderr,
+        disable=None,
+        leave=False,
+    )
+
+
+def _cmd_sla(args: argparse.Namespace) -> Answer:
+    from ._documents import MAX_INPUT_BYTES
+
+    engine = _engine(args)
+    contracts = ent.load_contracts(args.contracts)
+    for contract in contracts.values():
+        engine.offering(contract.offering)
+    tally = engine.sla_tally(contracts, now=_instant(args.now, "--now"))
+    name = "<stdin>" if args.inquiries == "-" else args.inquiries
+    try:
+        stream = sys.stdin.buffer if args.inquiries == "-" else open(args.inquiries, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise ent.InputError(f"{name}: cannot read: {exc.strerror}", field="INQUIRIES") from None
+    with contextlib.ExitStack() as stack:
+        if stream is not sys.stdin.buffer:
+            stack.callback(stream.close)
+        bar = _progress(args)
+        if bar is not None:
+            stack.callback(bar.close)
+        bad = _stream_statuses(args, tally, _Inquiries(stream, name, MAX_INPUT_BYTES), bar)
+    return Answer(EXIT_ERROR if bad else EXIT_OK)
+
+
+class _Sink:
+    """Standard output in chunks, bad rows to standard error; a reader gone away stops only the output."""
+
+    def __init__(self, name: str, as_json: bool) -> None:
+        self.name = name
+        self.as_json = as_json
+        self.buffer: list[str] = []
+        self.writing = True
+        self.bad = 0
+
+    def flush(self) -> None:
+        if self.writing and self.buffer:
+            try:
+                sys.stdout.write("".join(self.buffer))
+                sys.stdout.flush()
+            except BrokenPipeError:  # the reader has gone: answer on, to keep the exit code right
+                self.writing = False
+                _silence_stdout()
+        self.buffer.clear()
+
+    def report(self, line: int, message: str, kind: str = "InputError") -> None:
+        self.bad += 1
+        self.flush()
+        text = (
+            json.dumps({"error": {"type": kind, "message": message, "line": line}}, ensure_ascii=False)
+            if self.as_json
+            else f"entitlements: {self.name}:{line}: {message}"
+        )
+        with contextlib.suppress(BrokenPipeError, ValueError, OSError):
+            print(text, file=sys.stderr)
+
+    def summaries(self, summaries: Sequence[ent.SlaSummary], lang: str) -> None:
+        for summary in summaries:
+            if self.as_json:
+                line = json.dumps({"summary": summary.model_dump(mode="json")}, ensure_ascii=False)
+                self.buffer.append(line + "\n")
+            else:
+                self.buffer.append(f"summary: {summary.describe(lang)}\n")
+        self.flush()
+
+
+def _stream_statuses(args: argparse.Namespace, tally: Any, source: _Inquiries, bar: Any) -> int:
+    """Answer every row in order, then the summaries; bad rows to standard error. How many were bad."""
+    as_json, lang = args.json, args.lang
+    sink = _Sink(source.name, as_json)
+    buffer, dumps = sink.buffer, json.dumps
+    status_text, status = tally.status_json_text, tally.status
+    quoted: dict[str, str] = {}  # contract ids as JSON strings, each made once
+    for number, text, why in source.lines():
+        if bar is not None and not number % 4096:
+            bar.update(source.consumed - bar.n)
+        if text is None:
+            sink.report(number, why)
+            continue
+        if source.jsonl is None:
+            source.jsonl = text.lstrip().startswith("{")
+            if not source.jsonl:
+                source.header(text)
+                continue
+        try:
+            contract, received, responded = source.row(text)
+            if as_json:
+                name = quoted.get(contract)
+                if name is None:
+                    name = quoted[contract] = (
+                        dumps(contract, ensure_ascii=False) if len(quoted) < 4096 else ""
+                    )
+                answer = status_text(contract, received, responded)
+                buffer.append(
+                    f'{{"line": {number}, "contract": {name or dumps(contract, ensure_ascii=False)}, '
+                    f'"status": {answer}}}\n'
+                )
+            else:
+                st = status(contract, received, responded)
+                buffer.append(f"{number}\t{contract}\t{st.state}\t{st.describe(lang)}\n")
+        except _BadRow as exc:
+            sink.report(number, str(exc))
+            continue
+        except ent.EntitlementsError as exc:
+            sink.report(number, str(exc), type(exc).__name__)
+            continue
+        if len(buffer) >= 512:
+            sink.flush()
+    sink.summaries((*tally.summaries(), tally.total()), lang)
+    return sink.bad
+
+
 # --- catalog -----------------------------------------------------------------------------
 
 
@@ -575,7 +918,7 @@ def _add_capacity(command: Command) -> None:
             "the decision after the change: would it exceed?"
         ),
     )
-    capacity.add_argument("--offering", required=True, metavar="ID")
+    capacity.add_argument("--offering", metavar="ID", help="one contract's offering (the flag form)")
     capacity.add_argument("--contacts", type=int, default=0, metavar="N")
     capacity.add_argument("--open-cases", type=int, default=0, metavar="N")
     capacity.add_argument(
@@ -596,6 +939,24 @@ def _add_capacity(command: Command) -> None:
     )
     capacity.add_argument(
         "--add-hours", type=float, default=0.0, metavar="H", help="preflight: H more hours this week"
+    )
+    capacity.add_argument(
+        "--contracts", metavar="FILE", help="who is over capacity: a YAML or JSON contracts file"
+    )
+    capacity.add_argument(
+        "--records",
+        metavar="FILE",
+        help="time entries, cases and contacts (CSV with a header, or JSON Lines; - for stdin)",
+    )
+    capacity.add_argument(
+        "--now", metavar="ISO8601", help="the moment to answer for: its ISO week is the current week"
+    )
+    capacity.add_argument(
+        "--shared",
+        metavar="ID,ID[,...]",
+        action="append",
+        default=[],
+        help="contracts one named manager serves (repeatable): the manager's totals and limits",
     )
     capacity.set_defaults(handler=_cmd_capacity)
 
@@ -748,6 +1109,28 @@ def _add_contracts(command: Command) -> None:
     contracts_schema.set_defaults(handler=_cmd_contracts_schema)
 
 
+def _add_sla(command: Command) -> None:
+    sla = command(
+        "sla",
+        help="where many inquiries stand against their response deadlines (exit 0; 2 if a row was bad)",
+        description=(
+            "Read inquiries (CSV with a header, or JSON Lines; columns contract, received_at and "
+            "optionally responded_at) from INQUIRIES, a file or - for standard input, and print each "
+            "one's response status at --now in input order (JSON Lines under --json), then a summary "
+            "per contract and in all. Contract ids are those of the --contracts file. A bad row is "
+            "reported on standard error with its line number; the rest are still answered, and the "
+            "exit code is then 2."
+        ),
+    )
+    sla.add_argument("--contracts", required=True, metavar="FILE", help="a YAML or JSON contracts file")
+    sla.add_argument(
+        "--now", required=True, metavar="ISO8601", help="the moment to answer for, with an offset"
+    )
+    sla.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the human lines")
+    sla.add_argument("inquiries", metavar="INQUIRIES", help="a CSV or JSON Lines file, or - for stdin")
+    sla.set_defaults(handler=_cmd_sla)
+
+
 _COMMANDS = (
     _add_check,
     _add_capacity,
@@ -755,6 +1138,7 @@ _COMMANDS = (
     _add_deadline,
     _add_plan,
     _add_obligations,
+    _add_sla,
     _add_tables,
     _add_catalog,
     _add_contracts,

@@ -24,12 +24,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ._calendar import MAX_YEAR, MIN_YEAR, Adder, BusinessCalendar, check_aware
+from ._calendar_days import holidays_version
 from ._contract import Contract, Counting
 from ._errors import ContractError, InputError, NotSpecifiedError, cut, field_ref
 from ._models import Catalog
+from ._results import Reason
 from ._zones import CalendarSpec
 
-__all__ = ["DeadlinePlan", "calendar_spec", "plan_deadline"]
+__all__ = ["DeadlinePlan", "calendar_spec", "plan_deadline", "provisional_reason"]
 
 MAX_TARGET_DAYS = (MAX_YEAR - MIN_YEAR + 1) * 366
 """No target of more business days than the calendar has days can be answered."""
@@ -152,4 +154,33 @@ def plan_deadline(contract: Contract, catalog: Catalog, calendar: BusinessCalend
         hours_source=hours_source,
         counting_source=counting_source,
         adder=calendar.adding(calendar.business_day * days),
+    )
+
+
+def provisional_reason(calendar: BusinessCalendar, first: int, last: int) -> Reason | None:
+    """The ``holidays-provisional`` reason when a year of ``first..last`` has projected holidays; else None.
+
+    An answer that rests on business time in those local years may move when
+    a `holidays` release that carries the year's official notice is installed.
+    """
+    years = [y for y in range(first, last + 1) if calendar.holidays_provisional(y)]
+    if not years:
+        return None
+    through = calendar.holidays_official_through
+    version = holidays_version()
+    country = calendar.country
+    shown = ", ".join(map(str, years))
+    carried = (
+        f"holidays {version} carries the official schedule of {country} through {through}"
+        if through
+        else f"holidays {version} carries no official schedule of {country}"
+    )
+    return Reason(
+        code="holidays-provisional",
+        message=(
+            f"provisional: the public holidays of {country} in {shown} are the holidays package's "
+            f"projection ({carried}); the official notice may move days off and add make-up "
+            "workdays, and the answer with them"
+        ),
+        source=f"holidays {version}; project decision (docs/decisions.md 19)",
     )

@@ -22,14 +22,27 @@ from ._catalog import bundled_catalog_path, load_catalog
 from ._contract import Contract, Usage
 from ._deliverables import DeliverableRule
 from ._entitlements import EntitlementTable
-from ._errors import InputError, cut
+from ._errors import EntitlementsError, InputError, cut
 from ._models import Catalog, CatalogStamp, Feature, Frequency, Offering, Term
-from ._results import CapacityDecision, DeadlineExplanation, Decision, Entitlement, ManagerView
+from ._results import (
+    CapacityDecision,
+    CapacityReport,
+    DeadlineExplanation,
+    Decision,
+    Entitlement,
+    ManagerView,
+    Reason,
+    ResponseStatus,
+    SlaReport,
+)
 
 if TYPE_CHECKING:  # imported where they are used: only time questions and requests need them
     from ._calendar import BusinessCalendar
     from ._deadlines import DeadlinePlan
     from ._engagement import EngagementPlan, ObligationReport
+    from ._records import CapacityTally
+    from ._sla import SlaTally
+    from ._status import StatusRule
     from ._zones import CalendarSpec
 
 __all__ = ["Engine"]
@@ -73,7 +86,17 @@ class Engine:
     An engine is immutable and safe to share between threads.
     """
 
-    __slots__ = ("_capacity", "_catalog", "_decision", "_deliverables", "_last_plan", "_plan", "_table")
+    __slots__ = (
+        "_capacity",
+        "_catalog",
+        "_decision",
+        "_deliverables",
+        "_last_plan",
+        "_last_rule",
+        "_plan",
+        "_status_rule",
+        "_table",
+    )
 
     def __init__(self, catalog: Catalog, *, _token: object = None) -> None:
         if _token is not _TOKEN:
@@ -85,7 +108,12 @@ class Engine:
         self._plan: Callable[[Contract], DeadlinePlan] = functools.lru_cache(maxsize=MAX_PLANS)(
             self._new_plan
         )
+        self._status_rule: Callable[[Contract], StatusRule] = functools.lru_cache(maxsize=MAX_PLANS)(
+            self._new_status_rule
+        )
         self._last_plan: tuple[Contract | None, DeadlinePlan | None] = (None, None)
+        self._last_rule: tuple[Contract | None, StatusRule | None] = (None, None)
+        """As ``_last_plan``, for response statuses."""
         """The plan last asked for, by the contract's identity: the same contract asked again (a
         support tool's loop over one customer's inquiries) skips hashing it. Replaced whole, so a
         thread always reads one consistent pair."""
@@ -259,6 +287,124 @@ class Engine:
 
         return explain(self._deadline_plan(contract), received_at, self._catalog)
 
+    # --- response status and SLA reports ----------------------------------------------
+
+    def _new_status_rule(self, contract: Contract) -> StatusRule:
+        from ._status import StatusRule
+
+        return StatusRule.build(self._deadline_plan(contract), self._catalog)
+
+    def _rule_of(self, contract: Contract) -> StatusRule:
+        last, rule = self._last_rule
+        if last is contract and rule is not None:
+            return rule
+        if type(contract) is not Contract:
+            _expect(contract, Contract, "contract")
+        rule = self._status_rule(contract)
+        self._last_rule = (contract, rule)
+        return rule
+
+    def response_status(
+        self,
+        contract: Contract,
+        received_at: dt.datetime,
+        *,
+        now: dt.datetime,
+        responded_at: dt.datetime | None = None,
+    ) -> ResponseStatus:
+        """Where an inquiry stands at ``now``: open, at risk, breached, met or missed, with the business time.
+
+        ``responded_at`` is the response, if there is one (at or before
+        ``now``). See :class:`ResponseStatus` for the durations and their laws.
+        """
+        return self._rule_of(contract).status(received_at, now, responded_at)
+
+    def response_statuses(
+        self, contract: Contract, inquiries: Iterable[Any], *, now: dt.datetime
+    ) -> tuple[ResponseStatus, ...]:
+        """The statuses of many inquiries of one contract at ``now``, in order (the contract resolved once).
+
+        Each inquiry is its ``received_at``, or a ``(received_at, responded_at)``
+        pair (``responded_at`` None while unanswered). A bad one is named by its
+        position (``inquiries[3]``).
+        """
+        from ._calendar import check_aware
+
+        rule = self._rule_of(contract)
+        if isinstance(inquiries, (dt.datetime, str, bytes, Mapping)) or not isinstance(inquiries, Iterable):
+            raise InputError(
+                f"inquiries must be an iterable of datetimes or (received_at, responded_at) pairs, "
+                f"got {cut(inquiries)}",
+                field="inquiries",
+                value=inquiries,
+            )
+        check_aware(now, "now")
+        out = []
+        for n, item in enumerate(inquiries):
+            if isinstance(item, tuple) and len(item) == 2:
+                received_at, responded_at = item
+            else:
+                received_at, responded_at = item, None
+            try:
+                out.append(rule.status(received_at, now, responded_at))
+            except InputError as exc:
+                raise InputError(f"inquiries[{n}]: {exc}", field=f"inquiries[{n}]", value=exc.value) from None
+        return tuple(out)
+
+    def sla_tally(self, contracts: Mapping[str, Contract], *, now: dt.datetime) -> SlaTally:
+        """A counter of response statuses at ``now`` over ``contracts`` (id -> Contract: load_contracts').
+
+        Feed it inquiries one at a time (:meth:`SlaTally.status`, or
+        :meth:`SlaTally.status_json` for the JSON form without building the
+        model); it keeps only counters, so a stream of any length fits in
+        memory, then gives a summary per contract.
+        """
+        from ._calendar import check_aware
+        from ._calendar_days import holidays_version
+        from ._sla import SlaTally
+
+        if not isinstance(contracts, Mapping):
+            raise InputError(
+                f"contracts must be a mapping of contract id to Contract, got {cut(contracts)}",
+                field="contracts",
+                value=contracts,
+            )
+        check_aware(now, "now")
+        return SlaTally(contracts, self._rule_of, now, self.stamp.with_holidays(holidays_version()))
+
+    def sla_report(
+        self, contracts: Mapping[str, Contract], inquiries: Iterable[Any], *, now: dt.datetime
+    ) -> SlaReport:
+        """Where many inquiries of many contracts stand at ``now``: counts, on-time rate, response times.
+
+        ``inquiries``: mappings ``{"contract": id, "received_at": t, "responded_at": t or None}``
+        or ``(id, received_at[, responded_at])`` tuples. The breached and the
+        at-risk are listed first; see :class:`SlaReport`.
+        """
+        from ._sla import sla_report
+
+        tally = self.sla_tally(contracts, now=now)
+        levels = self._catalog.service_levels
+        reasons = (
+            Reason(
+                code="at-risk-rule",
+                message=(
+                    f"an unanswered inquiry is at risk when at most {levels.at_risk_fraction:g} of its "
+                    "target's business time remains, and breached once its deadline has passed"
+                ),
+                source=levels.at_risk_fraction_source,
+            ),
+            Reason(
+                code="response-times",
+                message=(
+                    "on-time rate = met / answered; response times are the business time each answered "
+                    "inquiry took, nearest-rank percentiles cut to the minute"
+                ),
+                source="project decision (docs/support-tools.md)",
+            ),
+        )
+        return sla_report(tally, inquiries, reasons)
+
     # --- capacity ------------------------------------------------------------------
 
     def _manager_offering(self, contract: Contract) -> Offering:
@@ -303,6 +449,69 @@ class Engine:
             contract, usage = item
             pairs.append((self._manager_offering(contract), _expect(usage, Usage, "usage")))
         return self._capacity.manager_view(pairs)
+
+    # --- capacity from records -------------------------------------------------------
+
+    def usage_from_records(self, contract: Contract, records: Iterable[Any], *, now: dt.datetime) -> Usage:
+        """The :class:`Usage` that raw records of one contract make at ``now``.
+
+        ``records``: time entries (``{"kind": "time", "start": t, "end": t}`` or
+        ``{"kind": "time", "date": d, "hours": h}``), cases
+        (``{"kind": "case", "case": id, "opened_at": t, "closed_at": t}``) and
+        contacts (``{"kind": "contact", "contact": id}``), as models or plain
+        data. Weeks are ISO weeks in the contract's zone, the one holding
+        ``now`` last, as many as the catalog's window; see ``TimeEntry``.
+        """
+        from ._calendar import check_aware
+        from ._records import usage_from_records
+
+        _expect(contract, Contract, "contract")
+        check_aware(now, "now")
+        return usage_from_records(contract, records, now, self._catalog.scope.weekly_hours.window_weeks)
+
+    def capacity_tally(self, contracts: Mapping[str, Contract], *, now: dt.datetime) -> CapacityTally:
+        """A counter of raw records over ``contracts`` (id -> Contract) at ``now``: who is over capacity."""
+        from ._calendar import check_aware
+        from ._records import CapacityTally
+
+        if not isinstance(contracts, Mapping):
+            raise InputError(
+                f"contracts must be a mapping of contract id to Contract, got {cut(contracts)}",
+                field="contracts",
+                value=contracts,
+            )
+        check_aware(now, "now")
+        for contract in contracts.values():
+            self.offering(_expect(contract, Contract, "contract").offering)
+        return CapacityTally(contracts, now, self._capacity, self.offering, self._catalog)
+
+    def capacity_report(
+        self,
+        contracts: Mapping[str, Contract],
+        records: Iterable[Any],
+        *,
+        now: dt.datetime,
+        shared: Iterable[Iterable[str]] = (),
+    ) -> CapacityReport:
+        """Who is over capacity at ``now``: each contract's decision from its records, strictest first.
+
+        ``records`` carry their ``contract`` id; ``shared`` lists groups of
+        contract ids served by one named manager, each answered as a
+        :meth:`manager_view`. A bad record is named by its position.
+        """
+        tally = self.capacity_tally(contracts, now=now)
+        if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Iterable):
+            raise InputError(f"records must be an iterable of records, got {cut(records)}", field="records")
+        for n, record in enumerate(records):
+            try:
+                tally.add(record)
+            except EntitlementsError as exc:
+                error = type(exc).__new__(type(exc))
+                EntitlementsError.__init__(
+                    error, f"records[{n}]: {exc}", field=f"records[{n}]", value=exc.value
+                )
+                raise error from None
+        return tally.report(shared)
 
     # --- requests ------------------------------------------------------------------
 

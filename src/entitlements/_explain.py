@@ -13,7 +13,7 @@ import datetime as dt
 
 from ._calendar import BusinessCalendar
 from ._calendar_days import holidays_version
-from ._deadlines import DeadlinePlan
+from ._deadlines import DeadlinePlan, provisional_reason
 from ._models import Catalog
 from ._results import DeadlineExplanation, DeadlineStep, Reason
 from ._zones import WEEKDAYS, format_duration
@@ -141,6 +141,9 @@ def explain(plan: DeadlinePlan, received_at: dt.datetime, catalog: Catalog) -> D
     reasons = _reasons(
         plan, received=received, start=start, deadline=deadline, counted=counted, catalog=catalog
     )
+    projected = provisional_reason(cal, received.year, deadline.year)
+    if projected is not None:  # the deadline rests on holidays the package only projects
+        reasons = (*reasons, projected)
     return DeadlineExplanation(
         offering=plan.offering,
         received_at=received,
@@ -150,6 +153,7 @@ def explain(plan: DeadlinePlan, received_at: dt.datetime, catalog: Catalog) -> D
         target_business_days=plan.days,
         business_day=cal.business_day,
         business_time=counted,
+        provisional=projected is not None,
         steps=tuple(steps),
         reasons=reasons,
         catalog=catalog.stamp.with_holidays(holidays_version()),

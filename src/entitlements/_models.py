@@ -280,6 +280,9 @@ class ServiceLevels(Frozen):
     vendor_holidays: tuple[VendorHoliday, ...]
     vendor_holidays_source: Source
     response_targets: tuple[ResponseTarget, ...]
+    at_risk_fraction: float = Field(gt=0, lt=1, allow_inf_nan=False)
+    """An open inquiry is at risk when at most this share of its target remains (0.25: a quarter)."""
+    at_risk_fraction_source: Source
 
 
 class OutsideBusinessTime(Frozen):

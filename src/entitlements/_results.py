@@ -32,12 +32,15 @@ from ._base import Frozen
 from ._contract import Usage
 from ._errors import InputError, cut
 from ._models import BillingId, CatalogStamp, Counting, DeploymentId, Outcome
+from ._words import business_words, lang_of, percent, say
 
 __all__ = [
     "OUTCOMES",
     "Alternative",
     "Availability",
     "CapacityDecision",
+    "CapacityItem",
+    "CapacityReport",
     "DeadlineExplanation",
     "DeadlineStep",
     "Decision",
@@ -48,6 +51,11 @@ __all__ = [
     "Instant",
     "ManagerView",
     "Reason",
+    "ResponseState",
+    "ResponseStatus",
+    "SlaItem",
+    "SlaReport",
+    "SlaSummary",
     "decide",
     "rank",
     "strictest",
@@ -252,6 +260,33 @@ class ManagerView(Decision):
     total_hours_this_week: float
 
 
+class CapacityItem(Frozen):
+    """One contract of a capacity report: its id, the weeks counted and its decision."""
+
+    contract: str
+    weeks: tuple[dt.date, ...]
+    """The Mondays of the weeks counted (local dates), oldest first; the last is the current week."""
+    decision: CapacityDecision
+
+
+class CapacityReport(Frozen):
+    """Who is over capacity: every contract's decision from its records, and the shared managers.
+
+    ``items`` come strictest first (``deny``, then ``needs-approval``, then
+    ``allow``), each group in the order of the contracts; ``over`` names the
+    contracts whose decision is not ``allow``; ``shared`` holds one
+    :class:`ManagerView` per group of contracts that share a manager;
+    ``outcome`` is the strictest of them all.
+    """
+
+    now: Instant
+    outcome: Outcome
+    items: tuple[CapacityItem, ...]
+    over: tuple[str, ...]
+    shared: tuple[ManagerView, ...]
+    catalog: CatalogStamp
+
+
 # --- explained deadlines -------------------------------------------------------------------
 
 StepKind = Literal["counted", "closed", "weekend", "holiday", "span"]
@@ -292,6 +327,227 @@ class DeadlineExplanation(Frozen):
     """The length of one business day (close - open)."""
     business_time: dt.timedelta
     """Business time between clock start and deadline (the target, for ``business-hours``)."""
+    provisional: bool = False
+    """The deadline rests on holidays the package projects for a year whose official schedule
+    is not yet published (reason ``holidays-provisional``): it may move."""
     steps: tuple[DeadlineStep, ...]
     reasons: tuple[Reason, ...]
     catalog: CatalogStamp
+
+
+# --- response status ------------------------------------------------------------------------
+
+ResponseState = Literal["open", "at-risk", "breached", "met", "missed"]
+"""Unanswered: ``open``, ``at-risk``, ``breached``; answered: ``met``, ``missed``."""
+
+
+class ResponseStatus(Frozen):
+    """Where one inquiry stands against its response deadline (SPEC: "Response status: the rule").
+
+    Durations are business time. Until ``until`` (``responded_at``, or ``now``
+    when there is no response): ``elapsed`` is the business time in
+    ``[received_at, until)``, ``remaining`` in ``[until, deadline)``,
+    ``overdue`` in ``[deadline, until)``; so ``elapsed + remaining == target``
+    while ``until <= deadline`` and ``elapsed == target + overdue`` after.
+
+    ``target`` is the business time from ``received_at`` to ``deadline``: the
+    offering's business days times one business day for ``business-hours``
+    counting; for ``end-of-day`` counting, whatever business time lies between
+    the receipt and the close of the deadline's day.
+    """
+
+    offering: str
+    state: ResponseState
+    received_at: Instant
+    """The receipt, in the contract's zone."""
+    responded_at: Instant | None
+    """The response, in the contract's zone; None while unanswered."""
+    now: Instant
+    """The moment asked about, in the contract's zone."""
+    deadline: Instant
+    target: dt.timedelta
+    elapsed: dt.timedelta
+    remaining: dt.timedelta
+    overdue: dt.timedelta
+    at_risk_threshold: dt.timedelta
+    """An unanswered inquiry is ``at-risk`` once ``remaining`` is at most this (the catalog's
+    ``at_risk_fraction`` of ``target``)."""
+    provisional: bool
+    """The deadline or the business time rests on holidays that the `holidays` package projects
+    for a year whose official schedule is not yet published: they may move."""
+    reasons: tuple[Reason, ...] = Field(min_length=1)
+    """The state's reason first, then the target, then any note on the holidays."""
+    catalog: CatalogStamp
+
+    @property
+    def until(self) -> dt.datetime:
+        """Where the clock stopped: the response, or ``now`` while unanswered."""
+        return self.responded_at if self.responded_at is not None else self.now
+
+    @property
+    def answered(self) -> bool:
+        """Whether a response was given (``met`` or ``missed``)."""
+        return self.responded_at is not None
+
+    def describe(self, lang: str = "en") -> str:
+        """One line a support agent reads, business durations in words (``en``, ``zh`` or a tag of either)."""
+        language = lang_of(lang)
+
+        def words(amount: dt.timedelta) -> str:
+            return business_words(amount, language)
+
+        d = self.deadline
+        due = f"{d:%Y-%m-%d %H:%M} {d.isoformat()[-6:]}"
+        state = self.state
+        if state == "open":
+            text = say(
+                language,
+                f"Open: {words(self.remaining)} remaining of {words(self.target)}; due {due}",
+                f"进行中：剩余 {words(self.remaining)}（目标 {words(self.target)}），截止 {due}",
+            )
+        elif state == "at-risk":
+            text = say(
+                language,
+                f"At risk: {words(self.remaining)} remaining of {words(self.target)}; due {due}",
+                f"即将超时：剩余 {words(self.remaining)}（目标 {words(self.target)}），截止 {due}",
+            )
+        elif state == "breached":
+            text = say(
+                language,
+                f"Breached: no response, {words(self.overdue)} overdue; was due {due}",
+                f"已超时：尚未回复，已超出 {words(self.overdue)}，截止时间为 {due}",
+            )
+        elif state == "met":
+            text = say(
+                language,
+                f"Met: answered in {words(self.elapsed)}, {words(self.remaining)} before the deadline, {due}",
+                f"按时回复：用时 {words(self.elapsed)}，早于截止时间（{due}）{words(self.remaining)}",
+            )
+        else:
+            text = say(
+                language,
+                f"Missed: answered {words(self.overdue)} after the deadline, {due}",
+                f"回复超时：晚于截止时间（{due}）{words(self.overdue)}",
+            )
+        if self.provisional:
+            text += say(
+                language,
+                " [provisional: projected public holidays, the deadline may move]",
+                "［暂定：节假日为推算，截止时间可能变动］",
+            )
+        return text
+
+    def __str__(self) -> str:
+        return self.describe("en")
+
+
+# --- SLA reports ------------------------------------------------------------------------------
+
+
+class SlaSummary(Frozen):
+    """Counts by state and response times over many inquiries: of one contract, or of all.
+
+    ``on_time_rate`` is ``met / answered`` (None while nothing is answered).
+    ``median_response`` and ``p90_response`` are nearest-rank percentiles of
+    the business time the answered inquiries took (``elapsed``), in whole
+    minutes (cut down to the minute): exact to the minute below 4,800
+    minutes (10 business days of 8 hours), within 1% above (see ``entitlements._sla``).
+    """
+
+    contract: str | None
+    """The contract's id; None for the summary of every contract."""
+    inquiries: int
+    open: int
+    at_risk: int
+    breached: int
+    met: int
+    missed: int
+    answered: int
+    on_time_rate: float | None
+    median_response: dt.timedelta | None
+    p90_response: dt.timedelta | None
+    provisional: bool
+    """Some deadline rests on projected holidays (see :attr:`ResponseStatus.provisional`)."""
+
+    def describe(self, lang: str = "en") -> str:
+        """One line: the counts, the on-time rate and the response times, in ``en`` or ``zh``."""
+        language = lang_of(lang)
+        name = self.contract if self.contract is not None else say(language, "all contracts", "全部合同")
+        counts = say(
+            language,
+            f"{self.inquiries} {'inquiry' if self.inquiries == 1 else 'inquiries'}: "
+            f"{self.breached} breached, {self.at_risk} at risk, "
+            f"{self.open} open, {self.met} met, {self.missed} missed",
+            f"共 {self.inquiries} 个查询：已超时 {self.breached}，即将超时 {self.at_risk}，"
+            f"进行中 {self.open}，按时回复 {self.met}，回复超时 {self.missed}",
+        )
+        text = f"{name}: {counts}" if language == "en" else f"{name}：{counts}"
+        if self.on_time_rate is not None:
+            rate = percent(self.on_time_rate)
+            text += say(
+                language,
+                f"; on time {rate} ({self.met} of {self.answered} answered)",
+                f"；按时率 {rate}（已回复 {self.answered} 个中的 {self.met} 个）",
+            )
+        if self.median_response is not None and self.p90_response is not None:
+            median = business_words(self.median_response, language)
+            p90 = business_words(self.p90_response, language)
+            text += say(
+                language,
+                f"; response time median {median}, 90th percentile {p90}",
+                f"；响应时间中位数 {median}，第 90 百分位 {p90}",
+            )
+        if self.provisional:
+            text += say(language, " [provisional holidays]", "［含暂定节假日］")
+        return text
+
+
+class SlaItem(Frozen):
+    """One inquiry of a report: its contract, its position in the inquiries given, and its status."""
+
+    contract: str
+    index: int
+    """0-based position in the inquiries given."""
+    status: ResponseStatus
+
+
+class SlaReport(Frozen):
+    """Where many inquiries of many contracts stand at ``now``.
+
+    ``items`` lists every inquiry, the ones needing attention first: the
+    breached (most overdue first), then the at-risk (least remaining first),
+    then the rest in the order given. ``contracts`` holds one summary per
+    contract, in the order the contracts were given; ``total`` sums them.
+    """
+
+    now: Instant
+    total: SlaSummary
+    contracts: tuple[SlaSummary, ...]
+    items: tuple[SlaItem, ...]
+    provisional: bool
+    reasons: tuple[Reason, ...] = Field(min_length=1)
+    catalog: CatalogStamp
+
+    @property
+    def attention(self) -> tuple[SlaItem, ...]:
+        """The breached and at-risk inquiries, most urgent first."""
+        return tuple(i for i in self.items if i.status.state in ("breached", "at-risk"))
+
+    def describe(self, lang: str = "en") -> str:
+        """The report for people, in ``en`` or ``zh``: totals, a line per contract, what needs attention."""
+        language = lang_of(lang)
+        lines = [
+            say(
+                language, f"SLA report at {self.now.isoformat()}", f"SLA 报告（截至 {self.now.isoformat()}）"
+            ),
+            "  " + self.total.describe(language),
+        ]
+        lines += ["  " + summary.describe(language) for summary in self.contracts]
+        urgent = self.attention
+        if urgent:
+            lines.append(say(language, "Breached and at risk:", "已超时和即将超时："))
+            lines += [f"  {item.contract} #{item.index}: {item.status.describe(language)}" for item in urgent]
+        return "\n".join(lines) + "\n"
+
+    def __str__(self) -> str:
+        return self.describe("en")

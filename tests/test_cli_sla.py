@@ -1,0 +1,267 @@
+"""``entitlements sla``: CSV and JSON Lines, files and stdin, bad rows by line, exit codes, --json."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import entitlements as ent
+from entitlements._cli import main
+
+CONTRACTS = """\
+acme-cn:
+  offering: saas-premium
+  timezone: Asia/Shanghai
+  country: CN
+globex-us:
+  offering: saas-standard
+  timezone: America/New_York
+  country: US
+  business_hours: ["08:00", "18:00"]
+hooli-de:
+  offering: saas-premium
+  timezone: Europe/Berlin
+  country: DE
+  subdivision: BY
+  counting: end-of-day
+initech:
+  offering: tsam
+"""
+NOW = "2026-10-08T14:00:00+08:00"
+CSV = """\
+contract,received_at,responded_at
+acme-cn,2026-09-30T15:00:00+08:00,
+acme-cn,2026-09-30T15:00:00+08:00,2026-10-08T10:00:00+08:00
+acme-cm,2026-09-30T15:00:00+08:00,
+globex-us,2026-10-05T09:00:00-04:00,
+initech,2026-10-05T09:00:00-04:00,
+acme-cn,2026-09-30T15:00:00,
+acme-cn,2026-10-09T09:00:00+08:00,
+"""
+
+
+@pytest.fixture
+def contracts(tmp_path: Path) -> Path:
+    path = tmp_path / "contracts.yaml"
+    path.write_text(CONTRACTS, encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(tmp_path: Path, text: str, name: str = "inquiries.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_csv_human_lines_then_summaries_and_bad_rows_by_line(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    inquiries = write(tmp_path, CSV)
+    code, out, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    assert code == 2
+    assert out.splitlines() == [
+        "2\tacme-cn\tat-risk\tAt risk: 1 hour remaining of 8 hours; due 2026-10-08 15:00 +08:00",
+        "3\tacme-cn\tmet\tMet: answered in 3 hours, 5 hours before the deadline, 2026-10-08 15:00 +08:00",
+        "5\tglobex-us\tbreached\tBreached: no response, 9 hours overdue; was due 2026-10-07 09:00 -04:00",
+        "summary: acme-cn: 2 inquiries: 0 breached, 1 at risk, 0 open, 1 met, 0 missed; on time 100% "
+        "(1 of 1 answered); response time median 3 hours, 90th percentile 3 hours",
+        "summary: globex-us: 1 inquiry: 1 breached, 0 at risk, 0 open, 0 met, 0 missed",
+        "summary: all contracts: 3 inquiries: 1 breached, 1 at risk, 0 open, 1 met, 0 missed; on time 100% "
+        "(1 of 1 answered); response time median 3 hours, 90th percentile 3 hours",
+    ]
+    assert err.splitlines() == [
+        f"entitlements: {inquiries}:4: unknown contract 'acme-cm' (did you mean 'acme-cn'?)",
+        f"entitlements: {inquiries}:6: contract for 'tsam' has no timezone; a time question needs one",
+        f"entitlements: {inquiries}:7: received_at '2026-09-30T15:00:00' has no UTC offset",
+        f"entitlements: {inquiries}:8: now 2026-10-08T14:00:00+08:00 is before received_at "
+        "2026-10-09T09:00:00+08:00",
+    ]
+
+
+def test_good_rows_only_exit_0_and_chinese_lines(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    inquiries = write(tmp_path, "\n".join(CSV.splitlines()[:3]) + "\n")
+    code, out, err = run(
+        capsys, "sla", "--contracts", str(contracts), "--now", NOW, "--lang", "zh", str(inquiries)
+    )
+    assert (code, err) == (0, "")
+    assert (
+        out.splitlines()[0]
+        == "2\tacme-cn\tat-risk\t即将超时：剩余 1小时（目标 8小时），截止 2026-10-08 15:00 +08:00"
+    )
+    assert out.splitlines()[-1].startswith("summary: 全部合同：共 2 个查询：")
+
+
+def jsonl(rows: list[dict[str, object]]) -> str:
+    return "".join(json.dumps(row) + "\n" for row in rows)
+
+
+def test_json_lines_from_stdin(
+    capsys: pytest.CaptureFixture[str], contracts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [
+        {"contract": "acme-cn", "received_at": "2026-09-30T15:00:00+08:00"},
+        {
+            "contract": "hooli-de",
+            "received_at": "2026-10-07T10:00:00+02:00",
+            "responded_at": None,
+            "ticket": 7,
+        },
+        {"contract": "acme-cn"},
+        [1, 2],
+    ]
+    stdin = io.TextIOWrapper(io.BytesIO(jsonl(rows).encode() + b"\n\n"), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code, out, err = run(capsys, "--json", "sla", "--contracts", str(contracts), "--now", NOW, "-")
+    assert code == 2
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [(x["line"], x["contract"], x["status"]["state"]) for x in lines[:2]] == [
+        (1, "acme-cn", "at-risk"),
+        (2, "hooli-de", "open"),
+    ]
+    assert [x["summary"]["contract"] for x in lines[2:]] == ["acme-cn", "hooli-de", None]
+    assert [json.loads(line)["error"] for line in err.splitlines()] == [
+        {"type": "InputError", "message": "no received_at", "line": 3},
+        {"type": "InputError", "message": "not a JSON object", "line": 4},
+    ]
+
+
+def test_json_rows_equal_the_api_on_many_rows(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    rnd = random.Random(9)
+    loaded = ent.load_contracts(contracts)
+    now = dt.datetime.fromisoformat(NOW)
+    zones = {"acme-cn": "+08:00", "globex-us": "-04:00", "hooli-de": "+02:00"}
+    rows = []
+    for _ in range(400):
+        key = rnd.choice(list(zones))
+        received = now - dt.timedelta(minutes=rnd.randrange(60 * 24 * 40))
+        responded = received + (now - received) * rnd.random() if rnd.random() < 0.5 else None
+        shown = received.astimezone(dt.timezone(dt.timedelta(hours=rnd.choice([-5, 0, 8]))))
+        rows.append((key, shown, responded))
+    inquiries = write(
+        tmp_path,
+        "received_at,contract,responded_at,note\n"
+        + "".join(f"{r.isoformat()},{k},{a.isoformat() if a else ''},x\n" for k, r, a in rows),
+    )
+    code, out, err = run(capsys, "sla", "--json", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    assert (code, err) == (0, "")
+    lines = [json.loads(line) for line in out.splitlines()]
+    engine = ent.Engine.default()
+    for n, ((key, received, responded), line) in enumerate(zip(rows, lines, strict=False), start=2):
+        expected = engine.response_status(loaded[key], received, now=now, responded_at=responded)
+        assert line == {"line": n, "contract": key, "status": expected.model_dump(mode="json")}
+    report = engine.sla_report(loaded, rows, now=now)
+    summaries = [line["summary"] for line in lines[len(rows) :]]
+    assert summaries == [s.model_dump(mode="json") for s in (*report.contracts, report.total)]
+
+
+def test_an_over_long_or_broken_line_is_a_bad_row(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("entitlements._documents.MAX_INPUT_BYTES", 120)
+    good = "acme-cn,2026-09-30T15:00:00+08:00,\n"
+    path = tmp_path / "inquiries.csv"
+    path.write_bytes(
+        b"contract,received_at\n"
+        + good.encode()
+        + b"acme-cn,"
+        + b"x" * 500
+        + b"\n"
+        + b"\xff\xfe,\n"
+        + good.encode()
+    )
+    code, out, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(path))
+    assert code == 2
+    assert [line.split("\t")[0] for line in out.splitlines()[:2]] == ["2", "5"]
+    assert err.splitlines() == [
+        f"entitlements: {path}:3: line is over the limit of 120 bytes",
+        f"entitlements: {path}:4: not UTF-8 text (byte 0: invalid start byte)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "contract,when\nacme-cn,x\n",
+            "the CSV header has no 'received_at' column (columns: contract, when)",
+        ),
+        ("", None),
+    ],
+)
+def test_a_header_without_the_columns(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path, text: str, message: str | None
+) -> None:
+    path = write(tmp_path, text)
+    code, out, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(path))
+    if message is None:  # no rows: only the (empty) total
+        assert (code, err) == (0, "")
+        assert out == "summary: all contracts: 0 inquiries: 0 breached, 0 at risk, 0 open, 0 met, 0 missed\n"
+        return
+    assert code == 2
+    assert (
+        err == f"entitlements: error: {path}:1: {message}; give contract, received_at and optionally "
+        "responded_at, or JSON Lines\n"
+    )
+
+
+def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path) -> None:
+    path = write(tmp_path, CSV)
+    code, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", "2026-10-08T14:00", str(path))
+    assert code == 2
+    assert err == (
+        "entitlements: error: --now '2026-10-08T14:00' has no UTC offset; add one, e.g. "
+        "2026-10-08T14:00:00+08:00 or 2026-10-08T14:00:00Z\n"
+    )
+    code, _, err = run(capsys, "sla", "--contracts", str(tmp_path / "none.yaml"), "--now", NOW, str(path))
+    assert code == 2
+    assert "no such file" in err
+    code, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(tmp_path / "nope.csv"))
+    assert code == 2
+    assert err == f"entitlements: error: {tmp_path / 'nope.csv'}: cannot read: No such file or directory\n"
+
+
+def test_a_reader_that_goes_away_leaves_the_exit_code_right(contracts: Path, tmp_path: Path) -> None:
+    body = "acme-cn,2026-09-30T15:00:00+08:00,\n" * 20_000 + "acme-cm,2026-09-30T15:00:00+08:00,\n"
+    path = write(tmp_path, "contract,received_at,responded_at\n" + body)
+    command = [sys.executable, "-m", "entitlements", "sla", "--json", "--contracts", str(contracts)]
+    with subprocess.Popen(
+        [*command, "--now", NOW, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as child:
+        assert child.stdout is not None
+        assert child.stderr is not None
+        assert json.loads(child.stdout.readline())["line"] == 2
+        child.stdout.close()  # the reader goes away: the command answers on, without output
+        err = child.stderr.read().decode()
+        code = child.wait()
+    assert code == 2  # the bad last row still counts
+    assert "Traceback" not in err
+    assert "unknown contract 'acme-cm'" in err
+
+
+def test_a_progress_bar_only_on_a_terminal_for_a_file(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "\n".join(CSV.splitlines()[:3]) + "\n")
+    code, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(path))
+    assert (code, err) == (0, "")  # not a terminal: no bar
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(path))
+    assert code == 0
+    assert "inquiries" in err  # tqdm's bar, labelled
