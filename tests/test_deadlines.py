@@ -255,6 +255,23 @@ def test_the_oracle_agrees_where_offset_changes_fall_inside_business_hours(
                 assert cal.next_opening(received) == oracle.add(received, QUARTER, QUARTER) - QUARTER
 
 
+def test_hours_before_a_change_that_comes_before_noon_keep_their_own_offset() -> None:
+    """Jerusalem sprang forward on Friday 2026-03-27 at 02:00: hours 00:00-01:00 that day are still
+    in standard time, though that day's noon is in summer time."""
+    jerusalem = ZoneInfo("Asia/Jerusalem")
+    contract = ent.Contract(
+        offering="saas-premium", timezone="Asia/Jerusalem", country="IL", business_hours=("00:00", "01:00")
+    )
+    cal = ENGINE.calendar(contract)
+    thursday = dt.datetime(2026, 3, 26, 12, tzinfo=jerusalem)
+    friday = dt.datetime(2026, 3, 27, tzinfo=jerusalem)
+    assert cal.business_hours_on(friday.date()) == ((friday, friday + H),)
+    assert cal.add_business_time(thursday, 30 * MINUTE) == friday + 30 * MINUTE
+    assert cal.business_time_between(thursday, friday + 30 * MINUTE) == 30 * MINUTE
+    oracle = Oracle(contract)
+    assert ENGINE.response_deadline(contract, thursday) == oracle.add(thursday, H, QUARTER)
+
+
 @settings(max_examples=40)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_business_time_agrees_with_a_minute_by_minute_oracle(seed: int) -> None:

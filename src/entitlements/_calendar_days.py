@@ -392,12 +392,16 @@ def _change_instant(zone: dt.tzinfo, a: int, b: int) -> int:
     return hi * SECOND
 
 
+NOON = 12 * HOUR
+"""Local noon, microseconds after midnight: the instant whose offset a year table keeps per day."""
+
+
 def _irregular_days(rules: DayRules, base: int, flags: bytearray, noon: list[int]) -> dict[int, Day]:
     """The business days on which a change of UTC offset makes the business time irregular (flagged).
 
     Between two local noons whose offsets differ, the change's instant is found to the second; a day
-    is computed exactly (:func:`exact_day`) only when that instant can fall within its hours under
-    either offset. Other days keep the plain wall-clock hours.
+    is computed exactly (:func:`exact_day`) only when that instant can fall within its hours, or
+    between them and noon, under either offset. Other days keep the plain wall-clock hours.
     """
     n = len(flags)
     zone = rules.zone
@@ -414,7 +418,9 @@ def _irregular_days(rules: DayRules, base: int, flags: bytearray, noon: list[int
         low, high = sorted((noon[j] * SECOND, noon[j + 1] * SECOND))
         for o in range(day - 2, day + 4):
             w = (o - 1) * DAY
-            if w + rules.open - high <= change <= w + rules.close - low:
+            # The plain hours are read with the offset at noon: a change anywhere between the hours
+            # and noon (hours that end before noon or start after it) moves them as well.
+            if w + min(rules.open, NOON) - high <= change <= w + max(rules.close, NOON) - low:
                 candidates.add(o)
     irregular: dict[int, Day] = {}
     for o in sorted(candidates):
