@@ -44,7 +44,8 @@ def test_calendar_describes_the_contract(cn: ent.BusinessCalendar) -> None:
     assert cn.timezone == "Asia/Shanghai"
     assert cn.country == "CN"
     assert cn.subdivision is None
-    assert cn.hours == (dt.time(9), dt.time(17))
+    assert cn.hours == ent.Schedule.parse(("09:00", "17:00"))
+    assert str(cn.hours) == "09:00-17:00"
     assert cn.business_day == 8 * H
     assert cn.workdays == ("monday", "tuesday", "wednesday", "thursday", "friday")
     assert cn.weekend_workdays is False
@@ -63,7 +64,7 @@ def test_calendars_are_cached_per_definition(engine: ent.Engine, cn: ent.Busines
     other = engine.calendar(contract(business_hours=("08:00", "18:00")))
     assert other is not cn
     assert other != cn
-    assert other.hours == (dt.time(8), dt.time(18))
+    assert other.hours == ent.Schedule.parse("08:00-18:00")
     assert other.business_day == 10 * H
     assert engine.calendar(contract(weekend_workdays=True)) != cn
     assert engine.calendar(contract(extra_holidays=[dt.date(2026, 3, 16)])) != cn

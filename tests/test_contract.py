@@ -32,7 +32,7 @@ def test_full_contract() -> None:
         counting="end-of-day",
         agreed_languages=("de-DE",),
     )
-    assert contract.business_hours == (dt.time(8), dt.time(18))
+    assert contract.business_hours == ent.Schedule.parse("08:00-18:00")
     assert contract.extra_holidays == (dt.date(2026, 12, 24), dt.date(2026, 12, 31))
     assert contract.agreed_languages == ("de",)
     assert str(contract.zone) == "Europe/Berlin"
@@ -42,7 +42,9 @@ def test_full_contract() -> None:
     "hours", [("08:00", "18:00"), (dt.time(8), dt.time(18)), "08:00-18:00", ["08:00", "18:00"]]
 )
 def test_hours_forms(hours: Any) -> None:
-    assert ent.Contract(offering="tsam", business_hours=hours).business_hours == (dt.time(8), dt.time(18))
+    assert ent.Contract(offering="tsam", business_hours=hours).business_hours == ent.Schedule.parse(
+        ("08:00", "18:00")
+    )
 
 
 def test_lowercase_country_is_accepted() -> None:
@@ -175,7 +177,11 @@ def test_every_door_validates_the_same_way(door: Any) -> None:
 def test_replace_returns_a_new_validated_contract() -> None:
     contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
     moved = contract.replace(country="de", subdivision="BY", business_hours="08:00-16:00")
-    assert (moved.country, moved.subdivision, moved.business_hours) == ("DE", "BY", (dt.time(8), dt.time(16)))
+    assert (moved.country, moved.subdivision, moved.business_hours) == (
+        "DE",
+        "BY",
+        ent.Schedule.parse("08:00-16:00"),
+    )
     assert contract.country == "CN"
     with pytest.raises(
         ent.ContractError, match=r"^unknown contract field 'timezon' \(did you mean 'timezone'\?\)$"

@@ -87,12 +87,14 @@ class Clock:
         assert contract.country is not None
         self.zone = ZoneInfo(contract.timezone)
         self.table = holidays.country_holidays(contract.country, subdiv=contract.subdivision)
-        self.open, self.close = contract.business_hours or (dt.time(9), dt.time(17))
+        schedule = contract.business_hours or ent.Schedule.parse(("09:00", "17:00"))
+        self.week = schedule.week(("monday", "tuesday", "wednesday", "thursday", "friday"))
 
     def business(self, t: dt.datetime) -> bool:
         local = t.astimezone(self.zone)
         day = local.date()
-        return day.weekday() < 5 and day not in self.table and self.open <= local.time() < self.close
+        clock = (local - local.replace(hour=0, minute=0, second=0, microsecond=0)).total_seconds() * 1e6
+        return day not in self.table and any(a <= clock < b for a, b in self.week[day.weekday()])
 
     def between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
         u, end, total = a.astimezone(dt.UTC), b.astimezone(dt.UTC), dt.timedelta(0)
@@ -112,6 +114,19 @@ CONTRACTS = [
     ),
     ent.Contract(offering="saas-premium", timezone="Asia/Kathmandu", country="NP", counting="end-of-day"),
     ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN", counting="end-of-day"),
+    ent.Contract(
+        offering="saas-standard",
+        timezone="Asia/Shanghai",
+        country="CN",
+        business_hours=[("09:00", "12:00"), ("13:00", "17:00")],
+    ),
+    ent.Contract(
+        offering="saas-premium",
+        timezone="America/New_York",
+        country="US",
+        business_hours=dict.fromkeys(("monday", "tuesday", "wednesday", "thursday"), "09:00-17:00")
+        | {"friday": "09:00-14:30"},  # 7h30 a business day: every answer on the oracle's quarter hours
+    ),
 ]
 CLOCKS = [Clock(c) for c in CONTRACTS]
 START = dt.datetime(

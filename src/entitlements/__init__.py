@@ -51,6 +51,7 @@ from ._results import (
     strictest,
 )
 from ._version import __version__
+from ._zones import Schedule
 
 if TYPE_CHECKING:
     from ._calendar import Adder, BusinessCalendar
@@ -177,6 +178,7 @@ __all__ = [
     "Reason",
     "Request",
     "ResponseStatus",
+    "Schedule",
     "SkippedPeriod",
     "SlaItem",
     "SlaReport",

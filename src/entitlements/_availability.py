@@ -20,7 +20,7 @@ from ._calendar import BusinessCalendar
 from ._errors import InputError
 from ._models import Catalog, CatalogStamp, LanguageRule
 from ._results import Decision, Finding, Reason, decide
-from ._zones import format_hours
+from ._zones import show_intervals
 
 __all__ = ["language_decision", "meeting_decision"]
 
@@ -89,7 +89,7 @@ def meeting_decision(
         ) from None
     calendar.local(end, "meeting end")
     day = local.date()
-    hours = format_hours(calendar.hours)
+    hours = show_intervals(calendar.hours_on(day)) or calendar.describe_hours()
     when = f"{local:%a %Y-%m-%d %H:%M}-{end:%H:%M}" + ("" if end.date() == day else f" ({end:%Y-%m-%d})")
     when += f" {calendar.timezone}"
     levels = catalog.service_levels
@@ -129,6 +129,10 @@ def meeting_decision(
             code, what, source = "weekend", f"{day:%Y-%m-%d} is a {day:%A}", outside.source
             if calendar.is_weekend_workday(day):
                 what += " (an official make-up workday, not counted: the contract sets no weekend_workdays)"
+        elif not calendar.week[day.weekday()]:
+            code = "not-a-business-day"
+            what = f"{day:%Y-%m-%d} is a {day:%A}, a weekday without hours in the agreed schedule"
+            source = f"{outside.source}; the contract's agreed business hours"
         else:
             code, what = "not-a-business-day", f"{day:%Y-%m-%d} is not a business day"
             source = f"{outside.source}; {levels.workdays_source}"

@@ -1,8 +1,11 @@
 """BusinessCalendar: the business time of one contract, in the contract's zone.
 
 Business time is every instant whose local wall-clock time, in the
-calendar's zone, lies within ``[open, close)`` on a business day. A business
-day is a workday of the catalog (Monday to Friday) that is not a public
+calendar's zone, lies within one of the business day's intervals
+``[open, close)`` (its agreed schedule: one interval, a lunch break, hours
+per weekday; :class:`~entitlements.Schedule`). A business day is a weekday
+with hours (the catalog's workdays, Monday to Friday, unless the schedule
+names its own weekdays) that is not a public
 holiday of the country (subdivision and observed days included), a vendor
 holiday or an extra holiday of the contract; with ``weekend_workdays`` the
 country's official weekend make-up workdays are business days too, unless
@@ -14,7 +17,9 @@ The calendar keeps a table per local year (:mod:`._calendar_days`), built
 the first time a question touches the year. On a regular day (no change of
 UTC offset inside the business hours, which is every day of a 09:00-17:00
 contract in every zone the tz database knows today) business time is plain
-wall-clock arithmetic. Days on which a daylight-saving change falls inside
+wall-clock arithmetic; each year's table holds the running business time of
+its days, so the day a deadline falls on is one bisection away whatever the
+schedule. Days on which a daylight-saving change falls inside
 the business hours are computed exactly: such a day holds an hour more or
 less of business time, because 09:00 stays 09:00 local on both sides of the
 change.
@@ -66,11 +71,20 @@ from ._calendar_days import (
     country_years,
     instant,
     notices_through,
-    time_us,
     to_local,
 )
 from ._errors import ContractError, InputError, cut
-from ._zones import WEEKDAYS, CalendarSpec, format_hours, parse_hours, workdays, zone, zone_name
+from ._zones import (
+    DAY_US,
+    WEEKDAYS,
+    CalendarSpec,
+    Interval,
+    Schedule,
+    parse_schedule,
+    workdays,
+    zone,
+    zone_name,
+)
 
 __all__ = [
     "MAX_WALL_YEARS",
@@ -86,7 +100,13 @@ __all__ = [
 MAX_YEARS = 64
 """Year tables a calendar keeps (about 5 KB each); the oldest built is dropped beyond this."""
 MAX_WALL_YEARS = 4
-"""Years of wall-clock openings and closings a calendar keeps for its hot path (about 45 KB each)."""
+"""Years of wall-clock openings and closings a calendar keeps for its hot path (about 45 KB each
+for one interval a day)."""
+
+Walls = tuple[tuple[dt.datetime, ...], tuple[dt.datetime, ...]]
+"""A year's openings and closings, one per day: the hot path of a one-interval schedule."""
+DayWalls = tuple[tuple[tuple[dt.datetime, dt.datetime, int], ...], ...]
+"""A year's ``(opening, closing, length in µs)`` per interval, per day: the hot path of any schedule."""
 
 _PLAIN_ZONES = (zoneinfo.ZoneInfo, dt.timezone)
 """tzinfo types whose utcoffset is never None: an aware datetime needs no further check."""
@@ -133,16 +153,18 @@ class BusinessCalendar:
 
     __slots__ = (
         "_close",
-        "_close_time",
+        "_day_walls",
+        "_fast",
         "_last",
         "_length",
         "_lock",
         "_open",
-        "_open_time",
         "_rules",
         "_spec",
         "_tables",
+        "_unit",
         "_wall_times",
+        "_week",
         "_zone",
     )
 
@@ -152,7 +174,7 @@ class BusinessCalendar:
         timezone: str,
         country: str,
         subdivision: str | None = None,
-        hours: Any = (dt.time(9), dt.time(17)),
+        hours: Any = ("09:00", "17:00"),
         workdays: Iterable[str] = WEEKDAYS[:5],
         vendor_holidays: Mapping[dt.date, str] | None = None,
         extra_holidays: Iterable[dt.date] = (),
@@ -186,21 +208,27 @@ class BusinessCalendar:
         )
 
     def _setup(self, spec: CalendarSpec) -> None:
-        opened, closed = spec.hours
+        week = spec.hours.week(spec.workdays)
+        makeup = _modal(week)
+        lengths = [sum(b - a for a, b in day) for day in week]
         self._spec = spec
         self._zone = zone(spec.timezone)
-        self._open_time = opened
-        self._close_time = closed
-        self._open = time_us(opened)
-        self._close = time_us(closed)
+        self._week = week
+        self._unit = sum(lengths) // sum(1 for n in lengths if n)
+        days = {day for day in (*week, makeup) if day}
+        # One interval, the same every business day: the hot path's simplest (and fastest) form.
+        single = next(iter(days)) if len(days) == 1 and len(makeup) == 1 else None
+        self._open, self._close = single[0] if single else (0, 0)
         self._length = self._close - self._open
+        self._fast: Callable[[dt.datetime, int], dt.datetime | None] = (
+            self._add_fast_single if single else self._add_fast_any
+        )
         self._rules = DayRules(
             zone=self._zone,
             country=spec.country,
             subdivision=spec.subdivision,
-            open=self._open,
-            close=self._close,
-            mask=tuple(d in spec.workdays for d in WEEKDAYS),
+            week=week,
+            makeup=makeup,
             vendor=MappingProxyType({day.toordinal(): name for day, name in spec.vendor_holidays}),
             extra=frozenset(day.toordinal() for day in spec.extra_holidays),
             weekend_workdays=spec.weekend_workdays,
@@ -209,7 +237,8 @@ class BusinessCalendar:
         self._tables: dict[int, YearTable] = {}
         self._last: YearTable | None = None
         """The table last looked up: consecutive questions mostly stay in one year. Replaced whole."""
-        self._wall_times: dict[int, tuple[tuple[dt.datetime, ...], tuple[dt.datetime, ...]]] = {}
+        self._wall_times: dict[int, Walls] = {}
+        self._day_walls: dict[int, DayWalls] = {}
         self._lock = threading.Lock()
 
     # --- what it is ------------------------------------------------------------------
@@ -240,14 +269,27 @@ class BusinessCalendar:
         return self._spec.subdivision
 
     @property
-    def hours(self) -> tuple[dt.time, dt.time]:
-        """The business hours ``(open, close)``, local wall-clock time, ``[open, close)``."""
-        return self._open_time, self._close_time
+    def hours(self) -> Schedule:
+        """The agreed business hours: wall-clock intervals ``[open, close)``, per weekday or every workday."""
+        return self._spec.hours
+
+    @property
+    def week(self) -> tuple[tuple[Interval, ...], ...]:
+        """Each weekday's intervals, Monday first, in microseconds after local midnight; empty: no hours."""
+        return self._week
+
+    def describe_hours(self) -> str:
+        """The hours in words: ``Monday to Friday 09:00-12:00, 13:00-17:00``."""
+        return self._spec.hours.describe(self._spec.workdays)
 
     @property
     def business_day(self) -> dt.timedelta:
-        """The length of one business day: ``close - open`` (8 hours for 09:00-17:00)."""
-        return dt.timedelta(microseconds=self._length)
+        """One business day, for ``business-hours`` counting: weekly business time / weekdays with hours.
+
+        8 hours for 09:00-17:00; 7 hours for 09:00-12:00 and 13:00-17:00; 7 hours 36 minutes for
+        Monday to Thursday 09:00-17:00 with Friday 09:00-15:00 (rounded down to the microsecond).
+        """
+        return dt.timedelta(microseconds=self._unit)
 
     @property
     def workdays(self) -> tuple[str, ...]:
@@ -279,7 +321,7 @@ class BusinessCalendar:
 
     def __repr__(self) -> str:
         where = self.country + (f"-{self.subdivision}" if self.subdivision else "")
-        return f"<BusinessCalendar {self.timezone} {where} {format_hours(self.hours)}>"
+        return f"<BusinessCalendar {self.timezone} {where} {self.hours}>"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, BusinessCalendar):
@@ -398,15 +440,26 @@ class BusinessCalendar:
     def business_hours_on(self, day: dt.date) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
         """The business time of ``day`` as ``(start, end)`` pairs in the zone; empty if closed.
 
-        One pair on a regular day. On a day when a change of UTC offset falls
-        inside the business hours, the pairs are the exact instants whose wall
-        clock reads within the hours (a repeated hour can split them in two).
+        One pair per interval of the day's hours (two with a lunch break). On a
+        day when a change of UTC offset falls inside the business hours, the
+        pairs are the exact instants whose wall clock reads within the hours
+        (a repeated hour can split one in two).
         """
         o = check_date(day, "day").toordinal()
         return tuple((self._to_local(s), self._to_local(e)) for s, e in self._intervals(o))
 
+    def hours_on(self, day: dt.date) -> tuple[Interval, ...]:
+        """The schedule's wall-clock intervals on ``day`` (microseconds after midnight); empty if closed.
+
+        A weekday's own intervals; a counted make-up workday has the hours most weekdays have.
+        :meth:`business_hours_on` gives the same day as instants.
+        """
+        o = check_date(day, "day").toordinal()
+        table = self._table_of(o)
+        return self._rules.hours_of(o) if table.flags[o - table.base] & BUSINESS else ()
+
     def closing(self, day: dt.date) -> dt.datetime | None:
-        """The close of business on ``day`` (the end of its business time); None if not a business day."""
+        """The close of business on ``day`` (the end of its last interval); None if not a business day."""
         o = check_date(day, "day").toordinal()
         table = self._table_of(o)
         if not table.flags[o - table.base] & BUSINESS:
@@ -420,7 +473,7 @@ class BusinessCalendar:
         return self._local(check_aware(t, name), name)
 
     def is_business_time(self, t: dt.datetime) -> bool:
-        """Whether ``t`` is business time: a business day, wall clock within ``[open, close)``."""
+        """Whether ``t`` is business time: a business day, wall clock within one of its intervals."""
         local = self._local(check_aware(t, "t"), "t")
         o = local.toordinal()
         table = self._table_of(o)
@@ -430,7 +483,8 @@ class BusinessCalendar:
         if flag & IRREGULAR:
             u = instant(t)
             return any(s <= u < e for s, e in table.irregular[o].intervals)
-        return self._open <= _sod(local) < self._close
+        sod = _sod(local)
+        return any(a <= sod < b for a, b in self._rules.hours_of(o))
 
     def next_opening(self, t: dt.datetime) -> dt.datetime:
         """The first business-time instant at or after ``t``: ``t`` itself (in the zone) if business time.
@@ -444,8 +498,9 @@ class BusinessCalendar:
         """The earliest instant at which ``duration`` of business time has elapsed since ``t``.
 
         The clock starts at ``t`` if it is business time, else at the next
-        opening; landing exactly on a close gives the close (17:00), not the
-        next morning. A zero duration gives ``t`` itself (in the zone).
+        opening; landing exactly on a close gives the close (17:00, or 12:00
+        before a lunch break), not the next opening. A zero duration gives
+        ``t`` itself (in the zone).
         """
         check_aware(t, "t")
         amount = check_duration(duration)
@@ -458,7 +513,7 @@ class BusinessCalendar:
         amount = check_duration(duration)
         if amount == 0:
             raise InputError("duration must be more than 0 for adding()", field="duration", value=duration)
-        return Adder(self._add_fast, self._add_slow, amount)
+        return Adder(self._fast, self._add_slow, amount)
 
     def business_time_between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
         """The business time in ``[a, b)``; zero when ``b <= a``."""
@@ -539,6 +594,7 @@ class BusinessCalendar:
             return table
 
     def _intervals(self, o: int) -> tuple[tuple[int, int], ...]:
+        """Day ``o``'s business time as ``(start, end)`` instants; empty if it is not a business day."""
         table = self._table_of(o)
         i = o - table.base
         flag = table.flags[i]
@@ -547,21 +603,19 @@ class BusinessCalendar:
         if flag & IRREGULAR:
             return table.irregular[o].intervals
         w = (o - 1) * DAY - table.offsets[i] * SECOND
-        return ((w + self._open, w + self._close),)
+        return tuple((w + a, w + b) for a, b in self._rules.hours_of(o))
 
     def _length_of(self, o: int) -> int:
         table = self._table_of(o)
-        flag = table.flags[o - table.base]
-        if not flag & BUSINESS:
-            return 0
-        return table.irregular[o].length if flag & IRREGULAR else self._length
+        i = o - table.base
+        return table.cumt[i + 1] - table.cumt[i]
 
     def _close_of(self, o: int) -> int:
         table = self._table_of(o)
         i = o - table.base
         if table.flags[i] & IRREGULAR:
             return table.irregular[o].close
-        return (o - 1) * DAY - table.offsets[i] * SECOND + self._close
+        return (o - 1) * DAY - table.offsets[i] * SECOND + self._rules.hours_of(o)[-1][1]
 
     def _count(self, a: int, b: int) -> int:
         """Business days in ``[a, b)``, ``a <= b``."""
@@ -587,42 +641,14 @@ class BusinessCalendar:
             table = self._table_of(table.end)
         return table.base + table.select[rank]
 
-    def _nth_before(self, o: int, n: int) -> int:
-        """The ``n``-th business day before day ``o`` (``n >= 1``)."""
-        table = self._table_of(o)
-        rank = table.cum[o - table.base] - n
-        while rank < 0:
-            table = self._table_of(table.base - 1)
-            rank += table.total
-        return table.base + table.select[rank]
-
-    def _deviation(self, a: int, b: int) -> int:
-        """Sum of (length - business day) over irregular business days in ``(a, b]``."""
-        total = 0
-        o = a + 1
-        while o <= b:
-            table = self._table_of(o)
-            end = min(b + 1, table.end)
-            days = table.irregular_days
-            if days:
-                lo, hi = bisect_left(days, o), bisect_left(days, end)
-                total += sum(table.irregular[d].length - self._length for d in days[lo:hi])
-            o = end
-        return total
-
     def _time_in(self, a: int, b: int) -> int:
-        """Business time of the whole days ``[a, b)``: each year's table read once, whatever the span."""
+        """Business time of the whole days ``[a, b)``: each year's running total read once, any span."""
         total = 0
         o = a
-        length = self._length
         while o < b:
             table = self._table_of(o)
             end = min(b, table.end)
-            total += (table.cum[end - table.base] - table.cum[o - table.base]) * length
-            days = table.irregular_days
-            if days:
-                lo, hi = bisect_left(days, o), bisect_left(days, end)
-                total += sum(table.irregular[d].length - length for d in days[lo:hi])
+            total += table.cumt[end - table.base] - table.cumt[o - table.base]
             o = end
         return total
 
@@ -637,19 +663,18 @@ class BusinessCalendar:
             if intervals:
                 return intervals[0][0]
 
-    def _walls(self, table: YearTable) -> tuple[tuple[dt.datetime, ...], tuple[dt.datetime, ...]]:
+    def _walls(self, table: YearTable) -> Walls:
         """Every day's opening and closing wall-clock time as aware datetimes (built on first use).
 
-        Only for years without irregular days, where an opening plus business
-        time is plain wall-clock arithmetic.
+        For a one-interval schedule, in years without irregular days, where an
+        opening plus business time is plain wall-clock arithmetic.
         """
         walls = self._wall_times.get(table.year)
         if walls is None:
-            zone, combine = self._zone, dt.datetime.combine
-            days = [dt.date.fromordinal(o) for o in range(table.base, table.end)]
+            days = range(table.base, table.end)
             walls = (
-                tuple(combine(d, self._open_time, zone) for d in days),
-                tuple(combine(d, self._close_time, zone) for d in days),
+                tuple(self._wall(o, self._open) for o in days),
+                tuple(self._wall(o, self._close) for o in days),
             )
             with self._lock:
                 if len(self._wall_times) >= MAX_WALL_YEARS:
@@ -657,15 +682,39 @@ class BusinessCalendar:
                 self._wall_times[table.year] = walls
         return walls
 
+    def _day_walls_of(self, table: YearTable) -> DayWalls:
+        """Every business day's intervals as ``(opening, closing, length)`` (built on first use).
+
+        For any schedule, in years without irregular days.
+        """
+        walls = self._day_walls.get(table.year)
+        if walls is None:
+            hours_of, wall, flags, base = self._rules.hours_of, self._wall, table.flags, table.base
+            walls = tuple(
+                tuple((wall(o, a), wall(o, b), b - a) for a, b in hours_of(o)) if flags[o - base] else ()
+                for o in range(base, table.end)
+            )
+            with self._lock:
+                if len(self._day_walls) >= MAX_WALL_YEARS:
+                    self._day_walls.pop(next(iter(self._day_walls)), None)
+                self._day_walls[table.year] = walls
+        return walls
+
+    def _wall(self, o: int, us: int) -> dt.datetime:
+        """Day ``o`` at the wall-clock time ``us`` after midnight, in the zone; 24:00 is the next midnight."""
+        if us == DAY_US:
+            return dt.datetime.combine(dt.date.fromordinal(o + 1), dt.time(0), self._zone)
+        return dt.datetime.combine(dt.date.fromordinal(o), _wall_time(us), self._zone)
+
     def _add(self, t: dt.datetime, amount: int, name: str) -> dt.datetime:
         """The earliest instant at which ``amount`` µs (> 0) of business time elapsed since aware ``t``."""
-        fast = self._add_fast(t, amount)
+        fast = self._fast(t, amount)
         if fast is not None:
             return fast
         return self._add_slow(check_aware(t, name), amount, name)
 
-    def _add_fast(self, t: dt.datetime, amount: int) -> dt.datetime | None:  # noqa: PLR0911 - the hot path returns where it can
-        """The hot path of :meth:`_add`, or None where only the slow way answers.
+    def _add_fast_single(self, t: dt.datetime, amount: int) -> dt.datetime | None:  # noqa: PLR0911 - the hot path returns where it can
+        """The hot path of :meth:`_add` for a one-interval schedule, or None where only the slow way answers.
 
         In a year without irregular days: the receipt's day from the year's
         flags, the deadline's day in O(1) from its running count, and the
@@ -708,6 +757,59 @@ class BusinessCalendar:
             walls = self._wall_times.get(table.year) or self._walls(table)
         return walls[0][table.select[rank]] + US * (rest - (k - 1) * length)
 
+    def _add_fast_any(self, t: dt.datetime, amount: int) -> dt.datetime | None:  # noqa: PLR0911, PLR0912 - the hot path, inline
+        """The hot path of :meth:`_add` for any schedule (a lunch break, hours per weekday), or None.
+
+        In a year without irregular days: the receipt's day and its intervals,
+        then the deadline's day by one bisection of the year's running
+        business time, and the answer as wall-clock arithmetic from the
+        opening of the interval it falls in. Anything else goes the slow way.
+        """
+        if type(t) is not dt.datetime or type(t.tzinfo) not in _PLAIN_ZONES:
+            return None
+        try:
+            local = t.astimezone(self._zone)
+        except (OverflowError, ValueError):
+            return None
+        table = self._tables.get(local.year)
+        if table is None or table.irregular_days:
+            return None
+        walls = self._day_walls.get(table.year) or self._day_walls_of(table)
+        i = local.toordinal() - table.base
+        rest = amount
+        for opening, closing, length in walls[i]:
+            if local < closing:
+                if local <= opening:
+                    if rest <= length:
+                        return opening + US * rest
+                    rest -= length
+                else:
+                    available = (closing - local) // US
+                    if rest <= available:
+                        return local + US * rest
+                    rest -= available
+        cumt = table.cumt
+        target = cumt[i + 1] + rest
+        while target > cumt[-1]:  # past the year: on into the next, whole years at a time
+            target -= cumt[-1]
+            if table.year >= MAX_YEAR:
+                return None
+            following = self._tables.get(table.year + 1)
+            table = following if following is not None else self._load(table.year + 1)
+            if table.irregular_days:
+                return None
+            walls = self._day_walls.get(table.year) or self._day_walls_of(table)
+            cumt = table.cumt
+        j = bisect_left(cumt, target) - 1  # the day that holds the target: cumt[j] < target <= cumt[j + 1]
+        rest = target - cumt[j]
+        for opening, _, length in walls[j]:
+            if rest <= length:
+                return opening + US * rest
+            rest -= length
+        raise AssertionError(
+            "unreachable: the day holds the business time counted for it"
+        )  # pragma: no cover
+
     def _year_of_rank(self, table: YearTable, rank: int, k: int) -> tuple[YearTable, int]:
         """The year holding the business day of ``rank`` (counted from ``table``'s start), and its rank there.
 
@@ -734,32 +836,22 @@ class BusinessCalendar:
                 if amount <= e - start:
                     return start + amount
                 amount -= e - start
-        while True:  # whole years first: each year's business time read from its table, once
-            table = self._table_of(o + 1)  # past the last year the calendar covers: an InputError
-            rest = self._time_in(o + 1, table.end)
+        o += 1
+        while True:  # whole years first: each year's business time read from its running total, once
+            table = self._table_of(o)  # past the last year the calendar covers: an InputError
+            i = o - table.base
+            rest = table.cumt[-1] - table.cumt[i]
             if rest >= amount:
                 break
             amount -= rest
-            o = table.end - 1
-        length = self._length
-        while True:
-            k = max(1, -(-amount // length))
-            e = self._nth_after(o, k)
-            total = k * length + self._deviation(o, e)
-            if total >= amount:
-                break
-            amount -= total
-            o = e
-        last = self._length_of(e)
-        while total - last >= amount:  # longer days earlier on: the deadline is on an earlier day
-            total -= last
-            e = self._nth_before(e, 1)
-            last = self._length_of(e)
-        need = amount - (total - last)
-        for s, end in self._intervals(e):
-            if need <= end - s:
+            o = table.end
+        target = table.cumt[i] + amount
+        j = bisect_left(table.cumt, target, i + 1) - 1  # cumt[j] < target <= cumt[j + 1]
+        need = target - table.cumt[j]
+        for s, e in self._intervals(table.base + j):
+            if need <= e - s:
                 return s + need
-            need -= end - s
+            need -= e - s
         raise AssertionError(
             "unreachable: the day holds the business time counted for it"
         )  # pragma: no cover
@@ -832,6 +924,22 @@ class Adder:
         return tuple(out)
 
 
+def _modal(week: tuple[tuple[Interval, ...], ...]) -> tuple[Interval, ...]:
+    """The intervals most weekdays with hours have (the earliest such weekday's on a tie).
+
+    A counted weekend make-up workday (China's 调休) stands in for a weekday, so it gets the
+    hours a weekday usually has: 09:00-17:00 for Monday-Thursday 09:00-17:00 and Friday 09:00-15:00.
+    """
+    days = [day for day in week if day]
+    return max(days, key=days.count)
+
+
+def _wall_time(us: int) -> dt.time:
+    """Microseconds after midnight (less than a day) as a wall-clock time."""
+    seconds, micro = divmod(us, SECOND)
+    return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60, micro)
+
+
 def _check_year(year: object) -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
         raise InputError(
@@ -855,7 +963,7 @@ def _checked_spec(**given: Any) -> CalendarSpec:
         code = check_country(given["country"])
         subdivision = given["subdivision"]
         sub = None if subdivision is None else check_subdivision(code, subdivision)
-        hours = parse_hours(given["hours"])
+        hours = parse_schedule(given["hours"])
         week = workdays(_iterable(given["workdays"], "workdays", "a list of weekday names"))
         vendor = given["vendor_holidays"] or {}
         if not isinstance(vendor, Mapping):

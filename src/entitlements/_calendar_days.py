@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ._errors import InputError, cut, unknown
-from ._zones import country_code
+from ._zones import Interval, country_code, merged
 
 __all__ = [
     "BUSINESS",
@@ -60,7 +60,6 @@ __all__ = [
     "notices_through",
     "offset_seconds",
     "supported_countries",
-    "time_us",
     "to_local",
 ]
 
@@ -208,11 +207,6 @@ def _country_data(
 # --- instants -----------------------------------------------------------------------------
 
 
-def time_us(value: dt.time) -> int:
-    """A wall-clock time as microseconds since midnight."""
-    return ((value.hour * 60 + value.minute) * 60 + value.second) * SECOND + value.microsecond
-
-
 def offset_seconds(aware: dt.datetime) -> int:
     """``aware``'s UTC offset in seconds."""
     offset = aware.utcoffset()
@@ -240,12 +234,10 @@ class DayRules:
     zone: zoneinfo.ZoneInfo
     country: str
     subdivision: str | None
-    open: int
-    """Opening, microseconds after local midnight."""
-    close: int
-    """Closing, microseconds after local midnight."""
-    mask: tuple[bool, ...]
-    """Per weekday, Monday first: a workday or not."""
+    week: tuple[tuple[Interval, ...], ...]
+    """Each weekday's wall-clock intervals, Monday first (microseconds after midnight); empty: closed."""
+    makeup: tuple[Interval, ...]
+    """The hours of a counted weekend make-up workday: the intervals most weekdays have."""
     vendor: Mapping[int, str]
     """Ordinal -> the vendor's holiday name."""
     extra: frozenset[int]
@@ -259,9 +251,13 @@ class DayRules:
         return _own(self.vendor, self.extra)
 
     @property
-    def length(self) -> int:
-        """A regular business day, in microseconds."""
-        return self.close - self.open
+    def mask(self) -> tuple[bool, ...]:
+        """Per weekday, Monday first: whether it has hours."""
+        return tuple(bool(day) for day in self.week)
+
+    def hours_of(self, o: int) -> tuple[Interval, ...]:
+        """The wall-clock intervals of business day ``o``: its weekday's, or a make-up day's."""
+        return self.week[(o - 1) % 7] or self.makeup
 
 
 @functools.lru_cache(maxsize=1024)
@@ -299,6 +295,9 @@ class YearTable:
     """``select[r]``: the day index of the year's business day of rank ``r``."""
     total: int
     """Business days in the year."""
+    cumt: array[int]
+    """``cumt[i]``: the business time, in microseconds, of ``[base, base + i)``; exact, changes of UTC
+    offset included; one longer than the year."""
     offsets: array[int]
     """The UTC offset at local noon, in seconds, per day."""
     irregular: Mapping[int, Day]
@@ -319,8 +318,9 @@ def _offset_at(zone: dt.tzinfo, u: int) -> int:
 
 
 def exact_day(rules: DayRules, o: int) -> Day:
-    """Day ``o``'s business time from first principles: every instant whose wall clock is in the hours."""
+    """Day ``o``'s business time from first principles: every instant whose wall clock is in its hours."""
     zone = rules.zone
+    hours = rules.hours_of(o)
     w = (o - 1) * DAY
     lo, hi = w - 25 * HOUR, w + 49 * HOUR  # every instant whose wall clock reads day o
     samples = list(range(lo, hi + 1, HOUR))
@@ -340,19 +340,20 @@ def exact_day(rules: DayRules, o: int) -> Day:
         segments.append((start, b * SECOND, offsets[k]))
         start = b * SECOND
     segments.append((start, hi, offsets[-1]))
-    intervals: list[tuple[int, int]] = []
-    for s, e, off in segments:
-        a, b = max(s, w + rules.open - off), min(e, w + rules.close - off)
-        if a < b:
-            if intervals and intervals[-1][1] == a:
-                a = intervals.pop()[0]
-            intervals.append((a, b))
+    pieces = sorted(
+        (max(s, w + opened - off), min(e, w + closed - off))
+        for opened, closed in hours
+        for s, e, off in segments
+        if max(s, w + opened - off) < min(e, w + closed - off)
+    )
+    intervals = merged(pieces)  # touching pieces are one stretch of business time
+    last = hours[-1][1]
     if intervals:
         close = intervals[-1][1]
     else:  # the whole of the hours was skipped: the close is the instant the clock jumped past it
         close = next(
-            (max(s, w + rules.close - off) for s, e, off in segments if w + rules.close - off < e),
-            w + rules.close - segments[-1][2],
+            (max(s, w + last - off) for s, e, off in segments if w + last - off < e),
+            w + last - segments[-1][2],
         )
     return Day(tuple(intervals), close, sum(e - s for s, e in intervals))
 
@@ -405,7 +406,7 @@ def _irregular_days(rules: DayRules, base: int, flags: bytearray, noon: list[int
     """
     n = len(flags)
     zone = rules.zone
-    candidates: set[int] = set()
+    candidates: dict[int, list[int]] = {}
     for j in range(n + 1):
         if noon[j] == noon[j + 1]:
             continue
@@ -417,19 +418,23 @@ def _irregular_days(rules: DayRules, base: int, flags: bytearray, noon: list[int
         change = _change_instant(zone, a, b)
         low, high = sorted((noon[j] * SECOND, noon[j + 1] * SECOND))
         for o in range(day - 2, day + 4):
+            hours = rules.hours_of(o)
             w = (o - 1) * DAY
             # The plain hours are read with the offset at noon: a change anywhere between the hours
             # and noon (hours that end before noon or start after it) moves them as well.
-            if w + min(rules.open, NOON) - high <= change <= w + max(rules.close, NOON) - low:
-                candidates.add(o)
+            if hours and w + min(hours[0][0], NOON) - high <= change <= w + max(hours[-1][1], NOON) - low:
+                candidates.setdefault(o, []).append(change)
     irregular: dict[int, Day] = {}
-    for o in sorted(candidates):
+    for o, changes in sorted(candidates.items()):
         i = o - base
         if not 0 <= i < n or not flags[i]:
             continue
         exact = exact_day(rules, o)
         w = (o - 1) * DAY - noon[i + 1] * SECOND
-        if exact.intervals != ((w + rules.open, w + rules.close),):
+        regular = tuple((w + a, w + b) for a, b in rules.hours_of(o))
+        # A change exactly at an edge (a 24:00 close, when the clocks go forward at the next midnight)
+        # keeps the instants but not the wall clock that names them: the exact way names them right.
+        if exact.intervals != regular or any(c in edge for c in changes for edge in regular):
             irregular[o] = exact
             flags[i] |= IRREGULAR
     return irregular
@@ -450,10 +455,10 @@ def _noon_offsets(zone: zoneinfo.ZoneInfo, year: int) -> bytes:
     return array("i", map(int, map(dt.timedelta.total_seconds, offsets))).tobytes()  # type: ignore[arg-type]
 
 
-def _week_pattern(mask: tuple[bool, ...], first_weekday: int, n: int) -> bytearray:
-    """:data:`BUSINESS` on every workday of a year of ``n`` days starting on ``first_weekday``."""
-    week = bytes(BUSINESS if mask[(first_weekday + k) % 7] else 0 for k in range(7))
-    return bytearray((week * (n // 7 + 1))[:n])
+def _week_pattern(values: tuple[int, ...], first_weekday: int, n: int) -> list[int]:
+    """Each day's value of a year of ``n`` days starting on ``first_weekday`` (values Monday first)."""
+    week = [values[(first_weekday + k) % 7] for k in range(7)]
+    return (week * (n // 7 + 1))[:n]
 
 
 def build_year(rules: DayRules, year: int) -> YearTable:
@@ -463,20 +468,26 @@ def build_year(rules: DayRules, year: int) -> YearTable:
     base = dt.date(year, 1, 1).toordinal()
     n = dt.date(year + 1, 1, 1).toordinal() - base
     names, closed, (makeups, notes) = _closed_days(rules, year, base, base + n)
-    flags = _week_pattern(rules.mask, (base - 1) % 7, n)
+    first = (base - 1) % 7
+    weekly = tuple(sum(b - a for a, b in day) for day in rules.week)
+    lengths = _week_pattern(weekly, first, n)
     if rules.weekend_workdays:
+        makeup = sum(b - a for a, b in rules.makeup)
         for o in makeups:
-            flags[o - base] = BUSINESS
+            if not lengths[o - base]:
+                lengths[o - base] = makeup
     for o in closed:
-        flags[o - base] = 0
+        lengths[o - base] = 0
+    flags = bytearray(BUSINESS if length else 0 for length in lengths)
     packed = array("i")
     packed.frombytes(_noon_offsets(rules.zone, year))
     noon = packed.tolist()
     irregular = _irregular_days(rules, base, flags, noon)
+    for o, day in irregular.items():
+        lengths[o - base] = day.length
     business = [flag & BUSINESS for flag in flags]
     cum = array("H", itertools.accumulate(business, initial=0))
     select = array("H", itertools.compress(range(n), business))
-    running = cum[n]
     return YearTable(
         year=year,
         base=base,
@@ -484,7 +495,8 @@ def build_year(rules: DayRules, year: int) -> YearTable:
         flags=bytes(flags),
         cum=cum,
         select=select,
-        total=running,
+        total=cum[n],
+        cumt=array("q", itertools.accumulate(lengths, initial=0)),
         offsets=packed[1:-1],
         irregular=MappingProxyType(irregular),
         irregular_days=tuple(sorted(irregular)),

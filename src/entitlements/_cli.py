@@ -995,7 +995,14 @@ def _add_deadline(command: Command) -> None:
         help="e.g. 2026-09-30T15:00:00+08:00 (an offset is required)",
     )
     deadline.add_argument("--subdivision", metavar="S", help="e.g. BY (Bavaria), NSW (New South Wales)")
-    deadline.add_argument("--hours", metavar="HH:MM-HH:MM", help="agreed business hours, e.g. 08:00-18:00")
+    deadline.add_argument(
+        "--hours",
+        metavar="HOURS",
+        help=(
+            "agreed business hours: 08:00-18:00; a lunch break 09:00-12:00,13:00-17:00; "
+            "per weekday mon-thu=09:00-17:00;fri=09:00-15:00 (a weekday left out has no hours)"
+        ),
+    )
     deadline.add_argument(
         "--holiday",
         metavar="YYYY-MM-DD",

@@ -15,12 +15,21 @@ import zoneinfo
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import BeforeValidator, Field, PlainSerializer, StrictBool, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    StrictBool,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from ._base import Input
 from ._calendar_days import check_country, check_subdivision
 from ._errors import ContractError, InputError, cut, field_ref
-from ._zones import format_time, language_code, parse_hours, zone, zone_name
+from ._zones import Schedule, language_code, parse_schedule, zone, zone_name
 
 __all__ = ["Contract", "Counting", "Usage"]
 
@@ -28,20 +37,61 @@ Counting = Literal["business-hours", "end-of-day"]
 """How "N business days" are counted (SPEC: the response-deadline rule)."""
 
 
-def _hours(value: Any) -> Any:
-    return None if value is None else parse_hours(value)
+def _hours(value: Any) -> Schedule | None:
+    return None if value is None else parse_schedule(value)
 
 
-def _hours_json(value: tuple[dt.time, dt.time]) -> list[str]:
-    return [format_time(value[0]), format_time(value[1])]
+def _hours_json(value: Schedule | None) -> Any:
+    return None if value is None else value.to_json()
 
+
+_CLOCK = r"^(([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?|24:00)$"
+_PAIR = {
+    "type": "array",
+    "items": {"type": "string", "pattern": _CLOCK},
+    "minItems": 2,
+    "maxItems": 2,
+    "examples": [["09:00", "17:00"]],
+}
+_INTERVALS = {
+    "type": "array",
+    "items": _PAIR,
+    "minItems": 1,
+    "examples": [[["09:00", "12:00"], ["13:00", "17:00"]]],
+}
+_HOURS_SCHEMA = {
+    "anyOf": [
+        {**_PAIR, "description": "one interval on every workday"},
+        {**_INTERVALS, "description": "intervals on every workday, e.g. a lunch break"},
+        {
+            "type": "object",
+            "description": (
+                "intervals per weekday ('monday' ... 'sunday'; 'mon-thu' names a range); "
+                "a weekday left out has no hours"
+            ),
+            "propertyNames": {"pattern": "^[A-Za-z][A-Za-z ,-]*$"},
+            "additionalProperties": {
+                "anyOf": [_PAIR, {"type": "array", "items": _PAIR}, {"type": "string"}, {"type": "null"}]
+            },
+            "minProperties": 1,
+        },
+        {
+            "type": "string",
+            "description": "'09:00-12:00,13:00-17:00' or 'mon-thu=09:00-17:00;fri=09:00-15:00'",
+        },
+        {"type": "null"},
+    ]
+}
 
 BusinessHours = Annotated[
-    tuple[dt.time, dt.time],
-    BeforeValidator(_hours),
-    PlainSerializer(_hours_json, return_type=list[str], when_used="json"),
+    Schedule | None,
+    PlainValidator(_hours),
+    PlainSerializer(_hours_json, when_used="json"),
+    WithJsonSchema(_HOURS_SCHEMA),
 ]
-"""Agreed ``(open, close)`` wall-clock hours; ``["08:00", "18:00"]`` in JSON."""
+"""Agreed wall-clock hours (SPEC "Agreed schedules"): one pair, intervals for every workday, or
+intervals per weekday; the JSON form is the shape given (``["08:00", "18:00"]``, a list of pairs, or
+a weekday mapping)."""
 
 
 def _dates(value: Any) -> tuple[dt.date, ...]:
@@ -99,8 +149,9 @@ class Contract(Input):
     """ISO 3166 code of the holiday calendar, e.g. ``CN`` (the `holidays` package)."""
     subdivision: str | None = None
     """A subdivision of ``country`` for its holidays, e.g. ``BY`` or ``NSW``."""
-    business_hours: BusinessHours | None = None
-    """Agreed ``(open, close)`` local hours; None: the catalog's default."""
+    business_hours: BusinessHours = None
+    """Agreed local hours, a :class:`~entitlements.Schedule` (one interval, a lunch break, hours per
+    weekday); None: the catalog's default."""
     extra_holidays: Annotated[tuple[dt.date, ...], BeforeValidator(_dates)] = ()
     """Days the vendor recognises for this contract beyond the country's."""
     weekend_workdays: StrictBool = False

@@ -5,9 +5,10 @@ counting convention, and where each of those comes from); a plan then
 answers any number of inquiries:
 
 - ``business-hours`` (the catalog's default): the deadline is the earliest
-  instant at which N business days' worth of business time (N times the
-  length of the contract's business day) has elapsed since the clock start;
-  reaching it exactly at a close gives the close
+  instant at which N business days' worth of business time (N times one
+  business day: the schedule's weekly business time over its weekdays with
+  hours) has elapsed since the clock start; reaching it exactly at a close
+  gives the close
   (:meth:`BusinessCalendar.add_business_time`).
 - ``end-of-day``: the close of the Nth business day after the day on which
   the clock starts (:meth:`BusinessCalendar.next_opening`,
@@ -106,7 +107,7 @@ def calendar_spec(contract: Contract, catalog: Catalog) -> CalendarSpec:
         timezone=contract.timezone,
         country=contract.country,
         subdivision=contract.subdivision,
-        hours=contract.business_hours or (levels.business_hours.open, levels.business_hours.close),
+        hours=contract.business_hours or levels.business_hours.schedule,
         workdays=levels.workdays,
         vendor_holidays=tuple(sorted((h.date, h.name) for h in levels.vendor_holidays)),
         extra_holidays=contract.extra_holidays,

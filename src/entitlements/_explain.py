@@ -15,8 +15,8 @@ from ._calendar import BusinessCalendar
 from ._calendar_days import holidays_version
 from ._deadlines import DeadlinePlan, provisional_reason
 from ._models import Catalog
-from ._results import DeadlineExplanation, DeadlineStep, Reason
-from ._zones import WEEKDAYS, format_duration
+from ._results import DeadlineExplanation, DeadlineStep, Reason, StepKind
+from ._zones import format_duration, show_intervals
 
 __all__ = ["explain"]
 
@@ -42,45 +42,25 @@ def _day_start(cal: BusinessCalendar, day: dt.date) -> dt.datetime:
 def _skipped(
     cal: BusinessCalendar, a: dt.datetime, b: dt.datetime, sources: dict[str, str]
 ) -> list[DeadlineStep]:
-    """The stretch ``[a, b)`` that holds no business time, split by why it is closed.
-
-    Instants are compared in UTC: two aware datetimes of the same zone compare
-    by their wall clocks, which repeat when the clocks go back.
-    """
-    a, b = a.astimezone(dt.UTC), b.astimezone(dt.UTC)
-    pieces: list[tuple[str, str | None, dt.datetime, dt.datetime]] = []
-    day = a.astimezone(cal.zone).date()
-    while True:
-        nxt = day + dt.timedelta(days=1)
-        end = min(b, _day_start(cal, nxt))
-        start = max(a, _day_start(cal, day))
-        if start < end:
-            name = cal.holiday_name(day)
-            if cal.is_business_day(day):
-                kind, label = "closed", None
-            elif name is not None:
-                kind, label = "holiday", name
-            else:
-                kind, label = "weekend", None
-            if pieces and pieces[-1][0] == kind and pieces[-1][1] == label and pieces[-1][3] == start:
-                pieces[-1] = (kind, label, pieces[-1][2], end)
-            else:
-                pieces.append((kind, label, start, end))
-        if end >= b:
-            break
-        day = nxt
+    """The stretch ``[a, b)`` that holds no business time, split by why it is closed."""
     steps = []
-    open_, close = cal.hours
-    for kind, label, start_utc, end_utc in pieces:
+    for kind, label, start_utc, end_utc in _closed_pieces(cal, a, b):
         start, end = start_utc.astimezone(cal.zone), end_utc.astimezone(cal.zone)
-        if kind == "closed":
-            message = f"{_span(start, end)}: outside business hours ({open_:%H:%M}-{close:%H:%M})"
+        if kind in ("closed", "break"):
+            hours = show_intervals(cal.hours_on(start.date()))
+            message = (
+                f"{_span(start, end, short=True)}: a break between business hours ({hours})"
+                if kind == "break"
+                else f"{_span(start, end)}: outside business hours ({hours})"
+            )
             source = sources["hours"]
         elif kind == "weekend":
             last = (end - dt.timedelta(microseconds=1)).astimezone(cal.zone)
             days = f"{start:%A}" if last.date() == start.date() else f"{start:%A} to {last:%A}"
-            message = f"{_span(start, end)}: not a workday ({days})"
-            source = sources["workdays"]
+            if cal.hours.weekly is None:
+                message, source = f"{_span(start, end)}: not a workday ({days})", sources["workdays"]
+            else:  # the agreed schedule names its weekdays
+                message, source = f"{_span(start, end)}: no hours in the schedule ({days})", sources["hours"]
         else:
             assert label is not None
             message = f"{_span(start, end)}: holiday, {label}"
@@ -97,6 +77,41 @@ def _skipped(
             )
         )
     return steps
+
+
+def _closed_pieces(
+    cal: BusinessCalendar, a: dt.datetime, b: dt.datetime
+) -> list[tuple[StepKind, str | None, dt.datetime, dt.datetime]]:
+    """``[a, b)`` (no business time in it) cut where the reason it is closed changes; instants in UTC.
+
+    Instants are compared in UTC: two aware datetimes of the same zone compare
+    by their wall clocks, which repeat when the clocks go back.
+    """
+    a, b = a.astimezone(dt.UTC), b.astimezone(dt.UTC)
+    pieces: list[tuple[StepKind, str | None, dt.datetime, dt.datetime]] = []
+    day = a.astimezone(cal.zone).date()
+    while True:
+        nxt = day + dt.timedelta(days=1)
+        end = min(b, _day_start(cal, nxt))
+        start = max(a, _day_start(cal, day))
+        if start < end:
+            name = cal.holiday_name(day)
+            kind: StepKind
+            label = None
+            if cal.is_business_day(day):
+                today = cal.business_hours_on(day)  # between two of the day's intervals: a break
+                kind = "break" if today and today[0][1] <= start and end <= today[-1][0] else "closed"
+            elif name is not None:
+                kind, label = "holiday", name
+            else:
+                kind = "weekend"
+            if pieces and pieces[-1][0] == kind and pieces[-1][1] == label and pieces[-1][3] == start:
+                pieces[-1] = (kind, label, pieces[-1][2], end)
+            else:
+                pieces.append((kind, label, start, end))
+        if end >= b:
+            return pieces
+        day = nxt
 
 
 DETAIL_DAYS = 14
@@ -179,11 +194,7 @@ def _walk(
             if cursor < s:
                 steps.extend(_skipped(cal, cursor, s, sources))
             counted += e - s
-            note = (
-                " (an official weekend make-up workday)"
-                if WEEKDAYS[day.weekday()] not in cal.workdays
-                else ""
-            )
+            note = " (an official weekend make-up workday)" if not cal.week[day.weekday()] else ""
             local_s, local_e = s.astimezone(cal.zone), e.astimezone(cal.zone)
             steps.append(
                 DeadlineStep(
@@ -255,8 +266,18 @@ def _reasons(
 ) -> tuple[Reason, ...]:
     cal = plan.calendar
     levels = catalog.service_levels
-    open_, close = cal.hours
     days = "day" if plan.days == 1 else "days"
+    unit = format_duration(cal.business_day)
+    with_hours = [day for day in cal.week if day]
+    if len(set(with_hours)) == 1 and len(with_hours[0]) == 1:  # one interval, the same every day
+        unit = f"one business day = {unit}"
+    else:  # a lunch break or hours per weekday: say how the day's length comes about
+        weekly = sum((b - a for day in with_hours for a, b in day), 0)
+        unit = (
+            f"one business day = {unit} under this schedule: "
+            f"{format_duration(dt.timedelta(microseconds=weekly))} a week "
+            f"over {len(with_hours)} weekdays with hours"
+        )
     reasons = [
         Reason(
             code="response-target",
@@ -265,11 +286,7 @@ def _reasons(
         ),
         Reason(
             code="business-hours",
-            message=(
-                f"business time is {_days(cal.workdays)} "
-                f"{open_:%H:%M}-{close:%H:%M} local time in {cal.timezone} "
-                f"(one business day = {format_duration(cal.business_day)})"
-            ),
+            message=(f"business time is {cal.describe_hours()} local time in {cal.timezone} ({unit})"),
             source=f"{plan.hours_source}; {levels.workdays_source}",
         ),
     ]
@@ -341,14 +358,6 @@ def _reasons(
         )
     reasons.append(Reason(code=f"counting-{plan.counting}", message=rule, source=plan.counting_source))
     return tuple(reasons)
-
-
-def _days(workdays: tuple[str, ...]) -> str:
-    """``Monday to Friday`` for a run of weekdays, else the days listed."""
-    first = WEEKDAYS.index(workdays[0])
-    if len(workdays) > 2 and workdays == WEEKDAYS[first : first + len(workdays)]:
-        return f"{workdays[0].capitalize()} to {workdays[-1].capitalize()}"
-    return ", ".join(d.capitalize() for d in workdays)
 
 
 def _ordinal(n: int) -> str:

@@ -32,7 +32,7 @@ from pydantic import (
 
 from ._base import Frozen
 from ._errors import InputError, cut, unknown
-from ._zones import parse_time
+from ._zones import Schedule, parse_schedule, parse_time
 
 __all__ = [
     "AdHoc",
@@ -251,6 +251,11 @@ class BusinessHours(Frozen):
     open: ClockTime
     close: ClockTime
     source: Source
+
+    @property
+    def schedule(self) -> Schedule:
+        """These hours as the schedule a contract without agreed hours has: one interval, every workday."""
+        return parse_schedule((self.open, self.close))
 
 
 class VendorHoliday(Frozen):

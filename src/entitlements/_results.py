@@ -289,16 +289,17 @@ class CapacityReport(Frozen):
 
 # --- explained deadlines -------------------------------------------------------------------
 
-StepKind = Literal["counted", "closed", "weekend", "holiday", "span"]
+StepKind = Literal["counted", "closed", "break", "weekend", "holiday", "span"]
 
 
 class DeadlineStep(Frozen):
     """One stretch of time between receipt and deadline: counted, or skipped and why."""
 
     kind: StepKind
-    """``counted`` business time; ``closed`` outside business hours on business days;
-    ``weekend`` a non-workday; ``holiday`` a public, vendor or contract holiday; ``span`` a long
-    stretch summarised (a calendar year or part of one): its business time, business days and holidays."""
+    """``counted`` business time; ``closed`` outside business hours on business days; ``break``
+    between two intervals of a business day (a lunch break); ``weekend`` a day without hours;
+    ``holiday`` a public, vendor or contract holiday; ``span`` a long stretch summarised (a calendar
+    year or part of one): its business time, business days and holidays."""
     start: Instant
     end: Instant
     business_time: dt.timedelta
@@ -324,7 +325,8 @@ class DeadlineExplanation(Frozen):
     counting: Counting
     target_business_days: int
     business_day: dt.timedelta
-    """The length of one business day (close - open)."""
+    """One business day: the schedule's weekly business time over its weekdays with hours (close - open
+    for one interval)."""
     business_time: dt.timedelta
     """Business time between clock start and deadline (the target, for ``business-hours``)."""
     provisional: bool = False
