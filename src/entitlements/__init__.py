@@ -54,7 +54,7 @@ from ._version import __version__
 from ._zones import Schedule
 
 if TYPE_CHECKING:
-    from ._calendar import Adder, BusinessCalendar
+    from ._calendar import Adder, BusinessCalendar, BusinessTimeTable
     from ._engagement import (
         Compliance,
         DeliveryOutcome,
@@ -84,6 +84,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "Adder": "_calendar",
     "BusinessCalendar": "_calendar",
+    "BusinessTimeTable": "_calendar",
     "AddContactRequest": "_requests",
     "AddHoursRequest": "_requests",
     "CapacityRequest": "_requests",
@@ -134,6 +135,7 @@ __all__ = [
     "Adder",
     "Alternative",
     "BusinessCalendar",
+    "BusinessTimeTable",
     "CapacityDecision",
     "CapacityItem",
     "CapacityReport",

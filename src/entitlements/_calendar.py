@@ -49,14 +49,17 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import zoneinfo
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from ._calendar_days import (
     BUSINESS,
     DAY,
+    EPOCH,
     IRREGULAR,
     MAX_YEAR,
     MIN_YEAR,
@@ -93,6 +96,7 @@ __all__ = [
     "MIN_YEAR",
     "Adder",
     "BusinessCalendar",
+    "BusinessTimeTable",
     "check_aware",
     "check_duration",
 ]
@@ -110,6 +114,36 @@ DayWalls = tuple[tuple[tuple[dt.datetime, dt.datetime, int], ...], ...]
 
 _PLAIN_ZONES = (zoneinfo.ZoneInfo, dt.timezone)
 """tzinfo types whose utcoffset is never None: an aware datetime needs no further check."""
+
+
+UNIX_US = (dt.datetime(1970, 1, 1, tzinfo=dt.UTC) - EPOCH) // US
+"""The Unix epoch in the calendar's microseconds (which count from 0001-01-01 UTC)."""
+_MARGIN = 26 * 3_600_000_000
+"""More than any UTC offset: every local date starts within this of its UTC midnight."""
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessTimeTable:
+    """The business time of a run of local years as sorted arrays of instants, for vectorized answers.
+
+    Instants are microseconds since 1970-01-01 UTC. ``starts[k], ends[k]`` is the
+    ``k``-th stretch of business time (an interval of a business day, or a piece of
+    one on a day the clocks change), in order and apart; ``ranks[k]`` is the index,
+    in ``days``, of the business day it belongs to. ``days`` holds every business
+    day of the years (proleptic ordinals, as :meth:`datetime.date.toordinal`) and
+    ``closes`` each one's close. Every instant in ``[begin, end)`` has its local date
+    inside the years. Built by :meth:`BusinessCalendar.business_time_table`.
+    """
+
+    first_year: int
+    last_year: int
+    begin: int
+    end: int
+    starts: array[int]
+    ends: array[int]
+    ranks: array[int]
+    days: array[int]
+    closes: array[int]
 
 
 def check_aware(value: object, name: str) -> dt.datetime:
@@ -549,6 +583,44 @@ class BusinessCalendar:
         if ub <= ua:
             return 0
         return self._between(ua, self._local(a, "a").toordinal(), ub, self._local(b, "b").toordinal())
+
+    def business_time_table(self, first_year: int, last_year: int) -> BusinessTimeTable:
+        """The business time of the local years ``first_year..last_year`` as sorted arrays.
+
+        The same stretches every other answer counts (changes of clocks
+        included), for code that answers many instants at once with sorted-array
+        searches (``entitlements.bulk``). Years run from 2 to 9998.
+        """
+        _check_year(first_year)
+        _check_year(last_year)
+        if last_year < first_year:
+            raise InputError(
+                f"last_year {last_year} is before first_year {first_year}", field="last_year", value=last_year
+            )
+        pieces: list[tuple[int, int, int]] = []
+        days, closes = array("q"), array("q")
+        for o in range(dt.date(first_year, 1, 1).toordinal(), dt.date(last_year + 1, 1, 1).toordinal()):
+            table = self._table_of(o)
+            if not table.flags[o - table.base] & BUSINESS:
+                continue
+            rank = len(days)
+            days.append(o)
+            closes.append(self._close_of(o) - UNIX_US)
+            pieces.extend((s - UNIX_US, e - UNIX_US, rank) for s, e in self._intervals(o))
+        pieces.sort()  # a day's stretches are in order; days are too, unless the clocks went back a date
+        first = (dt.datetime(first_year, 1, 1, tzinfo=dt.UTC) - EPOCH) // US - UNIX_US
+        last = (dt.datetime(last_year, 12, 31, tzinfo=dt.UTC) - EPOCH) // US - UNIX_US + DAY
+        return BusinessTimeTable(
+            first_year=first_year,
+            last_year=last_year,
+            begin=first + _MARGIN,
+            end=last - _MARGIN,
+            starts=array("q", (p[0] for p in pieces)),
+            ends=array("q", (p[1] for p in pieces)),
+            ranks=array("q", (p[2] for p in pieces)),
+            days=days,
+            closes=closes,
+        )
 
     # --- the engine room ------------------------------------------------------------------
 
