@@ -103,9 +103,9 @@ __all__ = [
 
 MAX_YEARS = 64
 """Year tables a calendar keeps (about 5 KB each); the oldest built is dropped beyond this."""
-MAX_WALL_YEARS = 4
+MAX_WALL_YEARS = 16
 """Years of wall-clock openings and closings a calendar keeps for its hot path (about 45 KB each
-for one interval a day)."""
+for one interval a day): enough that inquiries spread over 15 years do not rebuild them by turns."""
 
 Walls = tuple[tuple[dt.datetime, ...], tuple[dt.datetime, ...]]
 """A year's openings and closings, one per day: the hot path of a one-interval schedule."""
@@ -743,11 +743,8 @@ class BusinessCalendar:
         """
         walls = self._wall_times.get(table.year)
         if walls is None:
-            days = range(table.base, table.end)
-            walls = (
-                tuple(self._wall(o, self._open) for o in days),
-                tuple(self._wall(o, self._close) for o in days),
-            )
+            at = self._at(table)
+            walls = (tuple(at(self._open)), tuple(at(self._close)))
             with self._lock:
                 if len(self._wall_times) >= MAX_WALL_YEARS:
                     self._wall_times.pop(next(iter(self._wall_times)), None)
@@ -761,10 +758,13 @@ class BusinessCalendar:
         """
         walls = self._day_walls.get(table.year)
         if walls is None:
-            hours_of, wall, flags, base = self._rules.hours_of, self._wall, table.flags, table.base
+            at, base, flags, hours_of = self._at(table), table.base, table.flags, self._rules.hours_of
+            edges = {
+                edge: at(edge) for day in (*self._week, self._rules.makeup) for pair in day for edge in pair
+            }
             walls = tuple(
-                tuple((wall(o, a), wall(o, b), b - a) for a, b in hours_of(o)) if flags[o - base] else ()
-                for o in range(base, table.end)
+                tuple((edges[a][i], edges[b][i], b - a) for a, b in hours_of(base + i)) if flag else ()
+                for i, flag in enumerate(flags)
             )
             with self._lock:
                 if len(self._day_walls) >= MAX_WALL_YEARS:
@@ -772,11 +772,21 @@ class BusinessCalendar:
                 self._day_walls[table.year] = walls
         return walls
 
-    def _wall(self, o: int, us: int) -> dt.datetime:
-        """Day ``o`` at the wall-clock time ``us`` after midnight, in the zone; 24:00 is the next midnight."""
-        if us == DAY_US:
-            return dt.datetime.combine(dt.date.fromordinal(o + 1), dt.time(0), self._zone)
-        return dt.datetime.combine(dt.date.fromordinal(o), _wall_time(us), self._zone)
+    def _at(self, table: YearTable) -> Callable[[int], list[dt.datetime]]:
+        """For a wall-clock time (microseconds after midnight), that time on every day of the year, aware.
+
+        24:00 is the next day's midnight.
+        """
+        dates = [dt.date.fromordinal(o) for o in range(table.base, table.end + 1)]
+        zone, combine, midnight = self._zone, dt.datetime.combine, dt.time(0)
+
+        def at(us: int) -> list[dt.datetime]:
+            if us == DAY_US:
+                return [combine(d, midnight, zone) for d in dates[1:]]
+            time = _wall_time(us)
+            return [combine(d, time, zone) for d in dates[:-1]]
+
+        return at
 
     def _add(self, t: dt.datetime, amount: int, name: str) -> dt.datetime:
         """The earliest instant at which ``amount`` µs (> 0) of business time elapsed since aware ``t``."""
