@@ -150,6 +150,56 @@ def _instant(value: dt.datetime, name: str) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class _Sorted:
+    """``numpy.searchsorted`` over one sorted array in constant time per key: a bucket table, then steps.
+
+    Keys lie in ``[origin, origin + (len(first) - 1) << shift)``. ``first[b]`` counts the values
+    below bucket ``b``'s start; a bucket holds at most ``steps`` values, so that many vector passes,
+    each moving a key's index on by one where the value there is still below it, finish the search.
+    The buckets are sized from the values' spacing, the table at most a few times their number.
+    """
+
+    values: Ints
+    """The sorted values, then a sentinel above every key."""
+    origin: int
+    shift: int
+    first: Ints
+    steps: int
+
+    @classmethod
+    def build(cls, values: Ints, origin: int, end: int) -> _Sorted:
+        span = max(1, end - origin)
+        budget = max(1 << 16, 8 * len(values))
+        shift = 0
+        if len(values) > 1:  # buckets no wider than the closest two values, if the table stays small
+            gap = int(np.diff(values).min()) if len(values) > 1 else span
+            shift = max(0, gap.bit_length() - 1)
+        while (span >> shift) + 2 > budget:
+            shift += 1
+        edges = origin + (np.arange((span >> shift) + 2, dtype=np.int64) << shift)
+        first = np.searchsorted(values, edges, side="left").astype(np.int64)
+        steps = int(np.diff(first).max()) if len(first) > 1 else 0
+        sentinel = np.iinfo(np.int64).max
+        return cls(np.append(values, sentinel).astype(np.int64), origin, shift, first, steps)
+
+    def right(self, keys: Ints) -> Ints:
+        """``numpy.searchsorted(values, keys, side="right")``: how many values are at or below each key."""
+        k: Ints = self.first[(keys - self.origin) >> self.shift]
+        values = self.values
+        for _ in range(self.steps):
+            k += values[k] <= keys
+        return k
+
+    def left(self, keys: Ints) -> Ints:
+        """``numpy.searchsorted(values, keys, side="left")``: how many values are below each key."""
+        k: Ints = self.first[(keys - self.origin) >> self.shift]
+        values = self.values
+        for _ in range(self.steps):
+            k += values[k] < keys
+        return k
+
+
+@dataclass(frozen=True, slots=True)
 class _Axis:
     """A business time table as numpy arrays, with the running total ``cum`` and a sentinel stretch."""
 
@@ -165,14 +215,25 @@ class _Axis:
     ranks: Ints
     """Each stretch's business day, then one past the last (the sentinel's)."""
     closes: Ints
+    by_end: _Sorted
+    """Searches the stretches' ends, for instants in ``[begin, end)``."""
+    by_total: _Sorted
+    """Searches the running totals at the stretches' ends, for business times up to the last."""
 
     def before(self, u: Ints) -> tuple[Ints, Ints]:
         """``B(u)`` and the first stretch that ends after ``u`` (``len(ends)`` when none does)."""
-        k = np.searchsorted(self.ends, u, side="right")
+        k = self.by_end.right(u)
         inside = u - self.starts[k]
         np.maximum(inside, 0, out=inside)
         inside += self.cum[k]
         return inside, k
+
+    def reaching(self, total: Ints) -> Ints:
+        """The earliest instant at which ``B`` reaches each of ``total`` (all at most ``cum[-1]``)."""
+        j = self.by_total.left(total)
+        total -= self.cum[j]
+        total += self.starts[j]
+        return total
 
 
 CACHED_YEARS = 64
@@ -192,6 +253,8 @@ def _build_axis(calendar: BusinessCalendar, first_year: int, last_year: int) -> 
     cum = np.zeros(len(starts) + 1, dtype=np.int64)
     np.cumsum(ends - starts, out=cum[1:])
     return _Axis(
+        by_end=_Sorted.build(ends, table.begin, table.end),
+        by_total=_Sorted.build(cum[1:], 0, int(cum[-1]) + 1),
         first_year=first_year,
         last_year=last_year,
         begin=table.begin,
@@ -288,8 +351,7 @@ def _deadlines(rule: _Rule, u: Ints, name: str) -> tuple[_Axis, Ints]:
             reach = business + rule.amount
             short = int(reach.max()) - int(axis.cum[-1])
             if short <= 0:
-                j = np.searchsorted(axis.cum[1:], reach, side="left")
-                return axis, axis.starts[j] + (reach - axis.cum[j])
+                return axis, axis.reaching(reach)
             yearly = max(1, int(axis.cum[-1]) // (axis.last_year - axis.first_year + 1))
             axis = _longer(rule.calendar, axis, -(-short // yearly) + 1, name)
         else:

@@ -1,0 +1,168 @@
+"""The bulk kernel against the scalar path and pandas' vectorized CustomBusinessHour, in one run.
+
+Run: python benchmarks/bench_bulk.py [--n 2000000] [--rounds 5] [--seed 2026]
+
+N random inquiries (2026-2028, Asia/Shanghai, CN public holidays, SaaS
+Premium: 1 business day = 8 h of 09:00-17:00):
+
+1. ``bulk.response_deadlines`` over the whole column (pyarrow, timestamp[us]).
+   Goal: at least 5,000,000 deadlines a second on one core.
+2. ``Engine.response_deadlines`` (the scalar path, one contract resolved once)
+   on the first 200,000 of them; the kernel must equal it on every one.
+   Goal: the kernel at least 20x faster per deadline.
+3. pandas: ``DatetimeIndex + CustomBusinessHour(n=8)`` with the same holidays,
+   on the first 20,000 (it is slow); agreement checked as in
+   bench_deadlines.py (pandas gives the next opening where the rule gives the
+   close it reached exactly). Goal: the kernel at least 1,000x faster.
+4. ``bulk.response_statuses`` over the whole column (with half answered).
+5. Memory: the peak resident size of a fresh process answering N/4, N/2 and N
+   deadlines, less that of one answering none: it should grow in proportion.
+
+Figures are the best of ``--rounds`` runs, the runs interleaved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import subprocess
+import sys
+import time
+import warnings
+import zoneinfo
+from collections.abc import Callable
+
+import holidays
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from pandas.tseries.offsets import CustomBusinessHour
+
+import entitlements as ent
+from entitlements import bulk
+
+ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+US = dt.timedelta(microseconds=1)
+CHILD = """
+import resource, sys, numpy as np, pyarrow as pa, entitlements as ent
+from entitlements import bulk
+n, seed = int(sys.argv[1]), int(sys.argv[2])
+engine = ent.Engine.default()
+contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+one = pa.array([1_767_225_600_000_000], type=pa.timestamp("us", tz="UTC"))
+bulk.response_deadlines(engine, contract, one)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+if n:
+    rng = np.random.default_rng(seed)
+    values = 1_767_225_600_000_000 + rng.integers(0, 3 * 365 * 86_400, n) * 1_000_000
+    bulk.response_deadlines(engine, contract, pa.array(values, type=pa.timestamp("us", tz="UTC")))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+"""
+
+
+def best_of(fns: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    """The best time of each function over ``rounds``, the functions interleaved in every round."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            timer = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - timer)
+    return {name: min(values) for name, values in times.items()}
+
+
+def peak_kib(n: int, seed: int) -> int:
+    """The growth of peak resident memory, in KiB, of a fresh process answering ``n`` deadlines."""
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(n), str(seed)], capture_output=True, text=True, check=True
+    )
+    return int(out.stdout.strip())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, default=2_000_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+
+    engine = ent.Engine.default()
+    contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+    rng = np.random.default_rng(args.seed)
+    start = (dt.datetime(2026, 1, 1, tzinfo=ZONE) - EPOCH) // US
+    values = start + rng.integers(0, 3 * 365 * 86_400, args.n) * 1_000_000
+    received = pa.array(values, type=pa.timestamp("us", tz="UTC"))
+    answered = pa.array(
+        values + 3_600_000_000,
+        type=pa.timestamp("us", tz="UTC"),
+        mask=rng.random(args.n) < 0.5,
+    )
+    now = dt.datetime(2029, 6, 1, tzinfo=dt.UTC)
+
+    scalar_n, pandas_n = min(args.n, 200_000), min(args.n, 20_000)
+    instants = [EPOCH + US * int(v) for v in values[:scalar_n]]
+    kernel = bulk.response_deadlines(engine, contract, received)  # warm: the axis is built here
+    scalar = engine.response_deadlines(contract, instants)
+    expected = np.fromiter(((t - EPOCH) // US for t in scalar), dtype=np.int64, count=scalar_n)
+    disagree = int((kernel.cast(pa.int64()).to_numpy()[:scalar_n] != expected).sum())
+
+    cn = holidays.country_holidays("CN", years=range(2026, 2030), language="en_US")
+    offset = CustomBusinessHour(
+        n=8, start="09:00", end="17:00", holidays=sorted(cn), weekmask="Mon Tue Wed Thu Fri"
+    )
+    local = pd.DatetimeIndex([t.astimezone(ZONE).replace(tzinfo=None) for t in instants[:pandas_n]])
+    with warnings.catch_warnings():
+        warnings.simplefilter(
+            "ignore"
+        )  # "Non-vectorized DateOffset being applied to Series or DatetimeIndex"
+        theirs = local + offset
+        cal = engine.calendar(contract)
+        pandas_disagree = 0
+        for mine, other in zip(scalar[:pandas_n], theirs, strict=True):
+            comparable = cal.next_opening(mine) if mine.time() == dt.time(17) else mine
+            pandas_disagree += comparable.replace(tzinfo=None) != other.to_pydatetime()
+
+        print(f"inquiries: {args.n:,} (2026-2028, Asia/Shanghai, CN holidays, 1 business day = 8 h)")
+        print(f"kernel vs scalar, {scalar_n:,} compared: {disagree} disagree")
+        print(f"kernel vs pandas, {pandas_n:,} compared: {pandas_disagree} disagree")
+        if disagree or pandas_disagree:
+            raise SystemExit("the ways disagree: the benchmark is not comparing the same thing")
+
+        seconds = best_of(
+            {
+                "kernel": lambda: bulk.response_deadlines(engine, contract, received),
+                "statuses": lambda: bulk.response_statuses(
+                    engine, contract, received, now=now, responded=answered
+                ),
+                "scalar": lambda: engine.response_deadlines(contract, instants),
+                "pandas": lambda: local + offset,
+            },
+            args.rounds,
+        )
+    per = {
+        "kernel": seconds["kernel"] / args.n,
+        "statuses": seconds["statuses"] / args.n,
+        "scalar": seconds["scalar"] / scalar_n,
+        "pandas": seconds["pandas"] / pandas_n,
+    }
+    print(f"bulk.response_deadlines:   {1 / per['kernel'] / 1e6:8.2f} M deadlines/s   (goal: at least 5)")
+    print(f"bulk.response_statuses:    {1 / per['statuses'] / 1e6:8.2f} M statuses/s")
+    print(f"scalar path (batch form):  {1 / per['scalar'] / 1e6:8.2f} M deadlines/s")
+    print(f"pandas CustomBusinessHour: {1 / per['pandas'] / 1e6:8.4f} M deadlines/s")
+    print(f"kernel / scalar:           {per['scalar'] / per['kernel']:8.1f}x faster   (goal: at least 20x)")
+    print(
+        f"kernel / pandas:           {per['pandas'] / per['kernel']:8.0f}x faster   (goal: at least 1,000x)"
+    )
+    base = peak_kib(0, args.seed)
+    for n in (args.n // 4, args.n // 2, args.n):
+        grown = max(0, peak_kib(n, args.seed) - base)
+        print(
+            f"peak memory, {n:>10,} deadlines: {grown / 1024:7.1f} MiB more ({grown * 1024 / n:5.0f} B each)"
+        )
+
+
+if __name__ == "__main__":
+    main()
