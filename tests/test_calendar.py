@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -532,3 +533,52 @@ def test_business_microseconds_checks_like_business_time_between(cn: ent.Busines
         cn.business_microseconds(at(SHANGHAI, 2026, 3, 16, 9), at(NEW_YORK, 2026, 3, 16, 5))
         == 8 * 3600 * 10**6
     )
+
+
+# --- the business time table (the bulk kernel's arrays) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("timezone", "country", "hours"),
+    [
+        ("Asia/Shanghai", "CN", ("09:00", "17:00")),
+        ("Asia/Jerusalem", "IL", ("00:00", "08:00")),  # a change of clocks inside the hours
+        ("America/New_York", "US", "mon-thu=09:00-12:00,13:00-17:00;fri=09:00-15:00"),
+        ("America/Havana", "CU", {"saturday": ("20:00", "24:00")}),
+    ],
+)
+def test_the_business_time_table_is_the_calendars_business_time(
+    engine: ent.Engine, timezone: str, country: str, hours: Any
+) -> None:
+    cal = engine.calendar(
+        ent.Contract(offering="saas-premium", timezone=timezone, country=country, business_hours=hours)
+    )
+    table = cal.business_time_table(2025, 2027)
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    us = dt.timedelta(microseconds=1)
+
+    def at(u: int) -> dt.datetime:
+        return (epoch + us * u).astimezone(cal.zone)
+
+    assert all(s < e for s, e in zip(table.starts, table.ends, strict=True))
+    assert all(e <= s for e, s in zip(table.ends, table.starts[1:], strict=False))
+    first, last = dt.date(2025, 1, 1), dt.date(2028, 1, 1)
+    assert [dt.date.fromordinal(o) for o in table.days] == list(cal.business_days(first, last))
+    assert [at(c) for c in table.closes] == [cal.closing(dt.date.fromordinal(o)) for o in table.days]
+    stretches = [(at(s), at(e)) for s, e in zip(table.starts, table.ends, strict=True)]
+    assert stretches == [pair for o in table.days for pair in cal.business_hours_on(dt.date.fromordinal(o))]
+    for k, (start, _) in enumerate(stretches):
+        assert start.date() == dt.date.fromordinal(table.days[table.ranks[k]])
+    total = sum(e - s for s, e in zip(table.starts, table.ends, strict=True))
+    midnight = dt.datetime.combine(first, dt.time(0), cal.zone)
+    assert us * total == cal.business_time_between(midnight, dt.datetime.combine(last, dt.time(0), cal.zone))
+    assert at(table.begin) >= midnight
+    assert at(table.end) <= dt.datetime.combine(last, dt.time(0), cal.zone)
+
+
+def test_the_business_time_table_checks_its_years(engine: ent.Engine) -> None:
+    cal = engine.calendar(ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN"))
+    with pytest.raises(ent.InputError, match="last_year 2025 is before first_year 2026"):
+        cal.business_time_table(2026, 2025)
+    with pytest.raises(ent.InputError, match="year must be a whole number from 2 to 9998, got 9999"):
+        cal.business_time_table(2026, 9999)
