@@ -27,10 +27,8 @@ import argparse
 import datetime as dt
 import subprocess
 import sys
-import time
 import warnings
 import zoneinfo
-from collections.abc import Callable
 
 import holidays
 import numpy as np
@@ -40,6 +38,7 @@ from pandas.tseries.offsets import CustomBusinessHour
 
 import entitlements as ent
 from entitlements import bulk
+from runs import best_of
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -59,17 +58,6 @@ if n:
     bulk.response_deadlines(engine, contract, pa.array(values, type=pa.timestamp("us", tz="UTC")))
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
 """
-
-
-def best_of(fns: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    """The best time of each function over ``rounds``, the functions interleaved in every round."""
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            timer = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - timer)
-    return {name: min(values) for name, values in times.items()}
 
 
 def peak_kib(n: int, seed: int) -> int:

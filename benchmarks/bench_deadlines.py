@@ -23,15 +23,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import time
 import zoneinfo
-from collections.abc import Callable
 
 import holidays
 import pandas as pd
 from pandas.tseries.offsets import CustomBusinessHour
 
 import entitlements as ent
+from runs import best_of
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -42,21 +41,6 @@ def inquiries(n: int, seed: int, first: int = 2026, last: int = 2028) -> list[dt
     start = dt.datetime(first, 1, 1, tzinfo=ZONE)
     span = int((dt.datetime(last + 1, 1, 1, tzinfo=ZONE) - start).total_seconds())
     return [start + dt.timedelta(seconds=rnd.randrange(span)) for _ in range(n)]
-
-
-def best_of(fns: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    """The best time of each function over ``rounds``, the functions interleaved in every round.
-
-    Interleaving keeps the ratios honest on a busy machine: a slow spell
-    slows both sides of a comparison, not one.
-    """
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            timer = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - timer)
-    return {name: min(values) for name, values in times.items()}
 
 
 def main() -> None:

@@ -31,7 +31,6 @@ import datetime as dt
 import importlib.util
 import random
 import sys
-import time
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
@@ -39,6 +38,7 @@ from types import ModuleType
 from typing import Any
 
 import entitlements as ent
+from runs import best_of
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 SCHEDULES: dict[str, Any] = {
@@ -54,17 +54,6 @@ def inquiries(n: int, seed: int) -> list[dt.datetime]:
     start = dt.datetime(2026, 1, 1, tzinfo=ZONE)
     span = int((dt.datetime(2029, 1, 1, tzinfo=ZONE) - start).total_seconds())
     return [start + dt.timedelta(seconds=rnd.randrange(span)) for _ in range(n)]
-
-
-def best_of(fns: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    """The best time of each function over ``rounds``, the functions interleaved in every round."""
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            timer = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - timer)
-    return {name: min(values) for name, values in times.items()}
 
 
 def load_baseline(src: Path) -> ModuleType:
