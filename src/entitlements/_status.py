@@ -37,6 +37,7 @@ from ._errors import InputError
 from ._models import Catalog, CatalogStamp
 from ._results import ResponseState, ResponseStatus
 from ._words import iso_duration
+from ._zones import format_microseconds as hm
 
 __all__ = ["StatusRule", "Values"]
 
@@ -52,14 +53,6 @@ def _u(t: dt.datetime) -> int:
 
 def _us(d: dt.timedelta) -> int:
     return (d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds
-
-
-def _hm(us: int) -> str:
-    """Business time as ``8h00`` (``1h30 and 5s`` with seconds), as ``_zones.format_duration`` writes it."""
-    hours, minutes = divmod(us // _MINUTE, 60)
-    rest = us % _MINUTE
-    text = f"{hours}h{minutes:02d}"
-    return text + (f" and {rest / 1_000_000:g}s" if rest else "")
 
 
 Values = tuple[
@@ -104,7 +97,13 @@ class StatusRule:
         if plan.counting == "business-hours":
             amount = _us(plan.amount)
             threshold = amount * share.numerator // share.denominator
-            constant = (threshold, iso_duration(amount), iso_duration(threshold), _hm(amount), _hm(threshold))
+            constant = (
+                threshold,
+                iso_duration(amount),
+                iso_duration(threshold),
+                hm(amount),
+                hm(threshold),
+            )
         return cls(
             plan=plan,
             share=share,
@@ -228,21 +227,19 @@ class StatusRule:
         if state in ("open", "at-risk"):
             words = "open" if state == "open" else "at risk"
             constant = self.constant
-            whole, part = (
-                (constant[3], constant[4]) if constant is not None else (_hm(target), _hm(threshold))
-            )
+            whole, part = (constant[3], constant[4]) if constant is not None else (hm(target), hm(threshold))
             return (
                 f"response-{state}",
-                f"{words}: {_hm(remaining)} of {whole} of business time remaining, due {due}; "
+                f"{words}: {hm(remaining)} of {whole} of business time remaining, due {due}; "
                 f"at risk from {part} remaining",
                 True,
             )
         if state == "breached":
-            message = f"breached: no response, {_hm(overdue)} of business time past the deadline {due}"
+            message = f"breached: no response, {hm(overdue)} of business time past the deadline {due}"
         elif state == "met":
-            message = f"met: responded after {_hm(elapsed)} of business time, at or before the deadline {due}"
+            message = f"met: responded after {hm(elapsed)} of business time, at or before the deadline {due}"
         else:
-            message = f"missed: responded {_hm(overdue)} of business time after the deadline {due}"
+            message = f"missed: responded {hm(overdue)} of business time after the deadline {due}"
         return f"response-{state}", message, False
 
     def reasons(self, values: Values) -> list[tuple[str, str, str]]:
@@ -251,7 +248,11 @@ class StatusRule:
         plan = self.plan
         out = [
             (code, message, self.share_source if share else plan.target_source),
-            ("response-target", f"{self.days_text}: {_hm(values[5])} of business time", plan.target_source),
+            (
+                "response-target",
+                f"{self.days_text}: {hm(values[5])} of business time",
+                plan.target_source,
+            ),
         ]
         note = self._note(values)
         if note is not None:
@@ -332,7 +333,11 @@ class StatusRule:
         if constant is not None:
             target_iso, threshold_iso, target_hm = constant[1], constant[2], constant[3]
         else:
-            target_iso, threshold_iso, target_hm = iso_duration(target), iso_duration(threshold), _hm(target)
+            target_iso, threshold_iso, target_hm = (
+                iso_duration(target),
+                iso_duration(threshold),
+                hm(target),
+            )
         return (
             f'{head}{state}", "received_at": "{received.isoformat()}", "responded_at": {answered}, '
             f'"now": "{now_text or current.isoformat()}", "deadline": "{due}", '

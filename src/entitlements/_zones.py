@@ -28,6 +28,7 @@ __all__ = [
     "Schedule",
     "country_code",
     "format_duration",
+    "format_microseconds",
     "merged",
     "parse_schedule",
     "parse_time",
@@ -389,11 +390,18 @@ def parse_schedule(value: Any) -> Schedule:
 
 def format_duration(d: dt.timedelta) -> str:
     """``8h00``; ``1h30 and 5s`` when seconds remain."""
-    minutes = int(d.total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    rest = d - dt.timedelta(hours=hours, minutes=minutes)
+    return format_microseconds(d // _US)
+
+
+def format_microseconds(us: int) -> str:
+    """:func:`format_duration` of a duration in whole microseconds (no timedelta built)."""
+    hours, minutes = divmod(us // 60_000_000, 60)
+    rest = us % 60_000_000
     text = f"{hours}h{minutes:02d}"
-    return text + (f" and {rest.total_seconds():g}s" if rest else "")
+    return text + (f" and {rest / 1_000_000:g}s" if rest else "")
+
+
+_US = dt.timedelta(microseconds=1)
 
 
 def workdays(values: Iterable[object]) -> tuple[str, ...]:
