@@ -161,3 +161,20 @@ def test_a_file_cut_short_is_one_error_and_leaves_no_output(source: Path, tmp_pa
     with pytest.raises(ent.InputError, match="cannot read as Parquet: "):
         bulk.write_response_statuses(broken, out, CONTRACTS, now=NOW)
     assert not out.exists()
+
+
+def test_a_folder_whose_files_differ_is_one_error(tmp_path: Path) -> None:
+    folder = tmp_path / "inquiries"
+    folder.mkdir()
+    pq.write_table(table(ROWS[:10]), folder / "a.parquet")
+    pq.write_table(table(ROWS[10:20]).drop_columns(["ticket"]), folder / "b.parquet")
+    out = tmp_path / "out.parquet"
+    with pytest.raises(ent.InputError) as info:
+        bulk.write_response_statuses(folder, out, CONTRACTS, now=NOW)
+    assert str(info.value) == (
+        f"{folder / 'b.parquet'}: its columns (contract: string, received_at: timestamp[us, tz=UTC], "
+        "responded_at: timestamp[us, tz=UTC]) are not those of the other files of "
+        f"{folder} (ticket: int64, contract: string, received_at: timestamp[us, tz=UTC], "
+        "responded_at: timestamp[us, tz=UTC])"
+    )
+    assert not out.exists()

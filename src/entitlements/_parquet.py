@@ -10,10 +10,11 @@ counts each contract's states and response times into the same counters the
 summaries are the numbers :class:`~entitlements.SlaTally` gives for the same
 inquiries.
 
-Memory is a few batches, whatever the size of the input: the scanner reads
-ahead one batch and one file, the writer holds one row group, and the
-counters are bounded per contract. A Parquet file's row groups are read
-whole, so a file written with huge row groups costs one of those. The output
+Memory is a batch or two, whatever the size of the input: each file is read
+a row group at a time (``ParquetFile.iter_batches``; see :func:`_batches`),
+the writer holds one row group, and the counters are bounded per contract.
+A row group is read whole, so a file written with huge row groups costs one
+of those. The output
 is written beside the destination under a temporary name and renamed into
 place when complete: a run that fails leaves no half-written file.
 """
@@ -23,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -152,6 +153,45 @@ def write_response_statuses(  # noqa: PLR0913 - the columns named as add_respons
     )
 
 
+def _batches(dataset: Any, batch_size: int, where: str) -> Iterator[Any]:
+    """The dataset's record batches, file by file in its order (sorted by path), a row group at a time.
+
+    Each file is read with ``ParquetFile.iter_batches``, not the dataset's
+    scanner: the scanner reads ahead on its threads while the batches are
+    answered, and its memory grew with the file (555 MB for 8 million rows,
+    against 250 MB this way, flat from 250,000 rows up).
+    """
+    expected = dataset.schema.remove_metadata()
+    for path in dataset.files:
+        reader = None
+        try:
+            reader = pq.ParquetFile(path, pre_buffer=False)
+            if reader.schema_arrow.remove_metadata() != expected:
+                raise InputError(
+                    f"{path}: its columns ({_columns(reader.schema_arrow)}) are not those of the other files "
+                    f"of {where} ({_columns(expected)})",
+                    field="source",
+                )
+            batches = reader.iter_batches(batch_size=batch_size)
+            while True:
+                try:
+                    batch = next(batches)
+                except StopIteration:
+                    break
+                yield batch
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            if isinstance(exc, EntitlementsError):
+                raise
+            raise InputError(f"{path}: cannot read as Parquet: {_said(exc)}", field="source") from None
+        finally:
+            if reader is not None:
+                reader.close()
+
+
+def _columns(schema: pa.Schema) -> str:
+    return ", ".join(f"{f.name}: {f.type}" for f in schema)
+
+
 def _stream(  # noqa: PLR0913, PLR0917 - one run's parts, each named
     run: Inquiries,
     dataset: Any,
@@ -164,17 +204,7 @@ def _stream(  # noqa: PLR0913, PLR0917 - one run's parts, each named
 ) -> None:
     first = 0
     with pq.ParquetWriter(path, schema) as writer:
-        try:
-            batches = dataset.to_batches(batch_size=batch_size, batch_readahead=1, fragment_readahead=1)
-        except (pa.ArrowException, OSError, ValueError) as exc:
-            raise InputError(f"{where}: cannot read as Parquet: {_said(exc)}", field="source") from None
-        while True:
-            try:
-                batch = next(batches)
-            except StopIteration:
-                break
-            except (pa.ArrowException, OSError, ValueError) as exc:
-                raise InputError(f"{where}: cannot read as Parquet: {_said(exc)}", field="source") from None
+        for batch in _batches(dataset, batch_size, where):
             if not batch.num_rows:
                 continue
             result = answer(run, batch, statuses=True, responded=responded)
