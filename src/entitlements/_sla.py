@@ -79,14 +79,14 @@ class ResponseTimes:
         60_000_000, return_counts=True)`` gives (two sequences of one length).
         A negative minute or count is an :class:`InputError`.
         """
-        ms, ns = [int(m) for m in minutes], [int(n) for n in counts]
-        pairs = list(zip(ms, ns, strict=False))
-        if len(ms) != len(ns) or any(m < 0 or n < 0 for m, n in pairs):
+        ms, ns = list(map(int, minutes)), list(map(int, counts))
+        if len(ms) != len(ns) or (ms and (min(ms) < 0 or min(ns) < 0)):
             raise InputError(
-                f"minutes and counts must be two sequences of one length, none negative, got {cut(pairs)}"
+                "minutes and counts must be two sequences of one length, none negative, "
+                f"got {cut(list(zip(ms, ns, strict=False)))}"
             )
         exact, buckets = self._exact, self._buckets
-        for m, n in pairs:
+        for m, n in zip(ms, ns, strict=True):
             if m < EXACT_MINUTES:
                 exact[m] = exact.get(m, 0) + n
             else:
