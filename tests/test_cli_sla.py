@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -35,6 +36,7 @@ initech:
   offering: tsam
 """
 NOW = "2026-10-08T14:00:00+08:00"
+ENGINE = ent.Engine.default()
 CSV = """\
 contract,received_at,responded_at
 acme-cn,2026-09-30T15:00:00+08:00,
@@ -265,3 +267,185 @@ def test_a_progress_bar_only_on_a_terminal_for_a_file(
     code, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(path))
     assert code == 0
     assert "inquiries" in err  # tqdm's bar, labelled
+
+
+# --- sla --parquet: Parquet in, Parquet out, the summaries on standard output ---------------------
+
+
+def parquet_of_csv(tmp_path: Path, text: str, name: str = "inquiries.parquet") -> Path:
+    """The CSV's rows as a Parquet file of ISO 8601 text (empty cells null)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    columns = list(rows[0]) if rows else ["contract", "received_at", "responded_at"]
+    table = pa.table({c: pa.array([r[c] or None for r in rows], pa.string()) for c in columns})
+    path = tmp_path / name
+    pq.write_table(table, path)
+    return path
+
+
+def test_parquet_summaries_equal_the_csv_path_and_bad_rows_by_row_number(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    import pyarrow.parquet as pq
+
+    source, out = parquet_of_csv(tmp_path, CSV), tmp_path / "statuses.parquet"
+    for flags in ([], ["--json"]):
+        code, csv_out, _ = run(
+            capsys, "sla", *flags, "--contracts", str(contracts), "--now", NOW, str(write(tmp_path, CSV))
+        )
+        summaries = [line for line in csv_out.splitlines() if "summary" in line]
+        code, stdout, err = run(
+            capsys,
+            "sla",
+            *flags,
+            "--contracts",
+            str(contracts),
+            "--now",
+            NOW,
+            "--parquet",
+            str(out),
+            str(source),
+        )
+        assert code == 2
+        assert stdout.splitlines() == summaries
+    assert err.splitlines() == [  # the last run's, under --json: the CSV's messages, rows from 0
+        json.dumps({"error": {"type": kind, "message": message, "row": row}})
+        for kind, message, row in [
+            ("UnknownIdError", "unknown contract 'acme-cm' (did you mean 'acme-cn'?)", 2),
+            ("ContractError", "contract for 'tsam' has no timezone; a time question needs one", 4),
+            ("InputError", "received_at '2026-09-30T15:00:00' has no UTC offset", 5),
+            (
+                "InputError",
+                "now 2026-10-08T14:00:00+08:00 is before received_at 2026-10-09T09:00:00+08:00",
+                6,
+            ),
+        ]
+    ]
+    _, _, err = run(
+        capsys, "sla", "--contracts", str(contracts), "--now", NOW, "--parquet", str(out), str(source)
+    )
+    assert err.splitlines()[0] == (
+        f"entitlements: {source}: row 2: unknown contract 'acme-cm' (did you mean 'acme-cn'?)"
+    )
+    written = pq.read_table(out)
+    assert written.column("state").to_pylist() == ["at-risk", "met", None, "breached", None, None, None]
+    assert written.column("contract").to_pylist()[:2] == ["acme-cn", "acme-cn"]
+
+
+def test_parquet_many_rows_summaries_equal_the_api(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rnd = random.Random(5)
+    loaded = ent.load_contracts(contracts)
+    now = dt.datetime.fromisoformat(NOW)
+    rows = []
+    for _ in range(2_000):
+        key = rnd.choice(["acme-cn", "globex-us", "hooli-de"])
+        received = now - dt.timedelta(seconds=rnd.randrange(86_400 * 60))
+        responded = received + (now - received) * rnd.random() if rnd.random() < 0.6 else None
+        rows.append((key, received, responded))
+    kind = pa.timestamp("ms", tz="America/New_York")
+    table = pa.table(
+        {
+            "contract": [k for k, _, _ in rows],
+            "received_at": pa.array([r.replace(microsecond=0) for _, r, _ in rows], kind),
+            "responded_at": pa.array(
+                [a.replace(microsecond=a.microsecond // 1000 * 1000) if a else None for *_, a in rows], kind
+            ),
+        }
+    )
+    pq.write_table(table, tmp_path / "many.parquet", row_group_size=300)
+    code, stdout, err = run(
+        capsys, "--json", "sla", "--contracts", str(contracts), "--now", NOW,
+        "--parquet", str(tmp_path / "out.parquet"), str(tmp_path / "many.parquet"),
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    report = ENGINE.sla_report(
+        loaded,
+        [
+            (k, r.replace(microsecond=0), a and a.replace(microsecond=a.microsecond // 1000 * 1000))
+            for k, r, a in rows
+        ],
+        now=now,
+    )
+    assert [json.loads(line)["summary"] for line in stdout.splitlines()] == [
+        s.model_dump(mode="json") for s in (*report.contracts, report.total)
+    ]
+
+
+def test_parquet_bad_files_and_arguments_exit_2_with_one_message(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    base = ["sla", "--contracts", str(contracts), "--now", NOW, "--parquet", str(tmp_path / "out.parquet")]
+    no_column = parquet_of_csv(tmp_path, "contract,when\nacme-cn,x\n", "nocolumn.parquet")
+    code, out, err = run(capsys, *base, str(no_column))
+    assert (code, out) == (2, "")
+    assert err == f"entitlements: error: {no_column} has no column 'received_at' (columns: contract, when)\n"
+    csv_file = write(tmp_path, CSV)
+    code, _, err = run(capsys, *base, str(csv_file))
+    assert code == 2
+    assert err.startswith(f"entitlements: error: {csv_file}: cannot read as Parquet: ")
+    assert len(err.splitlines()) == 1
+    code, _, err = run(capsys, *base, "-")
+    assert (code, err) == (
+        2,
+        "entitlements: error: --parquet reads INQUIRIES from a Parquet file or folder, "
+        "not from standard input\n",
+    )
+    code, _, err = run(capsys, *base, str(tmp_path / "none"))
+    assert (code, err) == (
+        2,
+        f"entitlements: error: {tmp_path / 'none'}: cannot read: no such file or folder\n",
+    )
+    assert not (tmp_path / "out.parquet").exists()
+    empty = parquet_of_csv(tmp_path, "", "empty.parquet")
+    code, out, err = run(capsys, *base, str(empty))
+    assert (code, err) == (0, "")
+    assert out == "summary: all contracts: 0 inquiries: 0 breached, 0 at risk, 0 open, 0 met, 0 missed\n"
+
+
+def test_a_parquet_file_without_parquet_says_how_to_read_it(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    source = parquet_of_csv(tmp_path, CSV)
+    code, out, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(source))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"entitlements: error: {source} is a Parquet file; give --parquet OUT to read it "
+        "(the statuses go to OUT)\n"
+    )
+
+
+def test_parquet_without_pyarrow_says_how_to_install_the_extra(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in (
+        "entitlements.bulk",
+        "entitlements._bulk",
+        "entitlements._inquiries",
+        "entitlements._parquet",
+    ):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.delattr(ent, "bulk", raising=False)
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    code, out, err = run(
+        capsys,
+        "sla",
+        "--contracts",
+        str(contracts),
+        "--now",
+        NOW,
+        "--parquet",
+        str(tmp_path / "o"),
+        "x.parquet",
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        "entitlements: error: --parquet needs pyarrow and numpy (pyarrow is not installed): "
+        "pip install 'entitlements[bulk]'\n"
+    )

@@ -35,7 +35,7 @@ def test_importing_the_package_leaves_time_and_requests_for_later() -> None:
         "import sys, entitlements as ent; ent.Engine.default(); "
         "print(sorted(m for m in sys.modules if m in ('holidays', 'langcodes', 'pendulum', 'tqdm', "
         "'entitlements._calendar', 'entitlements._requests', 'entitlements._explain', "
-        "'entitlements._status', 'entitlements._sla')))"
+        "'entitlements._status', 'entitlements._sla', 'pyarrow', 'numpy', 'entitlements.bulk')))"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

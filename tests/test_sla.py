@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections import Counter
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import entitlements as ent
-from entitlements._sla import EXACT_MINUTES, ResponseTimes
+from entitlements._sla import EXACT_MINUTES, STATES, ResponseTimes, SlaCounts, merged
 
 ENGINE = ent.Engine.default()
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -182,3 +183,39 @@ def test_memory_grows_with_the_spread_not_the_count() -> None:
     assert len(times._exact) <= EXACT_MINUTES
     assert len(times._buckets) <= 1_400
     assert times.count == 400_000
+
+
+# --- many at once: what entitlements.bulk counts a batch at a time ---------------------------------
+
+
+@given(st.lists(st.integers(0, 10**6 * 60_000_000), max_size=300))
+def test_counting_minutes_at_once_equals_counting_each(values: list[int]) -> None:
+    one, many = ResponseTimes(), ResponseTimes()
+    for us in values:
+        one.add(us)
+    counted = Counter(us // 60_000_000 for us in values)
+    many.add_minutes(list(counted), list(counted.values()))
+    assert (many._exact, many._buckets, many.count) == (one._exact, one._buckets, one.count)
+    assert [many.percentile(p) for p in (1, 50, 90, 100)] == [one.percentile(p) for p in (1, 50, 90, 100)]
+
+
+def test_counting_states_at_once_equals_the_tally() -> None:
+    report = ENGINE.sla_report(CONTRACTS, INQUIRIES, now=NOW)
+    counts = SlaCounts()
+    states = Counter(item.status.state for item in report.items)
+    counts.add_states([states[s] for s in STATES], any(item.status.provisional for item in report.items))
+    minutes = Counter(
+        item.status.elapsed // dt.timedelta(minutes=1) for item in report.items if item.status.answered
+    )
+    counts.times.add_minutes(minutes.keys(), minutes.values())
+    assert counts.summary(None) == report.total
+    assert merged([counts, SlaCounts()]).summary(None) == report.total
+
+
+def test_counting_at_once_refuses_what_is_not_counts() -> None:
+    with pytest.raises(ent.InputError, match=r"^minutes and counts must be two sequences of one length"):
+        ResponseTimes().add_minutes([1, 2], [1])
+    with pytest.raises(ent.InputError, match="none negative"):
+        ResponseTimes().add_minutes([-1], [1])
+    with pytest.raises(ent.InputError, match=r"^states must be 5 counts, none negative"):
+        SlaCounts().add_states([1, 2], False)

@@ -738,7 +738,10 @@ def _cmd_sla(args: argparse.Namespace) -> Answer:
     contracts = ent.load_contracts(args.contracts)
     for contract in contracts.values():
         engine.offering(contract.offering)
-    tally = engine.sla_tally(contracts, now=_instant(args.now, "--now"))
+    now = _instant(args.now, "--now")
+    if args.parquet is not None:
+        return _sla_parquet(args, engine, contracts, now)
+    tally = engine.sla_tally(contracts, now=now)
     name = "<stdin>" if args.inquiries == "-" else args.inquiries
     try:
         stream = sys.stdin.buffer if args.inquiries == "-" else open(args.inquiries, "rb")  # noqa: SIM115
@@ -747,11 +750,45 @@ def _cmd_sla(args: argparse.Namespace) -> Answer:
     with contextlib.ExitStack() as stack:
         if stream is not sys.stdin.buffer:
             stack.callback(stream.close)
+        head = b""
+        peek = getattr(stream, "peek", None)
+        with contextlib.suppress(OSError, ValueError):  # a stream that cannot peek: no hint
+            head = peek(4)[:4] if peek is not None else b""
+        if head == b"PAR1":
+            raise ent.InputError(
+                f"{name} is a Parquet file; give --parquet OUT to read it (the statuses go to OUT)",
+                field="INQUIRIES",
+            )
         bar = _progress(args)
         if bar is not None:
             stack.callback(bar.close)
         bad = _stream_statuses(args, tally, _Inquiries(stream, name, MAX_INPUT_BYTES), bar)
     return Answer(EXIT_ERROR if bad else EXIT_OK)
+
+
+def _sla_parquet(
+    args: argparse.Namespace, engine: ent.Engine, contracts: Mapping[str, ent.Contract], now: dt.datetime
+) -> Answer:
+    """``sla --parquet OUT``: statuses from a Parquet file or folder to OUT; summaries to standard output."""
+    try:
+        from entitlements import bulk
+    except ModuleNotFoundError as exc:
+        raise ent.InputError(
+            f"--parquet needs pyarrow and numpy ({exc.name} is not installed): "
+            "pip install 'entitlements[bulk]'",
+            field="--parquet",
+        ) from None
+    if args.inquiries == "-":
+        raise ent.InputError(
+            "--parquet reads INQUIRIES from a Parquet file or folder, not from standard input",
+            field="INQUIRIES",
+        )
+    sink = _Sink(args.inquiries, args.json)
+    report = bulk.write_response_statuses(
+        args.inquiries, args.parquet, contracts, now=now, engine=engine, on_problem=sink.report_row
+    )
+    sink.summaries((*report.contracts, report.total), args.lang)
+    return Answer(EXIT_ERROR if report.bad_rows else EXIT_OK)
 
 
 class _Sink:
@@ -781,6 +818,20 @@ class _Sink:
             json.dumps({"error": {"type": kind, "message": message, "line": line}}, ensure_ascii=False)
             if self.as_json
             else f"entitlements: {self.name}:{line}: {message}"
+        )
+        with contextlib.suppress(BrokenPipeError, ValueError, OSError):
+            print(text, file=sys.stderr)
+
+    def report_row(self, row: int, error: ent.EntitlementsError) -> None:
+        """A bad row of a Parquet input, by its number from 0."""
+        self.bad += 1
+        text = (
+            json.dumps(
+                {"error": {"type": type(error).__name__, "message": str(error), "row": row}},
+                ensure_ascii=False,
+            )
+            if self.as_json
+            else f"entitlements: {self.name}: row {row}: {error}"
         )
         with contextlib.suppress(BrokenPipeError, ValueError, OSError):
             print(text, file=sys.stderr)
@@ -1126,7 +1177,10 @@ def _add_sla(command: Command) -> None:
             "one's response status at --now in input order (JSON Lines under --json), then a summary "
             "per contract and in all. Contract ids are those of the --contracts file. A bad row is "
             "reported on standard error with its line number; the rest are still answered, and the "
-            "exit code is then 2."
+            "exit code is then 2. With --parquet OUT, INQUIRIES is a Parquet file or a folder of them "
+            "(timestamp columns with a time zone, or ISO 8601 text): the statuses go to OUT, a Parquet "
+            "file of the input's columns and the status columns, and only the summaries are printed; a "
+            "bad row is reported by its row number, counted from 0."
         ),
     )
     sla.add_argument("--contracts", required=True, metavar="FILE", help="a YAML or JSON contracts file")
@@ -1134,7 +1188,16 @@ def _add_sla(command: Command) -> None:
         "--now", required=True, metavar="ISO8601", help="the moment to answer for, with an offset"
     )
     sla.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the human lines")
-    sla.add_argument("inquiries", metavar="INQUIRIES", help="a CSV or JSON Lines file, or - for stdin")
+    sla.add_argument(
+        "--parquet",
+        metavar="OUT",
+        help="read INQUIRIES as Parquet and write each status to the Parquet file OUT (needs the bulk extra)",
+    )
+    sla.add_argument(
+        "inquiries",
+        metavar="INQUIRIES",
+        help="a CSV or JSON Lines file, or - for stdin; with --parquet, a Parquet file or folder",
+    )
     sla.set_defaults(handler=_cmd_sla)
 
 

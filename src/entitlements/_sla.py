@@ -5,6 +5,10 @@ built directly) and keeps only counters: per contract, the count of each
 state and the business response times of the answered inquiries for the
 percentiles. :func:`sla_report` runs a tally over inquiries held in memory
 and also keeps their statuses, to list the breached and at-risk first.
+:class:`SlaCounts` are one contract's counters; whole columns of statuses
+(``entitlements.bulk``) are counted into them a batch at a time
+(:meth:`SlaCounts.add_states`, :meth:`ResponseTimes.add_minutes`), to the
+same numbers.
 
 Percentiles in bounded memory
 -----------------------------
@@ -23,15 +27,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ._errors import EntitlementsError, InputError, cut, unknown
 from ._models import CatalogStamp
-from ._results import Reason, ResponseStatus, SlaItem, SlaReport, SlaSummary
+from ._results import Reason, ResponseState, ResponseStatus, SlaItem, SlaReport, SlaSummary
 from ._status import StatusRule, Values
 
-__all__ = ["EXACT_MINUTES", "ResponseTimes", "SlaTally", "sla_report"]
+__all__ = ["EXACT_MINUTES", "STATES", "ResponseTimes", "SlaCounts", "SlaTally", "merged", "sla_report"]
 
 EXACT_MINUTES = 4_800
 """Response times below this many business minutes are counted minute by minute."""
@@ -66,6 +70,30 @@ class ResponseTimes:
             self._buckets[bucket] = self._buckets.get(bucket, 0) + 1
         self.count += 1
 
+    def add_minutes(self, minutes: Iterable[int], counts: Iterable[int]) -> None:
+        """Count many response times at once: ``counts[i]`` of them took ``minutes[i]`` whole minutes.
+
+        The same counters as :meth:`add` for each of them (a response time of
+        ``us`` microseconds is ``us // 60_000_000`` whole minutes), one step per
+        distinct minute rather than per response: what ``numpy.unique(us //
+        60_000_000, return_counts=True)`` gives (two sequences of one length).
+        A negative minute or count is an :class:`InputError`.
+        """
+        ms, ns = list(map(int, minutes)), list(map(int, counts))
+        if len(ms) != len(ns) or (ms and (min(ms) < 0 or min(ns) < 0)):
+            raise InputError(
+                "minutes and counts must be two sequences of one length, none negative, "
+                f"got {cut(list(zip(ms, ns, strict=False)))}"
+            )
+        exact, buckets = self._exact, self._buckets
+        for m, n in zip(ms, ns, strict=True):
+            if m < EXACT_MINUTES:
+                exact[m] = exact.get(m, 0) + n
+            else:
+                bucket = int(math.log(m / EXACT_MINUTES, _GROWTH))
+                buckets[bucket] = buckets.get(bucket, 0) + n
+            self.count += n
+
     def percentile(self, p: int) -> dt.timedelta | None:
         """The nearest-rank ``p``-th percentile (``0 < p <= 100``), cut to the minute; None if empty."""
         if not self.count:
@@ -91,7 +119,11 @@ class ResponseTimes:
         self.count += other.count
 
 
-class _Counts:
+STATES: tuple[ResponseState, ...] = ("open", "at-risk", "breached", "met", "missed")
+"""The states in the order :meth:`SlaCounts.add_states` counts them."""
+
+
+class SlaCounts:
     """One contract's counters: a state count each, the response times, whether provisional."""
 
     __slots__ = ("answered", "at_risk", "breached", "met", "missed", "open", "provisional", "times")
@@ -119,6 +151,23 @@ class _Counts:
         if not self.provisional and rule.provisional(values):
             self.provisional = True
 
+    def add_states(self, states: Sequence[int], provisional: bool) -> None:
+        """Count many inquiries at once: ``states[i]`` of them in the state ``STATES[i]``.
+
+        The answered ones' response times go to :attr:`times` separately
+        (:meth:`ResponseTimes.add_minutes`); ``provisional``: some of them are.
+        """
+        if len(states) != len(STATES) or any(int(n) < 0 for n in states):
+            raise InputError(f"states must be {len(STATES)} counts, none negative, got {cut(states)}")
+        open_, at_risk, breached, met, missed = (int(n) for n in states)
+        self.open += open_
+        self.at_risk += at_risk
+        self.breached += breached
+        self.met += met
+        self.missed += missed
+        self.answered += met + missed
+        self.provisional = self.provisional or bool(provisional)
+
     def summary(self, contract: str | None) -> SlaSummary:
         times = self.times
         inquiries = self.open + self.at_risk + self.breached + self.answered
@@ -138,8 +187,8 @@ class _Counts:
         )
 
 
-def _merged(counts: Iterable[_Counts]) -> _Counts:
-    total = _Counts()
+def merged(counts: Iterable[SlaCounts]) -> SlaCounts:
+    total = SlaCounts()
     for c in counts:
         total.open += c.open
         total.at_risk += c.at_risk
@@ -176,8 +225,8 @@ class SlaTally:
         self._resolve = resolve
         self._now = now
         self._stamp = stamp
-        self._rules: dict[str, tuple[StatusRule, dt.datetime, _Counts, int, str] | EntitlementsError] = {}
-        self._counts: dict[str, _Counts] = {}
+        self._rules: dict[str, tuple[StatusRule, dt.datetime, SlaCounts, int, str] | EntitlementsError] = {}
+        self._counts: dict[str, SlaCounts] = {}
 
     @property
     def now(self) -> dt.datetime:
@@ -193,7 +242,7 @@ class SlaTally:
         """The contract ``contract`` resolved for statuses; an error naming it if it cannot answer."""
         return self._entry(contract)[0]
 
-    def _entry(self, contract: str) -> tuple[StatusRule, dt.datetime, _Counts, int, str]:
+    def _entry(self, contract: str) -> tuple[StatusRule, dt.datetime, SlaCounts, int, str]:
         """The contract's rule, ``now`` in its zone and its counters, resolved on first use."""
         entry = self._rules.get(contract)
         if entry is None:
@@ -202,7 +251,7 @@ class SlaTally:
                     raise unknown("contract", contract, self._contracts, field="contract")
                 rule = self._resolve(self._contracts[contract])
                 current = rule.plan.calendar.local(self._now, "now")
-                entry = (rule, current, _Counts(), _instant(current), current.isoformat())
+                entry = (rule, current, SlaCounts(), _instant(current), current.isoformat())
             except EntitlementsError as exc:
                 entry = exc
             if isinstance(contract, str) and len(self._rules) < 100_000:
@@ -252,7 +301,7 @@ class SlaTally:
 
     def total(self) -> SlaSummary:
         """The summary of every inquiry counted."""
-        return _merged(self._counts.values()).summary(None)
+        return merged(self._counts.values()).summary(None)
 
 
 def _inquiry(item: object, where: str) -> tuple[Any, Any, Any]:
