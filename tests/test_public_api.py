@@ -14,23 +14,31 @@ import entitlements as ent
 
 from .conftest import CATALOG
 
+OPTIONAL_MODULES = {"bulk", "spark"}
+"""Public modules of the optional extras: imported by name (``from entitlements import spark``), never by
+``import entitlements``; once imported they are attributes of the package, not names of ``__all__``."""
+
 
 def test_all_is_sorted_and_exact() -> None:
     """Every name in __all__ resolves (the lazy ones on first use), and dir() shows exactly those."""
     assert sorted(ent.__all__) == list(ent.__all__)
-    public = {name for name in dir(ent) if not name.startswith("_")} - {"TYPE_CHECKING", "Any"}
+    public = {name for name in dir(ent) if not name.startswith("_")} - {
+        "TYPE_CHECKING",
+        "Any",
+        *OPTIONAL_MODULES,
+    }
     assert set(ent.__all__) - {"__version__"} == public
     for name in ent.__all__:
         assert getattr(ent, name) is not None
 
 
 def test_importing_the_package_leaves_time_and_requests_for_later() -> None:
-    """A fresh process: import and the default engine load neither the calendar nor holidays."""
+    """A fresh process: import and the default engine load neither the calendar, holidays nor the extras."""
     script = (
         "import sys, entitlements as ent; ent.Engine.default(); "
         "print(sorted(m for m in sys.modules if m in ('holidays', 'langcodes', 'pendulum', 'tqdm', "
         "'entitlements._calendar', 'entitlements._requests', 'entitlements._explain', "
-        "'entitlements._status', 'entitlements._sla')))"
+        "'entitlements._status', 'entitlements._sla', 'pyarrow', 'numpy', 'pyspark')))"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
