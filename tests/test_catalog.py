@@ -518,3 +518,20 @@ def test_the_bundled_at_risk_fraction_is_a_quarter_and_a_project_decision() -> N
     levels = load_catalog(CATALOG).service_levels
     assert levels.at_risk_fraction == 0.25
     assert levels.at_risk_fraction_source.startswith("Project decision (docs/decisions.md)")
+
+
+def test_a_catalog_pickles_and_comes_back_whole(catalog_copy: Path) -> None:
+    """A catalog crosses to another process (a Spark executor) as its fields; its indexes are rebuilt."""
+    import pickle
+
+    edit(catalog_copy, "service-levels.yaml", "business_days: 1", "business_days: 3")
+    catalog = load_catalog(catalog_copy)
+    copy_ = pickle.loads(pickle.dumps(catalog))
+    assert copy_ == catalog
+    assert copy_.stamp == catalog.stamp
+    assert copy_.stamp != load_catalog(CATALOG).stamp
+    assert copy_.offering("saas-premium") == catalog.offering("saas-premium")
+    with pytest.raises(
+        ent.UnknownIdError, match=r"unknown offering 'saas-premum' \(did you mean 'saas-premium'\?\)"
+    ):
+        copy_.offering("saas-premum")

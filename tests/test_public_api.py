@@ -30,12 +30,13 @@ def test_all_is_sorted_and_exact() -> None:
 
 
 def test_importing_the_package_leaves_time_and_requests_for_later() -> None:
-    """A fresh process: import and the default engine load neither the calendar nor holidays."""
+    """A fresh process: import and the default engine load neither the calendar, holidays nor the extras."""
     script = (
         "import sys, entitlements as ent; ent.Engine.default(); "
         "print(sorted(m for m in sys.modules if m in ('holidays', 'langcodes', 'pendulum', 'tqdm', "
         "'entitlements._calendar', 'entitlements._requests', 'entitlements._explain', "
-        "'entitlements._status', 'entitlements._sla', 'pyarrow', 'numpy', 'entitlements.bulk')))"
+        "'entitlements._status', 'entitlements._sla', 'pyarrow', 'numpy', 'pyspark', "
+        "'entitlements.bulk', 'entitlements.spark')))"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -579,7 +579,27 @@ class Engine:
     def __repr__(self) -> str:
         return f"<Engine {self._catalog.stamp}>"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its catalog: another process (a Spark executor) builds the rules again, once."""
+        return (_unpickled, (self._catalog,))
+
 
 @functools.cache
 def _default_engine() -> Engine:
     return Engine.from_path(bundled_catalog_path())
+
+
+MAX_UNPICKLED = 8
+"""Engines kept for unpickled catalogs, by stamp (a worker process that unpickles many copies)."""
+_UNPICKLED: dict[CatalogStamp, Engine] = {}
+
+
+def _unpickled(catalog: Catalog) -> Engine:
+    """The engine over an unpickled ``catalog``: one per catalog content and process."""
+    engine = _UNPICKLED.get(catalog.stamp)
+    if engine is None:
+        engine = Engine(catalog, _token=_TOKEN)
+        while len(_UNPICKLED) >= MAX_UNPICKLED:
+            _UNPICKLED.pop(next(iter(_UNPICKLED)), None)
+        _UNPICKLED[catalog.stamp] = engine
+    return engine

@@ -454,6 +454,14 @@ class Catalog(Frozen):
         self._method_index = _index(self.methods)
         self._frequency_index = _index(self.frequencies)
 
+    def __getstate__(self) -> dict[Any, Any]:
+        """The fields only: the indexes (read-only mappings, which do not pickle) are rebuilt."""
+        return {**super().__getstate__(), "__pydantic_private__": {}}
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        super().__setstate__(state)
+        self.model_post_init(None)
+
     def offering(self, offering_id: str) -> Offering:
         """The offering ``offering_id``; :class:`UnknownIdError` with a suggestion if none."""
         return _lookup(self._offering_index, "offering", offering_id)
