@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import random
+import re
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -290,3 +292,35 @@ def test_statuses_of_nulls_and_the_schema() -> None:
     assert rows[0] == dict.fromkeys(bulk.STATUS_SCHEMA.names)
     assert rows[1]["state"] == "breached"
     assert rows[1]["overdue"] == ENGINE.response_status(CONTRACT, FRIDAY, now=now).overdue
+
+
+def test_the_docs_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/bulk.md's Python blocks without Spark, in order (the Parquet one writes files here)."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "bulk.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "pyspark" not in b]
+    assert len(blocks) == 2
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(blocks), "docs/bulk.md", "exec"), namespace)
+    assert namespace["table"].column("state").to_pylist() == ["at-risk", "met", "breached", None]
+    assert (tmp_path / "statuses.parquet").exists()
+
+
+def test_receipts_centuries_apart_are_answered_group_by_group() -> None:
+    """A stray old or far receipt among recent ones: each group of nearby years on its own axis."""
+    when = [
+        dt.datetime(1900, 3, 1, 10, tzinfo=UTC),
+        FRIDAY,
+        dt.datetime(2026, 3, 16, 1, tzinfo=UTC),
+        dt.datetime(2029, 12, 31, 23, tzinfo=UTC),
+        dt.datetime(2500, 6, 1, tzinfo=UTC),
+        dt.datetime(9000, 1, 1, tzinfo=UTC),
+        None,
+    ]
+    for contract in (CONTRACT, CONTRACT.replace(counting="end-of-day", response_business_days=30)):
+        column = timestamps([None if t is None else as_us(t) for t in when])
+        expected = [None if t is None else ENGINE.response_deadline(contract, t) for t in when]
+        assert bulk.response_deadlines(ENGINE, contract, column).to_pylist() == expected
+    far = [as_us(FRIDAY), as_us(dt.datetime(1900, 1, 1, tzinfo=UTC)), 253_390_000_000_000_000]
+    with pytest.raises(ent.InputError, match=r"received\[2\] .* outside"):
+        bulk.response_deadlines(ENGINE, CONTRACT, timestamps(far))

@@ -469,3 +469,13 @@ def test_without_pyspark_the_import_says_what_to_install() -> None:
         "ModuleNotFoundError: entitlements.spark needs pyspark, pyarrow and numpy "
         "(pyspark is not installed): pip install 'entitlements[spark]'"
     )
+
+
+def test_the_docs_example_runs(session: tuple[SparkSession, Path]) -> None:
+    """docs/bulk.md's Spark block, on this module's session (its getOrCreate returns it)."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "bulk.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "pyspark" in b]
+    assert len(blocks) == 1
+    namespace: dict[str, object] = {}
+    exec(compile(blocks[0], "docs/bulk.md", "exec"), namespace)
+    assert namespace["states"] == {"acme-cn": "open", "globex-us": "breached", "initech": None}

@@ -21,7 +21,8 @@ Instants are microseconds since 1970-01-01 UTC throughout.
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +55,8 @@ __all__ = ["STATUS_SCHEMA", "response_deadlines", "response_statuses"]
 
 _UNIT = {"s": 1_000_000, "ms": 1_000, "us": 1}
 _STATES = ("open", "at-risk", "breached", "met", "missed")
-_YEAR_US = 366 * 86_400_000_000
+_YEAR_US = 31_556_952_000_000
+"""A mean Gregorian year, in microseconds."""
 
 
 def _status_schema(zone: str) -> pa.Schema:
@@ -220,6 +222,13 @@ class _Axis:
     by_total: _Sorted
     """Searches the running totals at the stretches' ends, for business times up to the last."""
 
+    @property
+    def nbytes(self) -> int:
+        """The memory its arrays hold."""
+        arrays = (self.starts, self.ends, self.cum, self.ranks, self.closes)
+        searches = (self.by_end.values, self.by_end.first, self.by_total.values, self.by_total.first)
+        return sum(a.nbytes for a in (*arrays, *searches))
+
     def before(self, u: Ints) -> tuple[Ints, Ints]:
         """``B(u)`` and the first stretch that ends after ``u`` (``len(ends)`` when none does)."""
         k = self.by_end.right(u)
@@ -236,14 +245,35 @@ class _Axis:
         return total
 
 
-CACHED_YEARS = 64
-"""Axes of at most this many years are kept (256 of them, a few hundred KB each); longer ones are not."""
+AXES_BUDGET = 128 * 2**20
+"""Bytes of axes kept for reuse (the least recently used dropped first): a few years of a calendar
+take 60-140 KB, so about a thousand contracts' recent years. An axis above a quarter of it is not kept."""
+
+_axes: OrderedDict[tuple[BusinessCalendar, int, int], _Axis] = OrderedDict()
+_axes_bytes = 0
+_axes_lock = threading.Lock()
 
 
 def _axis(calendar: BusinessCalendar, first_year: int, last_year: int) -> _Axis:
-    if last_year - first_year < CACHED_YEARS:
-        return _cached_axis(calendar, first_year, last_year)
-    return _build_axis(calendar, first_year, last_year)
+    """The axis of the years, from the cache or built (and kept, within :data:`AXES_BUDGET`)."""
+    global _axes_bytes  # noqa: PLW0603 - the process-wide cache, guarded by its lock
+    key = (calendar, first_year, last_year)
+    with _axes_lock:
+        found = _axes.get(key)
+        if found is not None:
+            _axes.move_to_end(key)
+            return found
+    axis = _build_axis(calendar, first_year, last_year)
+    size = axis.nbytes
+    if size <= AXES_BUDGET // 4:
+        with _axes_lock:
+            if key not in _axes:
+                _axes[key] = axis
+                _axes_bytes += size
+                while _axes_bytes > AXES_BUDGET:
+                    _, dropped = _axes.popitem(last=False)
+                    _axes_bytes -= dropped.nbytes
+    return axis
 
 
 def _build_axis(calendar: BusinessCalendar, first_year: int, last_year: int) -> _Axis:
@@ -265,9 +295,6 @@ def _build_axis(calendar: BusinessCalendar, first_year: int, last_year: int) -> 
         ranks=np.append(np.frombuffer(table.ranks, dtype=np.int64), len(table.days)),
         closes=np.frombuffer(table.closes, dtype=np.int64),
     )
-
-
-_cached_axis = functools.lru_cache(maxsize=256)(_build_axis)
 
 
 def _shown(u: int) -> str:
@@ -341,10 +368,14 @@ def _rule(engine: Engine, contract: Contract) -> _Rule:
     )
 
 
-def _deadlines(rule: _Rule, u: Ints, name: str) -> tuple[_Axis, Ints]:
-    """The deadline of every instant of ``u`` (none null), on an axis that holds them all."""
+def _deadlines(rule: _Rule, u: Ints, name: str, positions: Ints | None = None) -> tuple[_Axis, Ints]:
+    """The deadline of every instant of ``u`` (none null), on an axis that holds them all.
+
+    ``positions``: where each of ``u`` stands in the caller's column (for messages); default its own.
+    """
     lo, hi = int(u.argmin()), int(u.argmax())
-    axis = _covering(rule.calendar, int(u[lo]), int(u[hi]), name, where=(lo, hi))
+    where = (lo, hi) if positions is None else (int(positions[lo]), int(positions[hi]))
+    axis = _covering(rule.calendar, int(u[lo]), int(u[hi]), name, where=where)
     while True:
         business, k = axis.before(u)
         if rule.counting == "business-hours":
@@ -360,6 +391,31 @@ def _deadlines(rule: _Rule, u: Ints, name: str) -> tuple[_Axis, Ints]:
             if short <= 0:
                 return axis, axis.closes[rank]
             axis = _longer(rule.calendar, axis, -(-short // 200) + 1, name)
+
+
+SPREAD_YEARS = 16
+"""A column whose receipts span more years than this is answered cluster by cluster of nearby years."""
+
+
+def _spread_deadlines(rule: _Rule, u: Ints, name: str) -> Ints:
+    """:func:`_deadlines` of receipts that may lie centuries apart, without one axis over all the years.
+
+    Receipts are grouped by year; years more than two apart start a new group, and each group is
+    answered on an axis of its own years: a stray 1900 among 2026's inquiries costs two small
+    axes, not 127 years of one.
+    """
+    years = u // _YEAR_US  # close enough to the calendar year for grouping
+    first, last = int(years.min()), int(years.max())
+    if last - first <= SPREAD_YEARS:
+        return _deadlines(rule, u, name)[1]
+    present = np.unique(years)
+    cuts = present[1:][np.diff(present) > 2]
+    bounds = [int(present[0]), *map(int, cuts)]
+    out = np.empty_like(u)
+    for lo, hi in zip(bounds, [*bounds[1:], last + 1], strict=True):
+        where = np.flatnonzero((years >= lo) & (years < hi))
+        out[where] = _deadlines(rule, u[where], name, positions=where)[1]
+    return out
 
 
 def _timestamps(values: Ints, valid: NDArray[np.bool_] | None, zone: str) -> pa.Array:
@@ -381,7 +437,7 @@ def response_deadlines(engine: Engine, contract: Contract, received: Any) -> pa.
     if not column.values.size or (column.valid is not None and not column.valid.any()):
         return pa.nulls(len(column.values), type=pa.timestamp("us", tz=rule.zone))
     u = _filled(column)
-    _, deadline = _deadlines(rule, u, "received")
+    deadline = _spread_deadlines(rule, u, "received")
     return _timestamps(deadline, column.valid, rule.zone)
 
 
