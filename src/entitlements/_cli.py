@@ -16,7 +16,7 @@ import csv
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -248,15 +248,7 @@ def _capacity_report(engine: ent.Engine, args: argparse.Namespace) -> Answer:
     with contextlib.ExitStack() as stack:
         if stream is not sys.stdin.buffer:
             stack.callback(stream.close)
-        for number, text, why in source.lines():
-            if text is None:
-                sink.report(number, why)
-                continue
-            if source.jsonl is None:
-                source.jsonl = text.lstrip().startswith("{")
-                if not source.jsonl:
-                    source.names_of(text)
-                    continue
+        for number, text in source.rows(sink, source.names_of):
             try:
                 tally.add(source.mapping(text))
             except _BadRow as exc:
@@ -646,6 +638,19 @@ class _Inquiries:
             if text.strip():
                 yield self.number, text, ""
 
+    def rows(self, sink: _Sink, header: Callable[[str], object]) -> Iterator[tuple[int, str]]:
+        """The data lines, numbered: unreadable lines reported to ``sink``, a CSV header to ``header``."""
+        for number, text, why in self.lines():
+            if text is None:
+                sink.report(number, why)
+                continue
+            if self.jsonl is None:
+                self.jsonl = text.lstrip().startswith("{")
+                if not self.jsonl:
+                    header(text)
+                    continue
+            yield number, text
+
     def names_of(self, text: str) -> list[str]:
         """The CSV header's column names, trimmed and lower-cased; kept for :meth:`mapping`."""
         self.names = [name.strip().lstrip("\ufeff").lower() for name in next(csv.reader([text]))]
@@ -853,17 +858,9 @@ def _stream_statuses(args: argparse.Namespace, tally: Any, source: _Inquiries, b
     buffer, dumps = sink.buffer, json.dumps
     status_text, status = tally.status_json_text, tally.status
     quoted: dict[str, str] = {}  # contract ids as JSON strings, each made once
-    for number, text, why in source.lines():
+    for number, text in source.rows(sink, source.header):
         if bar is not None and not number % 4096:
             bar.update(source.consumed - bar.n)
-        if text is None:
-            sink.report(number, why)
-            continue
-        if source.jsonl is None:
-            source.jsonl = text.lstrip().startswith("{")
-            if not source.jsonl:
-                source.header(text)
-                continue
         try:
             contract, received, responded = source.row(text)
             if as_json:
