@@ -6,7 +6,7 @@ Run on the bundled catalog and on every randomly edited catalog that loads.
 from __future__ import annotations
 
 from entitlements import Engine
-from entitlements._render import render_tables
+from entitlements._text.render import render_tables
 
 
 def assert_catalog_contract(engine: Engine) -> None:

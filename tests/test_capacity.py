@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 import entitlements as ent
 from entitlements._errors import cut
-from entitlements._results import rank
+from entitlements._rules.answers import rank
 
 PREMIUM = ent.Contract(offering="saas-premium")
 TSAM = ent.Contract(offering="tsam")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import entitlements as ent
-from entitlements._cli import main
-from entitlements._documents import read_rows
+from entitlements._cli.app import main
+from entitlements._read.documents import read_rows
 
 CONTRACTS = """\
 acme-cn:

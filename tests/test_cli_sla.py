@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import entitlements as ent
-from entitlements._cli import main
+from entitlements._cli.app import main
 
 CONTRACTS = """\
 acme-cn:
@@ -176,7 +176,7 @@ def test_json_rows_equal_the_api_on_many_rows(
 def test_an_over_long_or_broken_line_is_a_bad_row(
     capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("entitlements._documents.MAX_INPUT_BYTES", 120)
+    monkeypatch.setattr("entitlements._read.documents.MAX_INPUT_BYTES", 120)
     good = "acme-cn,2026-09-30T15:00:00+08:00,\n"
     path = tmp_path / "inquiries.csv"
     path.write_bytes(
@@ -426,9 +426,9 @@ def test_parquet_without_pyarrow_says_how_to_install_the_extra(
 ) -> None:
     for name in (
         "entitlements.bulk",
-        "entitlements._bulk",
-        "entitlements._inquiries",
-        "entitlements._parquet",
+        "entitlements._bulk.kernel",
+        "entitlements._bulk.tables",
+        "entitlements._bulk.parquet",
     ):
         monkeypatch.delitem(sys.modules, name, raising=False)
     monkeypatch.delattr(ent, "bulk", raising=False)

@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import entitlements as ent
-from entitlements._cli import main
-from entitlements._yaml import YamlError, load_text
+from entitlements._cli.app import main
+from entitlements._read.yaml import YamlError, load_text
 
 ENGINE = ent.Engine.default()
 SHANGHAI = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
@@ -250,7 +250,7 @@ def test_bug_a_closed_pipe_keeps_the_answers_exit_code(argv: list[str], code: in
         "r, w = os.pipe()\n"
         "os.close(r)\n"  # the reader is gone before the answer is written
         "os.dup2(w, 1)\n"
-        "from entitlements._cli import run\n"
+        "from entitlements._cli.app import run\n"
         f"sys.argv = ['entitlements', *{argv!r}]\n"
         "run()\n"
     )
@@ -351,7 +351,7 @@ def test_bug_caches_are_bounded() -> None:
             ent.Contract(offering="saas-premium", timezone="America/New_York", country="US"),
             dt.datetime(year, 6, 1, 12, tzinfo=ZoneInfo("America/New_York")),
         )
-    from entitlements._calendar import MAX_WALL_YEARS, MAX_YEARS
+    from entitlements._time.calendar import MAX_WALL_YEARS, MAX_YEARS
 
     assert len(cal._tables) <= MAX_YEARS
     assert len(cal._wall_times) <= MAX_WALL_YEARS

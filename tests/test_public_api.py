@@ -34,8 +34,8 @@ def test_importing_the_package_leaves_time_and_requests_for_later() -> None:
     script = (
         "import sys, entitlements as ent; ent.Engine.default(); "
         "print(sorted(m for m in sys.modules if m in ('holidays', 'langcodes', 'pendulum', 'tqdm', "
-        "'entitlements._calendar', 'entitlements._requests', 'entitlements._explain', "
-        "'entitlements._status', 'entitlements._sla', 'pyarrow', 'numpy', 'pyspark', "
+        "'entitlements._time.calendar', 'entitlements._inputs.requests', 'entitlements._sla.explain', "
+        "'entitlements._sla.status', 'entitlements._sla.tally', 'pyarrow', 'numpy', 'pyspark', "
         "'entitlements.bulk', 'entitlements.spark')))"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

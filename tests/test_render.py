@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import entitlements as ent
-from entitlements._entitlements import join_methods
-from entitlements._models import Catalog, DeliveryCell, Table1, Table1Row, Table2, Table2Row
-from entitlements._render import render_table1, render_table2, render_tables
+from entitlements._catalog.models import Catalog, DeliveryCell, Table1, Table1Row, Table2, Table2Row
+from entitlements._text.render import render_table1, render_table2, render_tables
+from entitlements._text.words import join_methods
 
 LANGS = ("en", "zh")
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import entitlements as ent
-from entitlements._requests import REQUEST_KINDS
+from entitlements._inputs.requests import REQUEST_KINDS
 
 DATA = Path(__file__).resolve().parent / "data"
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import entitlements as ent
-from entitlements._results import OUTCOMES, decide, rank
+from entitlements._rules.answers import OUTCOMES, decide, rank
 
 OUTCOME = st.sampled_from(OUTCOMES)
 

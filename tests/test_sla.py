@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import entitlements as ent
-from entitlements._sla import EXACT_MINUTES, STATES, ResponseTimes, SlaCounts, merged
+from entitlements._sla.tally import EXACT_MINUTES, STATES, ResponseTimes, SlaCounts, merged
 
 ENGINE = ent.Engine.default()
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -96,7 +96,7 @@ def test_the_report_in_words_and_as_json() -> None:
 
 
 def _words(d: dt.timedelta | None) -> str:
-    from entitlements._words import business_words
+    from entitlements._text.words import business_words
 
     assert d is not None
     return business_words(d)

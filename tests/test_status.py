@@ -298,7 +298,7 @@ def test_describe_in_english_and_chinese() -> None:
 
 
 def test_words_never_fold_business_hours_into_days_or_weeks() -> None:
-    from entitlements._words import business_words
+    from entitlements._text.words import business_words
 
     assert business_words(dt.timedelta(hours=30)) == "30 hours"
     assert business_words(dt.timedelta(hours=30), "zh") == "30小时"
@@ -320,7 +320,7 @@ def test_describing_leaves_pendulums_default_locale_alone() -> None:
 def test_iso_durations_are_pydantics(us: int) -> None:
     from pydantic import TypeAdapter
 
-    from entitlements._words import iso_duration
+    from entitlements._text.words import iso_duration
 
     d = dt.timedelta(microseconds=us)
     assert iso_duration(us) == TypeAdapter(dt.timedelta).dump_python(d, mode="json")

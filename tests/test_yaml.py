@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from entitlements._yaml import MAX_FILE_BYTES, MAX_NODES, YamlError, load_file, load_text
+from entitlements._read.yaml import MAX_FILE_BYTES, MAX_NODES, YamlError, load_file, load_text
 
 
 def test_lines_are_recorded_for_every_path() -> None:

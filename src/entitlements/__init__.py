@@ -16,9 +16,8 @@ request models) are imported the first time they are used, so that
 
 from typing import TYPE_CHECKING, Any
 
-from ._catalog import bundled_catalog_path, catalog_files, catalog_schema, load_catalog
-from ._contract import Contract, Usage
-from ._contracts import contracts_schema, load_contracts
+from ._catalog.load import bundled_catalog_path, catalog_files, catalog_schema, load_catalog
+from ._catalog.models import Catalog, CatalogStamp, Feature, Frequency, Offering, Term
 from ._engine import Engine
 from ._errors import (
     CatalogError,
@@ -30,8 +29,9 @@ from ._errors import (
     Problem,
     UnknownIdError,
 )
-from ._models import Catalog, CatalogStamp, Feature, Frequency, Offering, Term
-from ._results import (
+from ._inputs.contract import Contract, Usage
+from ._inputs.contracts import contracts_schema, load_contracts
+from ._rules.answers import (
     Alternative,
     CapacityDecision,
     CapacityItem,
@@ -50,24 +50,12 @@ from ._results import (
     SlaSummary,
     strictest,
 )
+from ._time.zones import Schedule
 from ._version import __version__
-from ._zones import Schedule
 
 if TYPE_CHECKING:
-    from ._calendar import Adder, BusinessCalendar, BusinessTimeTable
-    from ._engagement import (
-        Compliance,
-        DeliveryOutcome,
-        DeliveryRecord,
-        EngagementPlan,
-        ObligationItem,
-        ObligationReport,
-        ObligationsSummary,
-        PlanItem,
-        SkippedPeriod,
-    )
-    from ._records import CapacityTally, CaseRecord, ContactRecord, TimeEntry, parse_record
-    from ._requests import (
+    from ._inputs.records import CaseRecord, ContactRecord, TimeEntry, parse_record
+    from ._inputs.requests import (
         AddContactRequest,
         AddHoursRequest,
         CapacityRequest,
@@ -79,37 +67,50 @@ if TYPE_CHECKING:
         Request,
         parse_request,
     )
-    from ._sla import SlaTally
+    from ._plan.engagement import (
+        Compliance,
+        DeliveryOutcome,
+        DeliveryRecord,
+        EngagementPlan,
+        ObligationItem,
+        ObligationReport,
+        ObligationsSummary,
+        PlanItem,
+        SkippedPeriod,
+    )
+    from ._rules.usage import CapacityTally
+    from ._sla.tally import SlaTally
+    from ._time.calendar import Adder, BusinessCalendar, BusinessTimeTable
 
 _LAZY = {
-    "Adder": "_calendar",
-    "BusinessCalendar": "_calendar",
-    "BusinessTimeTable": "_calendar",
-    "AddContactRequest": "_requests",
-    "AddHoursRequest": "_requests",
-    "CapacityRequest": "_requests",
-    "DeliverableRequest": "_requests",
-    "Evaluation": "_requests",
-    "LanguageRequest": "_requests",
-    "MeetingRequest": "_requests",
-    "OpenCaseRequest": "_requests",
-    "Request": "_requests",
-    "SlaTally": "_sla",
-    "CapacityTally": "_records",
-    "CaseRecord": "_records",
-    "ContactRecord": "_records",
-    "TimeEntry": "_records",
-    "parse_record": "_records",
-    "parse_request": "_requests",
-    "Compliance": "_engagement",
-    "DeliveryOutcome": "_engagement",
-    "DeliveryRecord": "_engagement",
-    "EngagementPlan": "_engagement",
-    "ObligationItem": "_engagement",
-    "ObligationReport": "_engagement",
-    "ObligationsSummary": "_engagement",
-    "PlanItem": "_engagement",
-    "SkippedPeriod": "_engagement",
+    "Adder": "_time.calendar",
+    "BusinessCalendar": "_time.calendar",
+    "BusinessTimeTable": "_time.calendar",
+    "AddContactRequest": "_inputs.requests",
+    "AddHoursRequest": "_inputs.requests",
+    "CapacityRequest": "_inputs.requests",
+    "DeliverableRequest": "_inputs.requests",
+    "Evaluation": "_inputs.requests",
+    "LanguageRequest": "_inputs.requests",
+    "MeetingRequest": "_inputs.requests",
+    "OpenCaseRequest": "_inputs.requests",
+    "Request": "_inputs.requests",
+    "SlaTally": "_sla.tally",
+    "CapacityTally": "_rules.usage",
+    "CaseRecord": "_inputs.records",
+    "ContactRecord": "_inputs.records",
+    "TimeEntry": "_inputs.records",
+    "parse_record": "_inputs.records",
+    "parse_request": "_inputs.requests",
+    "Compliance": "_plan.engagement",
+    "DeliveryOutcome": "_plan.engagement",
+    "DeliveryRecord": "_plan.engagement",
+    "EngagementPlan": "_plan.engagement",
+    "ObligationItem": "_plan.engagement",
+    "ObligationReport": "_plan.engagement",
+    "ObligationsSummary": "_plan.engagement",
+    "PlanItem": "_plan.engagement",
+    "SkippedPeriod": "_plan.engagement",
 }
 """Public names imported on first use, and the private module that holds each."""
 

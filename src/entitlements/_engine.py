@@ -17,14 +17,11 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._capacity import CapacityRule
-from ._catalog import bundled_catalog_path, load_catalog
-from ._contract import Contract, Usage
-from ._deliverables import DeliverableRule
-from ._entitlements import EntitlementTable
+from ._catalog.load import bundled_catalog_path, load_catalog
+from ._catalog.models import Catalog, CatalogStamp, Feature, Frequency, Offering, Term
 from ._errors import EntitlementsError, InputError, cut
-from ._models import Catalog, CatalogStamp, Feature, Frequency, Offering, Term
-from ._results import (
+from ._inputs.contract import Contract, Usage
+from ._rules.answers import (
     CapacityDecision,
     CapacityReport,
     DeadlineExplanation,
@@ -35,15 +32,18 @@ from ._results import (
     ResponseStatus,
     SlaReport,
 )
+from ._rules.capacity import CapacityRule
+from ._rules.deliverables import DeliverableRule
+from ._rules.entitlements import EntitlementTable
 
 if TYPE_CHECKING:  # imported where they are used: only time questions and requests need them
-    from ._calendar import BusinessCalendar
-    from ._deadlines import DeadlinePlan
-    from ._engagement import EngagementPlan, ObligationReport
-    from ._records import CapacityTally
-    from ._sla import SlaTally
-    from ._status import StatusRule
-    from ._zones import CalendarSpec
+    from ._plan.engagement import EngagementPlan, ObligationReport
+    from ._rules.usage import CapacityTally
+    from ._sla.deadlines import DeadlinePlan
+    from ._sla.status import StatusRule
+    from ._sla.tally import SlaTally
+    from ._time.calendar import BusinessCalendar
+    from ._time.zones import CalendarSpec
 
 __all__ = ["Engine"]
 
@@ -63,7 +63,7 @@ MAX_DECISIONS = 4096
 
 @functools.lru_cache(maxsize=MAX_CALENDARS)
 def _calendar(spec: CalendarSpec) -> BusinessCalendar:
-    from ._calendar import BusinessCalendar
+    from ._time.calendar import BusinessCalendar
 
     return BusinessCalendar.from_spec(spec)
 
@@ -199,8 +199,8 @@ class Engine:
         and its calendar file (the UIDs); without it they use a hash of the
         contract's fields. See docs/engagement.md.
         """
-        from ._calendar_days import holidays_version
-        from ._engagement import check_range, contract_id_value, plan_engagement
+        from ._plan.engagement import check_range, contract_id_value, plan_engagement
+        from ._time.days import holidays_version
 
         calendar = self.calendar(contract)
         offering = self.offering(contract.offering)
@@ -233,8 +233,8 @@ class Engine:
         ``now`` (aware) is when the statuses hold. Every delivery is accounted
         for in ``report.deliveries``.
         """
-        from ._calendar import check_aware
-        from ._engagement import check_obligations
+        from ._plan.engagement import check_obligations
+        from ._time.calendar import check_aware
 
         check_aware(now, "now")
         plan = self.engagement_plan(contract, start=start, end=end, contract_id=contract_id)
@@ -250,12 +250,12 @@ class Engine:
         A :class:`ContractError` names the missing field when the contract has
         no ``timezone`` or ``country``.
         """
-        from ._deadlines import calendar_spec
+        from ._sla.deadlines import calendar_spec
 
         return _calendar(calendar_spec(_expect(contract, Contract, "contract"), self._catalog))
 
     def _new_plan(self, contract: Contract) -> DeadlinePlan:
-        from ._deadlines import calendar_spec, plan_deadline
+        from ._sla.deadlines import calendar_spec, plan_deadline
 
         self.offering(contract.offering)
         spec = calendar_spec(contract, self._catalog)
@@ -283,14 +283,14 @@ class Engine:
 
     def explain_response_deadline(self, contract: Contract, received_at: dt.datetime) -> DeadlineExplanation:
         """The deadline with the clock start, the business time counted, every stretch skipped, and why."""
-        from ._explain import explain
+        from ._sla.explain import explain
 
         return explain(self._deadline_plan(contract), received_at, self._catalog)
 
     # --- response status and SLA reports ----------------------------------------------
 
     def _new_status_rule(self, contract: Contract) -> StatusRule:
-        from ._status import StatusRule
+        from ._sla.status import StatusRule
 
         return StatusRule.build(self._deadline_plan(contract), self._catalog)
 
@@ -328,7 +328,7 @@ class Engine:
         pair (``responded_at`` None while unanswered). A bad one is named by its
         position (``inquiries[3]``).
         """
-        from ._calendar import check_aware
+        from ._time.calendar import check_aware
 
         rule = self._rule_of(contract)
         if isinstance(inquiries, (dt.datetime, str, bytes, Mapping)) or not isinstance(inquiries, Iterable):
@@ -359,9 +359,9 @@ class Engine:
         model); it keeps only counters, so a stream of any length fits in
         memory, then gives a summary per contract.
         """
-        from ._calendar import check_aware
-        from ._calendar_days import holidays_version
-        from ._sla import SlaTally
+        from ._sla.tally import SlaTally
+        from ._time.calendar import check_aware
+        from ._time.days import holidays_version
 
         if not isinstance(contracts, Mapping):
             raise InputError(
@@ -381,7 +381,7 @@ class Engine:
         or ``(id, received_at[, responded_at])`` tuples. The breached and the
         at-risk are listed first; see :class:`SlaReport`.
         """
-        from ._sla import sla_report
+        from ._sla.tally import sla_report
 
         tally = self.sla_tally(contracts, now=now)
         levels = self._catalog.service_levels
@@ -462,8 +462,8 @@ class Engine:
         data. Weeks are ISO weeks in the contract's zone, the one holding
         ``now`` last, as many as the catalog's window; see ``TimeEntry``.
         """
-        from ._calendar import check_aware
-        from ._records import usage_from_records
+        from ._rules.usage import usage_from_records
+        from ._time.calendar import check_aware
 
         _expect(contract, Contract, "contract")
         check_aware(now, "now")
@@ -471,8 +471,8 @@ class Engine:
 
     def capacity_tally(self, contracts: Mapping[str, Contract], *, now: dt.datetime) -> CapacityTally:
         """A counter of raw records over ``contracts`` (id -> Contract) at ``now``: who is over capacity."""
-        from ._calendar import check_aware
-        from ._records import CapacityTally
+        from ._rules.usage import CapacityTally
+        from ._time.calendar import check_aware
 
         if not isinstance(contracts, Mapping):
             raise InputError(
@@ -526,9 +526,7 @@ class Engine:
         ``request`` is a request model or plain data with a ``kind``
         (see ``entitlements.Request`` for the kinds).
         """
-        from ._availability import language_decision, meeting_decision
-        from ._calendar_days import holidays_version
-        from ._requests import (
+        from ._inputs.requests import (
             AddContactRequest,
             AddHoursRequest,
             CapacityRequest,
@@ -538,6 +536,8 @@ class Engine:
             OpenCaseRequest,
             parse_request,
         )
+        from ._rules.availability import language_decision, meeting_decision
+        from ._time.days import holidays_version
 
         _expect(contract, Contract, "contract")
         if isinstance(request, Mapping):

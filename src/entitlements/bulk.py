@@ -24,9 +24,9 @@ gets nulls and, with statuses, the reason in the column ``problem``. See
 docs/bulk.md.
 """
 
-from ._bulk import STATUS_SCHEMA, response_deadlines, response_statuses
-from ._inquiries import STATUS_COLUMNS, add_response_deadlines, add_response_statuses
-from ._parquet import DEFAULT_BATCH, SlaFileReport, write_response_statuses
+from ._bulk.kernel import STATUS_SCHEMA, response_deadlines, response_statuses
+from ._bulk.parquet import DEFAULT_BATCH, SlaFileReport, write_response_statuses
+from ._bulk.tables import STATUS_COLUMNS, add_response_deadlines, add_response_statuses
 
 __all__ = [
     "DEFAULT_BATCH",

@@ -14,6 +14,6 @@ engine and the contracts broadcast once; each answer equals, row by row, the
 scalar one. See docs/bulk.md.
 """
 
-from ._spark import STATUS_COLUMNS, add_response_deadlines, add_response_statuses
+from ._bulk.spark import STATUS_COLUMNS, add_response_deadlines, add_response_statuses
 
 __all__ = ["STATUS_COLUMNS", "add_response_deadlines", "add_response_statuses"]

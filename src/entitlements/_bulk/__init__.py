@@ -1,0 +1,1 @@
+"""The bulk kernel, Arrow tables, Parquet and Spark (the bulk and spark extras)."""

@@ -1,0 +1,1 @@
+"""The catalog's models, loaded, validated and cross-checked once."""

@@ -1,0 +1,1 @@
+"""What callers bring: contracts, contracts files, requests, records."""

@@ -1,0 +1,1 @@
+"""The engagement plan and the obligations check."""

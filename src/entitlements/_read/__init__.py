@@ -1,0 +1,1 @@
+"""Bytes in: safe YAML, input documents, the one rows reader."""

@@ -1,0 +1,555 @@
+"""The answers: entitlements, decisions, capacity decisions and explained deadlines.
+
+Every answer is a frozen model that explains itself (``reasons``, each with a
+stable ``code``, words a person reads, and the catalog ``source`` it rests on)
+and says which rules decided it (``catalog``, a :class:`CatalogStamp`).
+
+Its JSON form is ``model_dump(mode="json")``, for the library and the command
+line alike, and it is deterministic: sets become sorted lists, datetimes are
+ISO 8601 with their offset (``datetime.isoformat()``), durations ISO 8601
+(``"PT8H"``).
+
+Decisions
+---------
+Every "may the customer do this?" question answers a :class:`Decision`:
+``allow``, ``needs-approval`` or ``deny``, never an exception. When several
+rules apply the strictest wins (``deny`` over ``needs-approval`` over
+``allow``) and the reasons are ordered strictest first, so ``reasons[0]`` is
+one that set the outcome. Where the offering lacks what was asked, ``upsell``
+names the offerings of the same deployment that would grant it, and
+``elsewhere`` those of another deployment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Annotated, Final, Literal
+
+from pydantic import Field, PlainSerializer
+
+from .._base import Frozen
+from .._catalog.models import BillingId, CatalogStamp, Counting, DeploymentId, Outcome
+from .._errors import InputError, cut
+from .._inputs.contract import Usage
+from .._text.words import business_words, lang_of, percent, say
+
+__all__ = [
+    "OUTCOMES",
+    "Alternative",
+    "Availability",
+    "CapacityDecision",
+    "CapacityItem",
+    "CapacityReport",
+    "DeadlineExplanation",
+    "DeadlineStep",
+    "Decision",
+    "Delivery",
+    "Entitlement",
+    "Finding",
+    "Headroom",
+    "Instant",
+    "ManagerView",
+    "Reason",
+    "ResponseState",
+    "ResponseStatus",
+    "SlaItem",
+    "SlaReport",
+    "SlaSummary",
+    "decide",
+    "rank",
+    "strictest",
+]
+
+
+def _sorted(values: frozenset[str]) -> list[str]:
+    return sorted(values)
+
+
+def _iso(t: dt.datetime) -> str:
+    return t.isoformat()
+
+
+SortedSet = Annotated[frozenset[str], PlainSerializer(_sorted, return_type=list[str], when_used="json")]
+"""A set of ids; a sorted list in JSON."""
+Instant = Annotated[dt.datetime, PlainSerializer(_iso, return_type=str, when_used="json")]
+"""An aware datetime; ``datetime.isoformat()`` in JSON (``+00:00``, never ``Z``)."""
+
+Availability = Literal["included", "separately-purchased", "other-deployment", "not-offered"]
+"""Where a feature can be had, from one offering's point of view (SPEC: ``entitlement.availability``)."""
+
+
+class Reason(Frozen):
+    """One reason behind an answer: a stable ``code``, words, and the catalog source."""
+
+    code: str
+    message: str
+    source: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Delivery(Frozen):
+    """How and how often a feature is delivered (Table 2)."""
+
+    methods: SortedSet
+    frequency: str
+    source: str
+
+
+class Alternative(Frozen):
+    """An offering that would give what was asked, its deployment and how it is billed."""
+
+    offering: str
+    deployment: DeploymentId
+    billing: BillingId
+
+
+class Entitlement(Frozen):
+    """Whether an offering includes a feature, how it is delivered, where else it is, and why.
+
+    ``availability`` is the answer a billing system branches on:
+
+    - ``included``: this offering includes the feature;
+    - ``separately-purchased``: it does not, but an offering of the same
+      deployment does (listed in ``upsell``, each with its billing);
+    - ``other-deployment``: only offerings of another deployment include it
+      (listed in ``elsewhere``);
+    - ``not-offered``: no offering includes it.
+    """
+
+    offering: str
+    feature: str
+    included: bool
+    availability: Availability
+    offering_billing: BillingId
+    """How the offering itself is billed (Table 1's cost row); not the feature's."""
+    delivery: Delivery | None
+    upsell: tuple[Alternative, ...]
+    """When not included: the offerings of the same deployment that include it."""
+    elsewhere: tuple[Alternative, ...]
+    """When not included: the offerings of other deployments that include it."""
+    reasons: tuple[Reason, ...] = Field(min_length=1)
+    catalog: CatalogStamp
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+OUTCOMES: Final[tuple[Outcome, ...]] = ("allow", "needs-approval", "deny")
+"""Every outcome, from the most lenient to the strictest."""
+
+_RANK: Final[dict[str, int]] = {outcome: i for i, outcome in enumerate(OUTCOMES)}
+
+Finding = tuple[Outcome, Reason]
+"""One rule's verdict and its reason, before they are combined into a Decision."""
+
+
+def rank(outcome: Outcome) -> int:
+    """0 for ``allow``, 1 for ``needs-approval``, 2 for ``deny``: higher is stricter."""
+    try:
+        return _RANK[outcome]
+    except (KeyError, TypeError):
+        raise InputError(
+            f"unknown outcome {cut(outcome)}; outcomes: {', '.join(OUTCOMES)}", field="outcome", value=outcome
+        ) from None
+
+
+def strictest(outcomes: Iterable[Outcome]) -> Outcome:
+    """The strictest of ``outcomes`` (``allow`` when there are none); an unknown outcome is an error."""
+    if isinstance(outcomes, (str, bytes)) or not isinstance(outcomes, Iterable):
+        raise InputError(
+            f"outcomes must be an iterable of outcomes, got {cut(outcomes)}", field="outcomes", value=outcomes
+        )
+    best: Outcome = "allow"
+    for outcome in outcomes:
+        if rank(outcome) > _RANK[best]:
+            best = outcome
+    return best
+
+
+class Decision(Frozen):
+    """Whether a request fits the contract, and why.
+
+    ``reasons`` is never empty and is ordered strictest first: the first reason
+    is one that set ``outcome``. ``upsell`` lists the offerings of the same
+    deployment that would allow what this offering does not, with their
+    billing; ``elsewhere`` the offerings of other deployments that would.
+    """
+
+    outcome: Outcome
+    reasons: tuple[Reason, ...] = Field(min_length=1)
+    upsell: tuple[Alternative, ...] = ()
+    elsewhere: tuple[Alternative, ...] = ()
+    catalog: CatalogStamp
+
+    @property
+    def allowed(self) -> bool:
+        """True when the outcome is ``allow``."""
+        return self.outcome == "allow"
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The reason codes, in order."""
+        return tuple(reason.code for reason in self.reasons)
+
+    def __str__(self) -> str:
+        return f"{self.outcome}: {self.reasons[0].message}"
+
+
+def decide(
+    findings: Iterable[Finding],
+    catalog: CatalogStamp,
+    upsell: tuple[Alternative, ...] = (),
+    elsewhere: tuple[Alternative, ...] = (),
+) -> Decision:
+    """Combine findings: the strictest outcome, reasons strictest first (stable)."""
+    ordered = sorted(findings, key=lambda f: -_RANK[f[0]])
+    if not ordered:
+        raise InputError("a decision needs at least one finding, got none")
+    return Decision(
+        outcome=ordered[0][0],
+        reasons=tuple(reason for _, reason in ordered),
+        upsell=upsell,
+        elsewhere=elsewhere,
+        catalog=catalog,
+    )
+
+
+# --- capacity ----------------------------------------------------------------------------
+
+
+class Headroom(Frozen):
+    """What remains before a limit is passed (0 when already at or over it)."""
+
+    contacts: int
+    """Contacts that may still be added within the hard limit."""
+    open_cases: int
+    """Cases that may still be opened within the expectation."""
+    hours_this_week: float
+    """Hours left in the current week within the weekly expectation."""
+    hours_until_continued: float
+    """Hours that may still be added this week before the trailing mean goes above the
+    expectation (weeks before the first one given count as 0 hours)."""
+
+
+class CapacityDecision(Decision):
+    """A capacity decision: the outcome, reasons, the usage judged and what remains."""
+
+    offering: str
+    usage: Usage
+    """The usage judged: for a preflight, the usage after the change."""
+    baseline: Usage | None = None
+    """For a preflight, the usage before the change; None for a plain check."""
+    remaining: Headroom | None
+    """What remains; None for an offering without a named manager (no limits apply)."""
+
+
+class ManagerView(Decision):
+    """One named manager across several contracts of one company.
+
+    ``outcome`` is the strictest of the contracts' decisions; the limits apply
+    to each contract on its own, the totals are the manager's load.
+    """
+
+    decisions: tuple[CapacityDecision, ...]
+    total_contacts: int
+    total_open_cases: int
+    total_weekly_hours: tuple[float, ...]
+    """Hours per week summed across contracts, oldest first, aligned on the current week."""
+    total_hours_this_week: float
+
+
+class CapacityItem(Frozen):
+    """One contract of a capacity report: its id, the weeks counted and its decision."""
+
+    contract: str
+    weeks: tuple[dt.date, ...]
+    """The Mondays of the weeks counted (local dates), oldest first; the last is the current week."""
+    decision: CapacityDecision
+
+
+class CapacityReport(Frozen):
+    """Who is over capacity: every contract's decision from its records, and the shared managers.
+
+    ``items`` come strictest first (``deny``, then ``needs-approval``, then
+    ``allow``), each group in the order of the contracts; ``over`` names the
+    contracts whose decision is not ``allow``; ``shared`` holds one
+    :class:`ManagerView` per group of contracts that share a manager;
+    ``outcome`` is the strictest of them all.
+    """
+
+    now: Instant
+    outcome: Outcome
+    items: tuple[CapacityItem, ...]
+    over: tuple[str, ...]
+    shared: tuple[ManagerView, ...]
+    catalog: CatalogStamp
+
+
+# --- explained deadlines -------------------------------------------------------------------
+
+StepKind = Literal["counted", "closed", "break", "weekend", "holiday", "span"]
+
+
+class DeadlineStep(Frozen):
+    """One stretch of time between receipt and deadline: counted, or skipped and why."""
+
+    kind: StepKind
+    """``counted`` business time; ``closed`` outside business hours on business days; ``break``
+    between two intervals of a business day (a lunch break); ``weekend`` a day without hours;
+    ``holiday`` a public, vendor or contract holiday; ``span`` a long stretch summarised (a calendar
+    year or part of one): its business time, business days and holidays."""
+    start: Instant
+    end: Instant
+    business_time: dt.timedelta
+    """Business time counted in this stretch (zero unless ``counted`` or ``span``)."""
+    name: str | None = None
+    """The holiday's name, for ``holiday`` steps."""
+    message: str
+    source: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class DeadlineExplanation(Frozen):
+    """A response deadline and why: the target, the clock start and every stretch counted or skipped."""
+
+    offering: str
+    received_at: Instant
+    """The receipt, in the contract's zone."""
+    clock_start: Instant
+    """Rule 2: the receipt if business time, else the next opening."""
+    deadline: Instant
+    counting: Counting
+    target_business_days: int
+    business_day: dt.timedelta
+    """One business day: the schedule's weekly business time over its weekdays with hours (close - open
+    for one interval)."""
+    business_time: dt.timedelta
+    """Business time between clock start and deadline (the target, for ``business-hours``)."""
+    provisional: bool = False
+    """The deadline rests on holidays the package projects for a year whose official schedule
+    is not yet published (reason ``holidays-provisional``): it may move."""
+    steps: tuple[DeadlineStep, ...]
+    reasons: tuple[Reason, ...]
+    catalog: CatalogStamp
+
+
+# --- response status ------------------------------------------------------------------------
+
+ResponseState = Literal["open", "at-risk", "breached", "met", "missed"]
+"""Unanswered: ``open``, ``at-risk``, ``breached``; answered: ``met``, ``missed``."""
+
+
+class ResponseStatus(Frozen):
+    """Where one inquiry stands against its response deadline (SPEC: "Response status: the rule").
+
+    Durations are business time. Until ``until`` (``responded_at``, or ``now``
+    when there is no response): ``elapsed`` is the business time in
+    ``[received_at, until)``, ``remaining`` in ``[until, deadline)``,
+    ``overdue`` in ``[deadline, until)``; so ``elapsed + remaining == target``
+    while ``until <= deadline`` and ``elapsed == target + overdue`` after.
+
+    ``target`` is the business time from ``received_at`` to ``deadline``: the
+    offering's business days times one business day for ``business-hours``
+    counting; for ``end-of-day`` counting, whatever business time lies between
+    the receipt and the close of the deadline's day.
+    """
+
+    offering: str
+    state: ResponseState
+    received_at: Instant
+    """The receipt, in the contract's zone."""
+    responded_at: Instant | None
+    """The response, in the contract's zone; None while unanswered."""
+    now: Instant
+    """The moment asked about, in the contract's zone."""
+    deadline: Instant
+    target: dt.timedelta
+    elapsed: dt.timedelta
+    remaining: dt.timedelta
+    overdue: dt.timedelta
+    at_risk_threshold: dt.timedelta
+    """An unanswered inquiry is ``at-risk`` once ``remaining`` is at most this (the catalog's
+    ``at_risk_fraction`` of ``target``)."""
+    provisional: bool
+    """The deadline or the business time rests on holidays that the `holidays` package projects
+    for a year whose official schedule is not yet published: they may move."""
+    reasons: tuple[Reason, ...] = Field(min_length=1)
+    """The state's reason first, then the target, then any note on the holidays."""
+    catalog: CatalogStamp
+
+    @property
+    def until(self) -> dt.datetime:
+        """Where the clock stopped: the response, or ``now`` while unanswered."""
+        return self.responded_at if self.responded_at is not None else self.now
+
+    @property
+    def answered(self) -> bool:
+        """Whether a response was given (``met`` or ``missed``)."""
+        return self.responded_at is not None
+
+    def describe(self, lang: str = "en") -> str:
+        """One line a support agent reads, business durations in words (``en``, ``zh`` or a tag of either)."""
+        language = lang_of(lang)
+
+        def words(amount: dt.timedelta) -> str:
+            return business_words(amount, language)
+
+        d = self.deadline
+        due = f"{d:%Y-%m-%d %H:%M} {d.isoformat()[-6:]}"
+        state = self.state
+        if state == "open":
+            text = say(
+                language,
+                f"Open: {words(self.remaining)} remaining of {words(self.target)}; due {due}",
+                f"进行中：剩余 {words(self.remaining)}（目标 {words(self.target)}），截止 {due}",
+            )
+        elif state == "at-risk":
+            text = say(
+                language,
+                f"At risk: {words(self.remaining)} remaining of {words(self.target)}; due {due}",
+                f"即将超时：剩余 {words(self.remaining)}（目标 {words(self.target)}），截止 {due}",
+            )
+        elif state == "breached":
+            text = say(
+                language,
+                f"Breached: no response, {words(self.overdue)} overdue; was due {due}",
+                f"已超时：尚未回复，已超出 {words(self.overdue)}，截止时间为 {due}",
+            )
+        elif state == "met":
+            text = say(
+                language,
+                f"Met: answered in {words(self.elapsed)}, {words(self.remaining)} before the deadline, {due}",
+                f"按时回复：用时 {words(self.elapsed)}，早于截止时间（{due}）{words(self.remaining)}",
+            )
+        else:
+            text = say(
+                language,
+                f"Missed: answered {words(self.overdue)} after the deadline, {due}",
+                f"回复超时：晚于截止时间（{due}）{words(self.overdue)}",
+            )
+        if self.provisional:
+            text += say(
+                language,
+                " [provisional: projected public holidays, the deadline may move]",
+                "［暂定：节假日为推算，截止时间可能变动］",
+            )
+        return text
+
+    def __str__(self) -> str:
+        return self.describe("en")
+
+
+# --- SLA reports ------------------------------------------------------------------------------
+
+
+class SlaSummary(Frozen):
+    """Counts by state and response times over many inquiries: of one contract, or of all.
+
+    ``on_time_rate`` is ``met / answered`` (None while nothing is answered).
+    ``median_response`` and ``p90_response`` are nearest-rank percentiles of
+    the business time the answered inquiries took (``elapsed``), in whole
+    minutes (cut down to the minute): exact to the minute below 4,800
+    minutes (10 business days of 8 hours), within 1% above (see ``entitlements._sla``).
+    """
+
+    contract: str | None
+    """The contract's id; None for the summary of every contract."""
+    inquiries: int
+    open: int
+    at_risk: int
+    breached: int
+    met: int
+    missed: int
+    answered: int
+    on_time_rate: float | None
+    median_response: dt.timedelta | None
+    p90_response: dt.timedelta | None
+    provisional: bool
+    """Some deadline rests on projected holidays (see :attr:`ResponseStatus.provisional`)."""
+
+    def describe(self, lang: str = "en") -> str:
+        """One line: the counts, the on-time rate and the response times, in ``en`` or ``zh``."""
+        language = lang_of(lang)
+        name = self.contract if self.contract is not None else say(language, "all contracts", "全部合同")
+        counts = say(
+            language,
+            f"{self.inquiries} {'inquiry' if self.inquiries == 1 else 'inquiries'}: "
+            f"{self.breached} breached, {self.at_risk} at risk, "
+            f"{self.open} open, {self.met} met, {self.missed} missed",
+            f"共 {self.inquiries} 个查询：已超时 {self.breached}，即将超时 {self.at_risk}，"
+            f"进行中 {self.open}，按时回复 {self.met}，回复超时 {self.missed}",
+        )
+        text = f"{name}: {counts}" if language == "en" else f"{name}：{counts}"
+        if self.on_time_rate is not None:
+            rate = percent(self.on_time_rate)
+            text += say(
+                language,
+                f"; on time {rate} ({self.met} of {self.answered} answered)",
+                f"；按时率 {rate}（已回复 {self.answered} 个中的 {self.met} 个）",
+            )
+        if self.median_response is not None and self.p90_response is not None:
+            median = business_words(self.median_response, language)
+            p90 = business_words(self.p90_response, language)
+            text += say(
+                language,
+                f"; response time median {median}, 90th percentile {p90}",
+                f"；响应时间中位数 {median}，第 90 百分位 {p90}",
+            )
+        if self.provisional:
+            text += say(language, " [provisional holidays]", "［含暂定节假日］")
+        return text
+
+
+class SlaItem(Frozen):
+    """One inquiry of a report: its contract, its position in the inquiries given, and its status."""
+
+    contract: str
+    index: int
+    """0-based position in the inquiries given."""
+    status: ResponseStatus
+
+
+class SlaReport(Frozen):
+    """Where many inquiries of many contracts stand at ``now``.
+
+    ``items`` lists every inquiry, the ones needing attention first: the
+    breached (most overdue first), then the at-risk (least remaining first),
+    then the rest in the order given. ``contracts`` holds one summary per
+    contract, in the order the contracts were given; ``total`` sums them.
+    """
+
+    now: Instant
+    total: SlaSummary
+    contracts: tuple[SlaSummary, ...]
+    items: tuple[SlaItem, ...]
+    provisional: bool
+    reasons: tuple[Reason, ...] = Field(min_length=1)
+    catalog: CatalogStamp
+
+    @property
+    def attention(self) -> tuple[SlaItem, ...]:
+        """The breached and at-risk inquiries, most urgent first."""
+        return tuple(i for i in self.items if i.status.state in ("breached", "at-risk"))
+
+    def describe(self, lang: str = "en") -> str:
+        """The report for people, in ``en`` or ``zh``: totals, a line per contract, what needs attention."""
+        language = lang_of(lang)
+        lines = [
+            say(
+                language, f"SLA report at {self.now.isoformat()}", f"SLA 报告（截至 {self.now.isoformat()}）"
+            ),
+            "  " + self.total.describe(language),
+        ]
+        lines += ["  " + summary.describe(language) for summary in self.contracts]
+        urgent = self.attention
+        if urgent:
+            lines.append(say(language, "Breached and at risk:", "已超时和即将超时："))
+            lines += [f"  {item.contract} #{item.index}: {item.status.describe(language)}" for item in urgent]
+        return "\n".join(lines) + "\n"
+
+    def __str__(self) -> str:
+        return self.describe("en")

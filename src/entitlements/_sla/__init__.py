@@ -1,0 +1,1 @@
+"""Response deadlines, their explanation, response status and tallies."""

@@ -1,0 +1,353 @@
+"""Response status (SPEC: "Response status: the rule"), on the deadline plan and the calendar's public API.
+
+For an inquiry received at ``received_at`` and answered at ``responded_at``
+(or not yet, at ``now``), with ``until`` the response or ``now``:
+
+- ``deadline`` is the plan's; ``target`` the business time in
+  ``[received_at, deadline)``; ``elapsed`` in ``[received_at, until)``;
+- while ``until <= deadline``: ``remaining = target - elapsed``, ``overdue = 0``;
+  after it: ``overdue = elapsed - target``, ``remaining = 0``. Business time
+  is additive over adjacent intervals, so these are exactly the business time
+  in ``[until, deadline)`` and ``[deadline, until)``, for one calendar question
+  per inquiry instead of three;
+- answered: ``met`` at or before the deadline, ``missed`` after it;
+  unanswered: ``breached`` when ``now`` is after the deadline, else
+  ``at-risk`` when ``remaining`` is at most the catalog's ``at_risk_fraction``
+  of ``target``, else ``open``.
+
+Durations are computed in whole microseconds, and the at-risk share is the
+fraction's shortest decimal spelling (0.25 is exactly a quarter). A
+:class:`StatusRule` is a contract resolved once; it answers a
+:class:`~entitlements.ResponseStatus`, or the same answer's JSON form built
+directly (:meth:`StatusRule.status_json`, for streams of inquiries), which the
+tests hold equal to ``status(...).model_dump(mode="json")``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from .._catalog.models import Catalog, CatalogStamp
+from .._errors import InputError
+from .._rules.answers import ResponseState, ResponseStatus
+from .._text.words import iso_duration
+from .._time.days import holidays_version
+from .._time.zones import format_microseconds as hm
+from .deadlines import DeadlinePlan, provisional_reason
+
+__all__ = ["StatusRule", "Values"]
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_US = dt.timedelta(microseconds=1)
+_MINUTE = 60_000_000
+
+
+def _u(t: dt.datetime) -> int:
+    """An aware instant as whole microseconds since 1970 (exact; compares instants, not wall clocks)."""
+    return (t - _EPOCH) // _US
+
+
+def _us(d: dt.timedelta) -> int:
+    return (d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds
+
+
+Values = tuple[
+    ResponseState, dt.datetime, dt.datetime | None, dt.datetime, dt.datetime, int, int, int, int, int, int
+]
+"""state, received_at, responded_at, now (each in the zone), deadline, then target, elapsed,
+remaining, overdue and at-risk threshold in microseconds, and the last local year the answer rests on."""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRule:
+    """A contract resolved for response status: its deadline plan, the at-risk share and the stamp.
+
+    Everything that does not change from one inquiry to the next is computed
+    here once, the constant parts of the JSON form included.
+    """
+
+    plan: DeadlinePlan
+    share: Fraction
+    """The catalog's ``at_risk_fraction``, exactly (its shortest decimal spelling)."""
+    share_source: str
+    stamp: CatalogStamp
+    official_through: int | None
+    """The calendar's :attr:`~entitlements.BusinessCalendar.holidays_official_through`."""
+    days_text: str
+    amount: int | None
+    """The target in microseconds for ``business-hours`` counting (the same for every inquiry); else None."""
+    constant: tuple[int, str, str, str, str] | None
+    """For ``business-hours`` counting: the at-risk threshold in microseconds, and the target and
+    the threshold as ISO 8601 durations and as ``8h00``."""
+    json_parts: tuple[str, str, str, str, str]
+    """The JSON form's constant pieces: its head, the two sources, the target reason's code, its tail."""
+
+    @classmethod
+    def build(cls, plan: DeadlinePlan, catalog: Catalog) -> StatusRule:
+        levels = catalog.service_levels
+        stamp = catalog.stamp.with_holidays(holidays_version())
+        days = "day" if plan.days == 1 else "days"
+        dumps = json.dumps
+        share = Fraction(repr(levels.at_risk_fraction))
+        amount = constant = None
+        if plan.counting == "business-hours":
+            amount = _us(plan.amount)
+            threshold = amount * share.numerator // share.denominator
+            constant = (
+                threshold,
+                iso_duration(amount),
+                iso_duration(threshold),
+                hm(amount),
+                hm(threshold),
+            )
+        return cls(
+            plan=plan,
+            share=share,
+            share_source=levels.at_risk_fraction_source,
+            stamp=stamp,
+            official_through=plan.calendar.holidays_official_through,
+            days_text=f"{plan.offering}: reply within {plan.days} business {days} ({plan.counting} counting)",
+            amount=amount,
+            constant=constant,
+            json_parts=(
+                f'{{"offering": {dumps(plan.offering)}, "state": "',
+                dumps(levels.at_risk_fraction_source, ensure_ascii=False),
+                dumps(plan.target_source, ensure_ascii=False),
+                '{"code": "response-target", "message": ',
+                f', "catalog": {dumps(stamp.model_dump(mode="json"), ensure_ascii=False)}}}',
+            ),
+        )
+
+    # --- the rule -----------------------------------------------------------------------
+
+    def values(
+        self, received_at: dt.datetime, now: dt.datetime, responded_at: dt.datetime | None = None
+    ) -> Values:
+        """Everything a status holds, computed once (see the module): checked, in the contract's zone."""
+        return self.values_at(received_at, responded_at, self.plan.calendar.local(now, "now"), now)
+
+    def values_at(
+        self,
+        received_at: dt.datetime,
+        responded_at: dt.datetime | None,
+        current: dt.datetime,
+        now: dt.datetime,
+        nu: int | None = None,
+    ) -> Values:
+        """:meth:`values` with ``now`` already checked and in the zone (``current``; ``nu`` its instant)."""
+        cal = self.plan.calendar
+        received = cal.local(received_at, "received_at")
+        ru = _u(received)
+        if nu is None:
+            nu = _u(current)
+        if nu < ru:
+            raise InputError(
+                f"now {now.isoformat()} is before received_at {received_at.isoformat()}",
+                field="now",
+                value=now,
+            )
+        responded = None
+        until, uu = current, nu
+        if responded_at is not None:
+            responded, uu = self._response(responded_at, received_at, ru, nu, now)
+            until = responded
+        deadline = self.plan.deadline(received)
+        du = _u(deadline)
+        target = self.amount
+        if target is None:
+            target = cal.business_microseconds(received, deadline)
+        elapsed = cal.business_microseconds(received, until) if uu > ru else 0
+        if uu <= du:
+            remaining, overdue = target - elapsed, 0
+        else:
+            remaining, overdue = 0, elapsed - target
+        constant = self.constant
+        if constant is not None:
+            threshold = constant[0]
+        else:
+            share = self.share
+            threshold = target * share.numerator // share.denominator
+        state: ResponseState
+        if responded is not None:
+            state = "met" if uu <= du else "missed"
+        elif nu > du:
+            state = "breached"
+        elif remaining <= threshold:
+            state = "at-risk"
+        else:
+            state = "open"
+        last = deadline.year if deadline.year > until.year else until.year
+        return (
+            state,
+            received,
+            responded,
+            current,
+            deadline,
+            target,
+            elapsed,
+            remaining,
+            overdue,
+            threshold,
+            last,
+        )
+
+    def _response(
+        self, responded_at: dt.datetime, received_at: dt.datetime, ru: int, nu: int, now: dt.datetime
+    ) -> tuple[dt.datetime, int]:
+        """The response in the zone and its instant; an error if it is before the receipt or after now."""
+        responded = self.plan.calendar.local(responded_at, "responded_at")
+        uu = _u(responded)
+        if uu < ru:
+            raise InputError(
+                f"responded_at {responded_at.isoformat()} is before received_at {received_at.isoformat()}",
+                field="responded_at",
+                value=responded_at,
+            )
+        if uu > nu:
+            raise InputError(
+                f"responded_at {responded_at.isoformat()} is after now {now.isoformat()}; "
+                "a response cannot be in the future",
+                field="responded_at",
+                value=responded_at,
+            )
+        return responded, uu
+
+    def provisional(self, values: Values) -> bool:
+        """Whether the answer rests on a year whose holidays are projected."""
+        through = self.official_through
+        return through is not None and values[10] > through
+
+    def _first(self, values: Values, due: str) -> tuple[str, str, bool]:
+        """The state's reason: its code, its message, and whether its source is the at-risk share's."""
+        state, _, _, _, _, target, elapsed, remaining, overdue, threshold, _ = values
+        if state in ("open", "at-risk"):
+            words = "open" if state == "open" else "at risk"
+            constant = self.constant
+            whole, part = (constant[3], constant[4]) if constant is not None else (hm(target), hm(threshold))
+            return (
+                f"response-{state}",
+                f"{words}: {hm(remaining)} of {whole} of business time remaining, due {due}; "
+                f"at risk from {part} remaining",
+                True,
+            )
+        if state == "breached":
+            message = f"breached: no response, {hm(overdue)} of business time past the deadline {due}"
+        elif state == "met":
+            message = f"met: responded after {hm(elapsed)} of business time, at or before the deadline {due}"
+        else:
+            message = f"missed: responded {hm(overdue)} of business time after the deadline {due}"
+        return f"response-{state}", message, False
+
+    def reasons(self, values: Values) -> list[tuple[str, str, str]]:
+        """``(code, message, source)`` of each reason: the state's, the target's, the holidays' note."""
+        code, message, share = self._first(values, values[4].isoformat())
+        plan = self.plan
+        out = [
+            (code, message, self.share_source if share else plan.target_source),
+            (
+                "response-target",
+                f"{self.days_text}: {hm(values[5])} of business time",
+                plan.target_source,
+            ),
+        ]
+        note = self._note(values)
+        if note is not None:
+            out.append(note)
+        return out
+
+    def _note(self, values: Values) -> tuple[str, str, str] | None:
+        if not self.provisional(values):
+            return None
+        note = provisional_reason(self.plan.calendar, values[1].year, values[10])
+        return None if note is None else (note.code, note.message, note.source)
+
+    # --- the answer, as a model or as its JSON form ---------------------------------------
+
+    def status(
+        self, received_at: dt.datetime, now: dt.datetime, responded_at: dt.datetime | None = None
+    ) -> ResponseStatus:
+        """The :class:`ResponseStatus` of one inquiry."""
+        return self.model_of(self.values(received_at, now, responded_at))
+
+    def model_of(self, values: Values) -> ResponseStatus:
+        """The status that ``values`` describe."""
+        state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, _ = (
+            values
+        )
+        return ResponseStatus.model_validate(
+            {
+                "offering": self.plan.offering,
+                "state": state,
+                "received_at": received,
+                "responded_at": responded,
+                "now": current,
+                "deadline": deadline,
+                "target": dt.timedelta(microseconds=target),
+                "elapsed": dt.timedelta(microseconds=elapsed),
+                "remaining": dt.timedelta(microseconds=remaining),
+                "overdue": dt.timedelta(microseconds=overdue),
+                "at_risk_threshold": dt.timedelta(microseconds=threshold),
+                "provisional": self.provisional(values),
+                "reasons": [
+                    {"code": code, "message": message, "source": source}
+                    for code, message, source in self.reasons(values)
+                ],
+                "catalog": self.stamp,
+            }
+        )
+
+    def status_json(
+        self, received_at: dt.datetime, now: dt.datetime, responded_at: dt.datetime | None = None
+    ) -> dict[str, Any]:
+        """``status(...).model_dump(mode="json")``, built without the model."""
+        data: dict[str, Any] = json.loads(self.json_text(self.values(received_at, now, responded_at)))
+        return data
+
+    def json_text(self, values: Values, now_text: str | None = None) -> str:
+        """The JSON form of the status that ``values`` describe, as text, built without the model.
+
+        The constant pieces were serialised once (:attr:`json_parts`); the rest
+        are ISO 8601 instants and durations and our own ASCII messages.
+        ``now_text`` is ``now``'s ISO form when the caller keeps it.
+        """
+        state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, _ = (
+            values
+        )
+        head, share_source, target_source, target_code, tail = self.json_parts
+        due = deadline.isoformat()
+        code, message, share = self._first(values, due)
+        answered = "null" if responded is None else f'"{responded.isoformat()}"'
+        provisional = self.provisional(values)
+        note = ""
+        if provisional:
+            extra = self._note(values)
+            if extra is not None:
+                note = ", " + json.dumps(
+                    {"code": extra[0], "message": extra[1], "source": extra[2]}, ensure_ascii=False
+                )
+        constant = self.constant
+        if constant is not None:
+            target_iso, threshold_iso, target_hm = constant[1], constant[2], constant[3]
+        else:
+            target_iso, threshold_iso, target_hm = (
+                iso_duration(target),
+                iso_duration(threshold),
+                hm(target),
+            )
+        return (
+            f'{head}{state}", "received_at": "{received.isoformat()}", "responded_at": {answered}, '
+            f'"now": "{now_text or current.isoformat()}", "deadline": "{due}", '
+            f'"target": "{target_iso}", "elapsed": "{iso_duration(elapsed)}", '
+            f'"remaining": "{iso_duration(remaining) if remaining else "PT0S"}", '
+            f'"overdue": "{iso_duration(overdue) if overdue else "PT0S"}", '
+            f'"at_risk_threshold": "{threshold_iso}", '
+            f'"provisional": {"true" if provisional else "false"}, '
+            f'"reasons": [{{"code": "{code}", "message": "{message}", "source": '
+            f"{share_source if share else target_source}}}, "
+            f'{target_code}"{self.days_text}: {target_hm} of business time", "source": {target_source}}}'
+            f"{note}]{tail}"
+        )

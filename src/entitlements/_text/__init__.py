@@ -1,0 +1,1 @@
+"""Words, Markdown, iCalendar and HTML: answers written for people and files."""

@@ -1,0 +1,118 @@
+"""Business time in words for people, in English or Chinese: ``6 hours 30 minutes`` / ``6小时 30分钟``.
+
+pendulum is the project's library for what people read or type about time;
+its locales give the words for each unit. Its own ``Duration.in_words``
+folds 24 hours into a day and 7 days into a week, which is wrong for
+business time (a business day is 8 hours, not 24), so the hours, minutes and
+seconds are counted here and only the words come from pendulum. pendulum is
+imported the first time something is worded, never on the answering path,
+and its process-wide default locale is never changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Sequence
+from typing import Literal
+
+from .._errors import InputError, cut
+from .._time.zones import language_code
+
+__all__ = ["Lang", "business_words", "iso_duration", "join_methods", "lang_of", "percent", "say"]
+
+Lang = Literal["en", "zh"]
+"""The languages answers are worded in."""
+
+_LANGS: tuple[Lang, ...] = ("en", "zh")
+
+
+def lang_of(value: object) -> Lang:
+    """``en`` or ``zh`` for a tag (``zh-CN``, ``zh_Hans``, ``en-US``, ``eng``); an error otherwise."""
+    if value == "en":
+        return "en"
+    if value == "zh":
+        return "zh"
+    try:
+        code = language_code(value.replace("_", "-") if isinstance(value, str) else value)
+    except InputError:
+        code = None
+    if code == "en":
+        return "en"
+    if code == "zh":
+        return "zh"
+    raise InputError(
+        f"lang must be 'en' or 'zh' (or a tag of either, such as 'zh-CN'), got {cut(value)}",
+        field="lang",
+        value=value,
+    )
+
+
+@functools.cache
+def _unit(lang: Lang, unit: str, n: int) -> str:
+    import pendulum
+
+    locale = pendulum.locale(lang)
+    return str(locale.translation(f"units.{unit}.{locale.plural(n)}")).format(n)
+
+
+def business_words(amount: dt.timedelta, lang: Lang = "en") -> str:
+    """Business time in words: hours (never folded into days), minutes, and seconds when there are any.
+
+    ``30 hours``, ``1 hour 30 minutes``, ``0 minutes``; ``30小时``, ``1小时 30分钟``.
+    Parts of a second are dropped.
+    """
+    seconds = max(0, int(amount.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [(unit, n) for unit, n in (("hour", hours), ("minute", minutes), ("second", seconds)) if n]
+    if not parts:
+        parts = [("minute", 0)]
+    return " ".join(_unit(lang, unit, n) for unit, n in parts)
+
+
+def percent(share: float) -> str:
+    """``97.2%``, ``100%``, ``25%``: one decimal where it matters."""
+    text = f"{share * 100:.1f}"
+    return text.removesuffix(".0") + "%"
+
+
+def say(lang: Lang, en: str, zh: str) -> str:
+    """The sentence in ``lang``."""
+    return zh if lang == "zh" else en
+
+
+def iso_duration(us: int) -> str:
+    """A duration (µs, not negative) as pydantic writes a ``timedelta`` in JSON (``PT8H``, ``P1DT6H``).
+
+    The same text as ``TypeAdapter(timedelta).dump_python(..., mode="json")``, without building a model:
+    365-day years, then days, then hours, minutes and seconds with their fraction.
+    """
+    seconds, micro = divmod(us, 1_000_000)
+    days, seconds = divmod(seconds, 86_400)
+    years, days = divmod(days, 365)
+    text = "P"
+    if years:
+        text += f"{years}Y"
+    if days:
+        text += f"{days}D"
+    if seconds or micro:
+        hours, seconds = divmod(seconds, 3600)
+        minutes, seconds = divmod(seconds, 60)
+        text += "T"
+        if hours:
+            text += f"{hours}H"
+        if minutes:
+            text += f"{minutes}M"
+        if seconds or micro:
+            text += f"{seconds}.{micro:06d}".rstrip("0") + "S" if micro else f"{seconds}S"
+    return text if text != "P" else "PT0S"
+
+
+def join_methods(names: Sequence[str], lang: Lang) -> str:
+    """``a``, ``a or b``, ``a, b or c`` (``a、b或c`` in Chinese), as the document joins methods."""
+    if len(names) <= 1:
+        return "".join(names)
+    if lang == "zh":
+        return "、".join(names[:-1]) + "或" + names[-1]
+    return ", ".join(names[:-1]) + " or " + names[-1]

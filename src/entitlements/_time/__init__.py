@@ -1,0 +1,1 @@
+"""Time zones, schedules, holidays, per-year day tables, the business calendar."""

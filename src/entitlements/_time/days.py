@@ -1,0 +1,517 @@
+"""Per-year business-day tables, and the only module that talks to the `holidays` package.
+
+A :class:`YearTable` holds everything a :class:`~entitlements.BusinessCalendar`
+knows about one local year: a byte per day (business day or not, and whether
+a change of UTC offset makes the day's business time irregular), the running
+count of business days and its inverse (so "how many business days in a
+range" is two lookups and "the Nth business day after" one), the UTC offset at
+local noon, the holiday names, and the exact business intervals of the few
+irregular days. :func:`build_year` builds one from :class:`DayRules` (a
+calendar's definition, compiled); `holidays` is asked once per year, never
+per day, and is imported on first use.
+
+Instants are counted here in microseconds since 0001-01-01T00:00Z
+(:data:`EPOCH`), which makes interval arithmetic exact integer arithmetic.
+
+`holidays` reports incomplete data (India's lunar holidays outside 2001-2035)
+as a Python warning. Those warnings are recorded as notes for the explained
+form, under one lock so that two threads never record each other's, and the
+process's warning filters are left as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+import operator
+import threading
+import warnings
+import zoneinfo
+from array import array
+from bisect import bisect_left
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from .._errors import InputError, cut, unknown
+from .zones import Interval, country_code, merged
+
+__all__ = [
+    "BUSINESS",
+    "DAY",
+    "EPOCH",
+    "HOUR",
+    "IRREGULAR",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "NOTICE_COUNTRIES",
+    "SECOND",
+    "US",
+    "Day",
+    "DayRules",
+    "YearTable",
+    "build_year",
+    "check_country",
+    "check_subdivision",
+    "country_years",
+    "holidays_version",
+    "instant",
+    "notices_through",
+    "offset_seconds",
+    "supported_countries",
+    "to_local",
+]
+
+MIN_YEAR = 2
+"""The first year (local date) a calendar answers for."""
+MAX_YEAR = 9998
+"""The last year (local date) a calendar answers for."""
+
+UTC = dt.UTC
+EPOCH = dt.datetime(1, 1, 1, tzinfo=UTC)
+"""Instants are counted in microseconds since this one (ordinal day 1)."""
+US = dt.timedelta(microseconds=1)
+SECOND = 1_000_000
+HOUR = 3_600 * SECOND
+DAY = 86_400 * SECOND
+_NOON = dt.time(12)
+_ONE_DAY = dt.timedelta(days=1)
+
+BUSINESS = 1
+"""Day flag: a business day."""
+IRREGULAR = 2
+"""Day flag: a business day whose business time a change of UTC offset makes irregular."""
+
+CONTRACT_HOLIDAY = "extra holiday in the contract"
+
+
+# --- the holidays package ------------------------------------------------------------------
+
+
+@functools.cache
+def holidays_version() -> str:
+    """The version of the installed `holidays` package (the source of country holidays)."""
+    from holidays.version import __version__
+
+    return str(__version__)
+
+
+@functools.cache
+def supported_countries() -> Mapping[str, tuple[str, ...]]:
+    """Country codes the `holidays` package knows, each with its subdivision codes."""
+    import holidays
+
+    return MappingProxyType(
+        {
+            code: tuple(subdivisions)
+            for code, subdivisions in holidays.list_supported_countries(include_aliases=False).items()
+        }
+    )
+
+
+def check_country(value: object) -> str:
+    """``value`` as a country code `holidays` knows (``cn`` -> ``CN``); an error naming it otherwise."""
+    code = country_code(value, "country")
+    countries = supported_countries()
+    if code not in countries:
+        raise unknown("country", value, countries, of="for the holidays calendar", error=InputError)
+    return code
+
+
+def check_subdivision(country: str, value: object) -> str:
+    """``value`` as a subdivision of ``country`` that `holidays` knows; an error naming it otherwise."""
+    code = country_code(value, "subdivision")
+    known = supported_countries()[country]
+    if code in known:
+        return code
+    if isinstance(value, str) and value in known:  # subdivision codes with lower-case letters
+        return value
+    raise unknown("subdivision", value, known, of=f"of country {country!r}", error=InputError)
+
+
+@functools.cache
+def _language(country: str) -> str | None:
+    """Holiday names in English: the country's own English if that is its default, else en_US."""
+    import holidays
+
+    default = getattr(holidays.country_holidays(country, years=()), "default_language", None)
+    if default is not None and str(default).startswith("en"):
+        return str(default)
+    offered = holidays.list_localized_countries(include_aliases=False).get(country, ())
+    return "en_US" if "en_US" in offered else None  # None: the package's own (English) names
+
+
+@functools.cache
+def country_years(country: str, subdivision: str | None) -> tuple[int, int]:
+    """The first and last year for which `holidays` knows the country's public holidays."""
+    import holidays
+
+    probe = holidays.country_holidays(country, subdiv=subdivision, years=())
+    return int(probe.start_year), int(probe.end_year)
+
+
+NOTICE_COUNTRIES = frozenset({"CN"})
+"""Countries whose public holidays are set each year by an official notice, not by fixed rules.
+
+China's State Council publishes each winter the next year's holidays, the days
+off moved next to them and the weekend make-up workdays (国务院办公厅关于...节假日安排的通知).
+`holidays` carries those notices, year by year, in the country's table of
+special holidays; for the years after the last notice it carries, its answer is
+a projection of the statutory holidays, which the next notice may change.
+Countries whose holidays follow fixed rules (the US, Germany...) are not listed:
+the package's answer for them is the rule's, for every year it covers.
+"""
+
+
+@functools.cache
+def notices_through(country: str) -> int | None:
+    """The last year whose holidays `holidays` carries from an official notice (see :data:`NOTICE_COUNTRIES`).
+
+    None for a country whose holidays follow fixed rules; 0 for a notice
+    country whose notices the installed package carries none of. The years
+    are those of the package's table of special (notice-given) holidays.
+    """
+    if country not in NOTICE_COUNTRIES:
+        return None
+    import holidays
+
+    probe = holidays.country_holidays(country, years=())
+    table = getattr(probe, "special_public_holidays", None) or {}
+    years = [year for year in table if isinstance(year, int)]
+    return max(years, default=0)
+
+
+_HOLIDAYS_LOCK = threading.Lock()
+"""Serialises the recording of the package's warnings: ``catch_warnings`` is process-wide."""
+
+
+def _country_data(
+    country: str, subdivision: str | None, year: int
+) -> tuple[dict[int, str], frozenset[int], tuple[str, ...]]:
+    """Country holidays (ordinal -> name), official weekend make-up workdays, and the package's warnings."""
+    import holidays
+
+    language = _language(country)
+    with _HOLIDAYS_LOCK, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = holidays.country_holidays(country, subdiv=subdivision, years=year, language=language)
+        names = {day.toordinal(): str(name) for day, name in table.items() if day.year == year}
+        makeups = frozenset(
+            day.toordinal() for day in getattr(table, "weekend_workdays", ()) if day.year == year
+        )
+    notes = tuple(dict.fromkeys(str(w.message) for w in caught))
+    return names, makeups, notes
+
+
+# --- instants -----------------------------------------------------------------------------
+
+
+def offset_seconds(aware: dt.datetime) -> int:
+    """``aware``'s UTC offset in seconds."""
+    offset = aware.utcoffset()
+    assert offset is not None
+    return offset.days * 86_400 + offset.seconds
+
+
+def instant(t: dt.datetime) -> int:
+    """Aware ``t`` as microseconds since :data:`EPOCH`."""
+    return (t - EPOCH) // US
+
+
+def to_local(u: int, zone: dt.tzinfo) -> dt.datetime:
+    """The instant ``u`` (microseconds since :data:`EPOCH`) in ``zone``."""
+    return (EPOCH + dt.timedelta(microseconds=u)).astimezone(zone)
+
+
+# --- the tables ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DayRules:
+    """A calendar's definition, compiled for building year tables."""
+
+    zone: zoneinfo.ZoneInfo
+    country: str
+    subdivision: str | None
+    week: tuple[tuple[Interval, ...], ...]
+    """Each weekday's wall-clock intervals, Monday first (microseconds after midnight); empty: closed."""
+    makeup: tuple[Interval, ...]
+    """The hours of a counted weekend make-up workday: the intervals most weekdays have."""
+    vendor: Mapping[int, str]
+    """Ordinal -> the vendor's holiday name."""
+    extra: frozenset[int]
+    """The contract's extra holidays, as ordinals."""
+    weekend_workdays: bool
+    holiday_years: tuple[int, int]
+
+    @property
+    def own(self) -> tuple[tuple[int, str], ...]:
+        """The vendor's and the contract's holidays as sorted ``(ordinal, name)`` pairs."""
+        return _own(self.vendor, self.extra)
+
+    @property
+    def mask(self) -> tuple[bool, ...]:
+        """Per weekday, Monday first: whether it has hours."""
+        return tuple(bool(day) for day in self.week)
+
+    def hours_of(self, o: int) -> tuple[Interval, ...]:
+        """The wall-clock intervals of business day ``o``: its weekday's, or a make-up day's."""
+        return self.week[(o - 1) % 7] or self.makeup
+
+
+@functools.lru_cache(maxsize=1024)
+def _own_cached(vendor: tuple[tuple[int, str], ...], extra: frozenset[int]) -> tuple[tuple[int, str], ...]:
+    return tuple(sorted([*vendor, *((o, CONTRACT_HOLIDAY) for o in extra)]))
+
+
+def _own(vendor: Mapping[int, str], extra: frozenset[int]) -> tuple[tuple[int, str], ...]:
+    return _own_cached(tuple(sorted(vendor.items())), extra)
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """The exact business time of an irregular day, in microseconds since the epoch (UTC)."""
+
+    intervals: tuple[tuple[int, int], ...]
+    close: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class YearTable:
+    """Everything a calendar knows about one local year, built once."""
+
+    year: int
+    base: int
+    """Ordinal of 1 January."""
+    end: int
+    """Ordinal of 1 January of the next year."""
+    flags: bytes
+    """Per day: :data:`BUSINESS` and :data:`IRREGULAR` bits."""
+    cum: array[int]
+    """``cum[i]``: the business days in ``[base, base + i)``; one longer than the year."""
+    select: array[int]
+    """``select[r]``: the day index of the year's business day of rank ``r``."""
+    total: int
+    """Business days in the year."""
+    cumt: array[int]
+    """``cumt[i]``: the business time, in microseconds, of ``[base, base + i)``; exact, changes of UTC
+    offset included; one longer than the year."""
+    offsets: array[int]
+    """The UTC offset at local noon, in seconds, per day."""
+    irregular: Mapping[int, Day]
+    """Ordinal -> exact business time, for the irregular business days."""
+    irregular_days: tuple[int, ...]
+    """The irregular business days, sorted."""
+    names: Mapping[int, str]
+    """Ordinal -> holiday name(s): the country's, the vendor's, the contract's."""
+    makeups: frozenset[int]
+    """The country's official weekend make-up workdays (whether counted or not)."""
+    notes: tuple[str, ...]
+    """What the `holidays` package warned about this year's data (incomplete data)."""
+
+
+def _offset_at(zone: dt.tzinfo, u: int) -> int:
+    """The UTC offset, in microseconds, at instant ``u``."""
+    return offset_seconds((EPOCH + dt.timedelta(microseconds=u)).astimezone(zone)) * SECOND
+
+
+def exact_day(rules: DayRules, o: int) -> Day:
+    """Day ``o``'s business time from first principles: every instant whose wall clock is in its hours."""
+    zone = rules.zone
+    hours = rules.hours_of(o)
+    w = (o - 1) * DAY
+    lo, hi = w - 25 * HOUR, w + 49 * HOUR  # every instant whose wall clock reads day o
+    samples = list(range(lo, hi + 1, HOUR))
+    offsets = [_offset_at(zone, x) for x in samples]
+    segments: list[tuple[int, int, int]] = []
+    start = lo
+    for k in range(len(samples) - 1):
+        if offsets[k] == offsets[k + 1]:
+            continue
+        a, b = samples[k] // SECOND, samples[k + 1] // SECOND  # tz changes fall on whole seconds
+        while b - a > 1:
+            mid = (a + b) // 2
+            if _offset_at(zone, mid * SECOND) == offsets[k]:
+                a = mid
+            else:
+                b = mid
+        segments.append((start, b * SECOND, offsets[k]))
+        start = b * SECOND
+    segments.append((start, hi, offsets[-1]))
+    pieces = sorted(
+        (max(s, w + opened - off), min(e, w + closed - off))
+        for opened, closed in hours
+        for s, e, off in segments
+        if max(s, w + opened - off) < min(e, w + closed - off)
+    )
+    intervals = merged(pieces)  # touching pieces are one stretch of business time
+    last = hours[-1][1]
+    if intervals:
+        close = intervals[-1][1]
+    else:  # the whole of the hours was skipped: the close is the instant the clock jumped past it
+        close = next(
+            (max(s, w + last - off) for s, e, off in segments if w + last - off < e),
+            w + last - segments[-1][2],
+        )
+    return Day(tuple(intervals), close, sum(e - s for s, e in intervals))
+
+
+def _closed_days(
+    rules: DayRules, year: int, base: int, end: int
+) -> tuple[dict[int, str], set[int], YearNotes]:
+    """The year's holiday names (country, vendor, contract), the closed days, and the package's data."""
+    first, last = rules.holiday_years
+    names: dict[int, str] = {}
+    makeups: frozenset[int] = frozenset()
+    notes: tuple[str, ...] = ()
+    if first <= year <= last:
+        names, makeups, notes = _country_data(rules.country, rules.subdivision, year)
+    closed = set(names)
+    own = rules.own
+    for o, name in own[bisect_left(own, (base,)) : bisect_left(own, (end,))]:
+        names[o] = f"{names[o]}; {name}" if o in names else name
+        closed.add(o)
+    return names, closed, (makeups, notes)
+
+
+YearNotes = tuple[frozenset[int], tuple[str, ...]]
+"""The country's official weekend make-up workdays, and what the `holidays` package warned about."""
+
+
+def _change_instant(zone: dt.tzinfo, a: int, b: int) -> int:
+    """The first instant (whole second, in microseconds) after ``a`` whose offset is ``b``'s; a < b."""
+    target = _offset_at(zone, b)
+    lo, hi = a // SECOND, b // SECOND
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if _offset_at(zone, mid * SECOND) == target:
+            hi = mid
+        else:
+            lo = mid
+    return hi * SECOND
+
+
+NOON = 12 * HOUR
+"""Local noon, microseconds after midnight: the instant whose offset a year table keeps per day."""
+
+
+def _irregular_days(rules: DayRules, base: int, flags: bytearray, noon: list[int]) -> dict[int, Day]:
+    """The business days on which a change of UTC offset makes the business time irregular (flagged).
+
+    Between two local noons whose offsets differ, the change's instant is found to the second; a day
+    is computed exactly (:func:`exact_day`) only when that instant can fall within its hours, or
+    between them and noon, under either offset. Other days keep the plain wall-clock hours.
+    """
+    n = len(flags)
+    zone = rules.zone
+    candidates: dict[int, list[int]] = {}
+    for j in range(n + 1):
+        if noon[j] == noon[j + 1]:
+            continue
+        day = base - 1 + j  # the change falls between noon of this day and noon of the next
+        # A day of margin either side: a noon that does not exist (Samoa skipped 30 December 2011)
+        # reads as an instant on the far side of the change.
+        a = (day - 2) * DAY + 12 * HOUR - noon[j] * SECOND
+        b = (day + 1) * DAY + 12 * HOUR - noon[j + 1] * SECOND
+        change = _change_instant(zone, a, b)
+        low, high = sorted((noon[j] * SECOND, noon[j + 1] * SECOND))
+        for o in range(day - 2, day + 4):
+            hours = rules.hours_of(o)
+            w = (o - 1) * DAY
+            # The plain hours are read with the offset at noon: a change anywhere between the hours
+            # and noon (hours that end before noon or start after it) moves them as well.
+            if hours and w + min(hours[0][0], NOON) - high <= change <= w + max(hours[-1][1], NOON) - low:
+                candidates.setdefault(o, []).append(change)
+    irregular: dict[int, Day] = {}
+    for o, changes in sorted(candidates.items()):
+        i = o - base
+        if not 0 <= i < n or not flags[i]:
+            continue
+        exact = exact_day(rules, o)
+        w = (o - 1) * DAY - noon[i + 1] * SECOND
+        regular = tuple((w + a, w + b) for a, b in rules.hours_of(o))
+        # A change exactly at an edge (a 24:00 close, when the clocks go forward at the next midnight)
+        # keeps the instants but not the wall clock that names them: the exact way names them right.
+        if exact.intervals != regular or any(c in edge for c in changes for edge in regular):
+            irregular[o] = exact
+            flags[i] |= IRREGULAR
+    return irregular
+
+
+@functools.lru_cache(maxsize=1024)
+def _noon_offsets(zone: zoneinfo.ZoneInfo, year: int) -> bytes:
+    """The UTC offset at local noon, in seconds, of every day of ``year`` and one day either side.
+
+    Shared by every calendar of the zone (they differ in holidays and hours, not in offsets);
+    kept as the bytes of an ``array('i')`` (1.5 KB a year) so the cache stays small.
+    """
+    days = dt.date(year + 1, 1, 1).toordinal() - dt.date(year, 1, 1).toordinal() + 2
+    first = dt.datetime.combine(dt.date.fromordinal(dt.date(year, 1, 1).toordinal() - 1), _NOON, tzinfo=zone)
+    # aware + timedelta is wall-clock arithmetic: noon of each day in turn, every step a C loop
+    noons = itertools.accumulate(itertools.repeat(_ONE_DAY, days - 1), operator.add, initial=first)
+    offsets = map(dt.datetime.utcoffset, noons)
+    return array("i", map(int, map(dt.timedelta.total_seconds, offsets))).tobytes()  # type: ignore[arg-type]
+
+
+def _week_pattern(values: tuple[int, ...], first_weekday: int, n: int) -> list[int]:
+    """Each day's value of a year of ``n`` days starting on ``first_weekday`` (values Monday first)."""
+    week = [values[(first_weekday + k) % 7] for k in range(7)]
+    return (week * (n // 7 + 1))[:n]
+
+
+def build_year(rules: DayRules, year: int) -> YearTable:
+    """The table of ``year`` (local dates) under ``rules``."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InputError(f"the answer would fall outside the years {MIN_YEAR}-{MAX_YEAR} the calendar covers")
+    base = dt.date(year, 1, 1).toordinal()
+    n = dt.date(year + 1, 1, 1).toordinal() - base
+    names, closed, (makeups, notes) = _closed_days(rules, year, base, base + n)
+    first = (base - 1) % 7
+    weekly = tuple(sum(b - a for a, b in day) for day in rules.week)
+    lengths = _week_pattern(weekly, first, n)
+    if rules.weekend_workdays:
+        makeup = sum(b - a for a, b in rules.makeup)
+        for o in makeups:
+            if not lengths[o - base]:
+                lengths[o - base] = makeup
+    for o in closed:
+        lengths[o - base] = 0
+    flags = bytearray(BUSINESS if length else 0 for length in lengths)
+    packed = array("i")
+    packed.frombytes(_noon_offsets(rules.zone, year))
+    noon = packed.tolist()
+    irregular = _irregular_days(rules, base, flags, noon)
+    for o, day in irregular.items():
+        lengths[o - base] = day.length
+    business = [flag & BUSINESS for flag in flags]
+    cum = array("H", itertools.accumulate(business, initial=0))
+    select = array("H", itertools.compress(range(n), business))
+    return YearTable(
+        year=year,
+        base=base,
+        end=base + n,
+        flags=bytes(flags),
+        cum=cum,
+        select=select,
+        total=cum[n],
+        cumt=array("q", itertools.accumulate(lengths, initial=0)),
+        offsets=packed[1:-1],
+        irregular=MappingProxyType(irregular),
+        irregular_days=tuple(sorted(irregular)),
+        names=MappingProxyType(names),
+        makeups=makeups,
+        notes=notes,
+    )
+
+
+def check_date(value: object, name: str) -> dt.date:
+    """``value`` if it is a date in the calendar's years; an :class:`InputError` naming it otherwise."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InputError(f"{name} must be a datetime.date, got {cut(value)}", field=name, value=value)
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise InputError(
+            f"{name} {value.isoformat()} is outside the years {MIN_YEAR}-{MAX_YEAR}", field=name, value=value
+        )
+    return value

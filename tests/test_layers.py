@@ -1,0 +1,134 @@
+"""The package's layers run one way: each module imports only its own layer or those below it.
+
+The layers, bottom first, as the README's "Layout" draws them. Every import counts: module level,
+inside a function, or under ``TYPE_CHECKING``. Within one layer the modules may import each other,
+but never in a circle. A module reaches into no other object's private attributes, and none is over
+700 lines (a file that long usually holds two jobs).
+"""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+
+import pytest
+
+PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "src" / "entitlements"
+
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("_version", "_errors"),
+    ("_base", "_checks"),
+    ("_read",),
+    ("_time",),
+    ("_catalog",),
+    ("_inputs",),
+    ("_text",),
+    ("_rules",),
+    ("_sla",),
+    ("_plan",),
+    ("_engine",),
+    ("_bulk",),
+    ("bulk", "spark", "entitlements"),
+    ("_cli", "__main__"),
+)
+"""Each top-level module or subpackage of ``entitlements``, in its layer; ``entitlements`` is ``__init__``."""
+
+MAX_LINES = 700
+
+
+def _name(path: pathlib.Path) -> str:
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts) or "entitlements"
+
+
+MODULES = {_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _rank(module: str) -> int:
+    top = module.split(".", maxsplit=1)[0]
+    for rank, layer in enumerate(LAYERS):
+        if top in layer:
+            return rank
+    raise AssertionError(f"{module} is in no layer: add its top-level name to LAYERS")
+
+
+def _imports(module: str) -> set[str]:
+    """The package's modules that ``module`` imports, at any depth of its code."""
+    path = MODULES[module]
+    here = [] if module == "entitlements" else module.split(".")
+    base = here if path.name == "__init__.py" else here[:-1]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level >= 1:
+            anchor = base[: len(base) - (node.level - 1)]
+            target = anchor + (node.module.split(".") if node.module else [])
+            for alias in node.names:
+                sub = ".".join([*target, alias.name])
+                found.add(sub if sub in MODULES else ".".join(target) or "entitlements")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("entitlements"):
+            found.add(node.module.removeprefix("entitlements.") or "entitlements")
+    return {m for m in found if m in MODULES and m != module}
+
+
+GRAPH = {module: _imports(module) for module in MODULES}
+
+
+def test_every_module_has_a_layer() -> None:
+    for module in MODULES:
+        _rank(module)
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_imports_run_down(module: str) -> None:
+    upward = sorted(t for t in GRAPH[module] if _rank(t) > _rank(module))
+    assert not upward, f"{module} (layer {_rank(module)}) imports a higher layer: {upward}"
+
+
+def test_no_import_circle() -> None:
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(module: str) -> None:
+        if module in path:
+            circle = [*path[path.index(module) :], module]
+            raise AssertionError("import circle: " + " -> ".join(circle))
+        if module in done:
+            return
+        path.append(module)
+        for target in sorted(GRAPH[module]):
+            # A package's __init__ re-exporting its own modules is not a circle.
+            if not (MODULES[module].name == "__init__.py" and target.startswith(module + ".")):
+                visit(target)
+        path.pop()
+        done.add(module)
+
+    for module in sorted(MODULES):
+        visit(module)
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_reach_into_private_attributes(module: str) -> None:
+    reaches = []
+    for node in ast.walk(ast.parse(MODULES[module].read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls", "other"))
+        ):
+            reaches.append(f"line {node.lineno}: {ast.unparse(node)}")
+    assert not reaches, f"{module} reaches into private attributes: {reaches}"
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_module_size(module: str) -> None:
+    lines = len(MODULES[module].read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{module} has {lines} lines (at most {MAX_LINES}): which jobs does it hold?"
+
+
+def test_the_layers_catch_an_upward_import(tmp_path: pathlib.Path) -> None:
+    """The check itself can fail: a rule importing the engine is upward."""
+    assert _rank("_rules.capacity") < _rank("_engine")
+    assert _rank("_cli.app") > _rank("entitlements")
