@@ -1,0 +1,248 @@
+"""The one rows reader: CSV with a header, or JSON Lines, streamed, each row with its file line.
+
+Every command that reads rows (``sla``, ``obligations --deliveries``,
+``capacity --records``) reads them here, so the rules are the same for all:
+
+- The format is the first non-blank line's: ``{`` starts JSON Lines,
+  anything else is a CSV header (RFC 4180: a quoted field may hold commas,
+  quotes and line breaks).
+- UTF-8, with or without a byte-order mark; lines end in LF, CRLF or CR.
+  JSON Lines split at those line ends only (a U+2028 inside a JSON string is
+  text, not a line end).
+- Column names are matched exactly as documented. A CSV header that names
+  an unknown column (with a "did you mean"), names one twice, or lacks a
+  required one is an :class:`~entitlements.InputError` for the whole input,
+  raised before any row is given: a CSV without its header is refused, not
+  read with its first record taken for names. A JSON line with such keys is
+  a bad row.
+- A bad row (not a JSON object, a CSV record with more or fewer values than
+  the header, a line over :data:`MAX_LINE_CHARS` characters, bytes that are
+  not UTF-8) is given as a :class:`BadRow` with its message, and reading goes
+  on. Every non-blank record comes out exactly once, as a :class:`Row` or a
+  :class:`BadRow`: nothing is dropped, split or merged.
+- Line numbers are the 1-based line of the file on which the record starts,
+  counted as a text editor counts them (a record with a quoted line break
+  takes several lines; the next record's number counts them).
+- Values are CSV's text (trimmed; an empty cell is left out) or JSON's
+  values (a ``null`` is left out), so an optional column is simply absent.
+
+There is no limit on the input's size, only on one line's; memory stays flat
+whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Literal
+
+from .._errors import InputError, unknown
+
+__all__ = ["MAX_LINE_CHARS", "BadRow", "Row", "RowReader", "read_rows"]
+
+MAX_LINE_CHARS = 1_048_576
+"""A line longer than this many characters is a bad row (and no more of it is held in memory)."""
+
+_BLANK = "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One record: its file line and its values by column (absent where empty)."""
+
+    line: int
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class BadRow:
+    """One record that is not a row: its file line and why."""
+
+    line: int
+    message: str
+
+
+class RowReader:
+    """The records of one input, in file order: iterate for :class:`Row` and :class:`BadRow` values.
+
+    ``required`` columns must be present (in a CSV header; in each JSON line),
+    and every column must be among ``required`` and ``optional``. ``name``
+    names the input in messages (a path, or ``<stdin>``). The stream is read
+    once, as the iteration goes; it is not closed here.
+    """
+
+    __slots__ = ("_bad", "_known", "_limit", "_required", "_text", "format", "lines", "name")
+
+    def __init__(
+        self,
+        stream: BinaryIO,
+        name: str,
+        *,
+        required: Sequence[str],
+        optional: Sequence[str] = (),
+        line_limit: int = MAX_LINE_CHARS,
+    ) -> None:
+        self.name = name
+        self._required = tuple(required)
+        self._known = (*required, *optional)
+        self._limit = line_limit
+        self._text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        self._bad: dict[int, str] = {}
+        self.format: Literal["csv", "jsonl"] | None = None
+        """``csv`` or ``jsonl`` once the first non-blank line is read; None before, or for blank input."""
+        self.lines = 0
+        """The lines read so far."""
+
+    def _lines(self) -> Iterator[str]:
+        """Every line with its ending; a bad one (too long, not UTF-8) noted in ``_bad`` and given blank."""
+        readline, limit = self._text.readline, self._limit
+        while True:
+            try:
+                text = readline(limit + 1)
+            except UnicodeDecodeError as exc:  # pragma: no cover - surrogateescape decodes any byte
+                raise InputError(f"{self.name}: not UTF-8 text: {exc.reason}", field=self.name) from None
+            if not text:
+                return
+            self.lines += 1
+            if len(text) > limit and not text.endswith(("\n", "\r")):
+                while True:  # skip the rest of the over-long line
+                    rest = readline(limit + 1)
+                    if not rest or rest.endswith(("\n", "\r")):
+                        break
+                self._bad[self.lines] = f"line is over the limit of {limit} characters"
+                yield _BLANK
+                continue
+            if not text.isascii():
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError as exc:
+                    byte = ord(text[exc.start]) - 0xDC00
+                    self._bad[self.lines] = f"not UTF-8 text (byte 0x{byte:02x})"
+                    yield _BLANK
+                    continue
+            yield text
+
+    def __iter__(self) -> Iterator[Row | BadRow]:
+        lines = self._lines()
+        for first in lines:
+            bad = self._bad.pop(self.lines, None)
+            if bad is not None:
+                yield BadRow(self.lines, bad)
+                continue
+            if not first.strip():
+                continue
+            if first.lstrip().startswith("{"):
+                self.format = "jsonl"
+                yield self._json_row(self.lines, first)
+                yield from self._json_rows(lines)
+            else:
+                self.format = "csv"
+                yield from self._csv_rows(first, lines)
+            return
+
+    # --- JSON Lines -----------------------------------------------------------------------------
+
+    def _json_rows(self, lines: Iterator[str]) -> Iterator[Row | BadRow]:
+        for text in lines:
+            bad = self._bad.pop(self.lines, None)
+            if bad is not None:
+                yield BadRow(self.lines, bad)
+            elif text.strip():
+                yield self._json_row(self.lines, text)
+
+    def _json_row(self, line: int, text: str) -> Row | BadRow:
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            return BadRow(line, f"not a JSON object: {str(exc)[:80]}")
+        if not isinstance(data, dict):
+            return BadRow(line, f"a JSON line must be an object, got a {_kind(data)}")
+        wrong = self._wrong_columns(data)
+        if wrong:
+            return BadRow(line, wrong)
+        return Row(line, {key: value for key, value in data.items() if value is not None})
+
+    def _wrong_columns(self, keys: Sequence[str] | dict[str, Any]) -> str | None:
+        for key in keys:
+            if key not in self._known:
+                return str(unknown("column", key, self._known, error=InputError))
+        missing = [column for column in self._required if column not in keys]
+        if missing:
+            return f"missing column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}"
+        return None
+
+    # --- CSV ------------------------------------------------------------------------------------
+
+    def _csv_rows(self, first: str, lines: Iterator[str]) -> Iterator[Row | BadRow]:
+        header_line = self.lines  # the file line of the chain's first line
+        records = csv.reader(_chain(first, lines), strict=True)
+        try:
+            names = [cell.strip() for cell in next(records)]
+        except csv.Error as exc:
+            raise InputError(
+                f"{self.name}:{header_line}: the header: malformed CSV: {exc}", field=self.name
+            ) from None
+        self._check_header(names, header_line)
+        width = len(names)
+        while True:
+            start = header_line + records.line_num
+            try:
+                record = next(records)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                self._first_bad(start, header_line + records.line_num - 1)
+                yield BadRow(start, f"malformed CSV: {exc}")
+                continue
+            bad = self._first_bad(start, header_line + records.line_num - 1)
+            if bad is not None:
+                yield BadRow(start, bad)
+            elif not any(cell.strip() for cell in record):
+                continue
+            elif len(record) != width:
+                count = f"{len(record)} value{'s' if len(record) != 1 else ''}"
+                yield BadRow(start, f"{count} for the header's {width} columns")
+            else:
+                values = {key: cell.strip() for key, cell in zip(names, record, strict=True) if cell.strip()}
+                yield Row(start, values)
+
+    def _first_bad(self, start: int, end: int) -> str | None:
+        found = None
+        for line in range(start, end + 1):
+            message = self._bad.pop(line, None)
+            if found is None:
+                found = message
+        return found
+
+    def _check_header(self, names: list[str], line: int) -> None:
+        where = f"{self.name}:{line}: the header"
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise InputError(f"{where} names the column {name!r} twice", field=self.name, value=name)
+        wrong = self._wrong_columns(names)
+        if wrong:
+            raise InputError(
+                f"{where}: {wrong} (CSV input starts with its header line)",
+                field=self.name,
+                value=",".join(names),
+            )
+
+
+def _chain(first: str, lines: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from lines
+
+
+def _kind(value: Any) -> str:
+    kinds = {list: "list", str: "string", bool: "boolean", type(None): "null"}
+    return kinds.get(type(value), "number")
+
+
+def read_rows(
+    stream: BinaryIO, name: str, *, required: Sequence[str], optional: Sequence[str] = ()
+) -> Iterator[Row | BadRow]:
+    """The records of ``stream`` (see the module), one at a time: ``iter(RowReader(...))``."""
+    return iter(RowReader(stream, name, required=required, optional=optional))
