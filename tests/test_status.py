@@ -317,13 +317,30 @@ def test_describing_leaves_pendulums_default_locale_alone() -> None:
 
 @given(st.integers(0, 10**15))
 @example(365 * 86_400 * 10**6 + 1)
-def test_iso_durations_are_pydantics(us: int) -> None:
+@example(24 * 3600 * 10**6)
+def test_business_durations_are_written_in_hours_and_read_back_by_pydantic(us: int) -> None:
     from pydantic import TypeAdapter
 
     from entitlements._text.words import iso_duration
 
-    d = dt.timedelta(microseconds=us)
-    assert iso_duration(us) == TypeAdapter(dt.timedelta).dump_python(d, mode="json")
+    text = iso_duration(us)
+    assert text.startswith("PT")
+    assert "D" not in text
+    assert "Y" not in text
+    assert TypeAdapter(dt.timedelta).validate_python(text) == dt.timedelta(microseconds=us)
+    hours = us // 3_600_000_000
+    assert text.startswith(f"PT{hours}H") if hours else not text[2:].split("M")[0].endswith("H")
+
+
+def test_a_business_duration_of_a_day_or_more_is_in_hours_in_every_answer() -> None:
+    contract = CONTRACTS[0].replace(response_business_days=5)
+    received = dt.datetime(2026, 3, 16, 10, tzinfo=SHANGHAI)
+    status = ENGINE.response_status(contract, received, now=received + dt.timedelta(days=30))
+    data = status.model_dump(mode="json")
+    assert data["target"] == "PT40H"
+    assert data["elapsed"] == "PT168H"  # 21 business days: Qingming (6 April) is a holiday
+    explained = ENGINE.explain_response_deadline(contract, received)
+    assert explained.model_dump(mode="json")["business_time"] == "PT40H"
 
 
 # --- bad input -----------------------------------------------------------------------------------

@@ -32,12 +32,13 @@ from .._base import Frozen
 from .._catalog.models import BillingId, CatalogStamp, Counting, DeploymentId, Outcome
 from .._errors import InputError, cut
 from .._inputs.contract import Usage
-from .._text.words import business_words, lang_of, percent, say
+from .._text.words import business_words, iso_timedelta, lang_of, percent, say
 
 __all__ = [
     "OUTCOMES",
     "Alternative",
     "Availability",
+    "BusinessTime",
     "CapacityDecision",
     "CapacityItem",
     "CapacityReport",
@@ -74,6 +75,8 @@ SortedSet = Annotated[frozenset[str], PlainSerializer(_sorted, return_type=list[
 """A set of ids; a sorted list in JSON."""
 Instant = Annotated[dt.datetime, PlainSerializer(_iso, return_type=str, when_used="json")]
 """An aware datetime; ``datetime.isoformat()`` in JSON (``+00:00``, never ``Z``)."""
+BusinessTime = Annotated[dt.timedelta, PlainSerializer(iso_timedelta, return_type=str, when_used="json")]
+"""Business time; ISO 8601 in hours in JSON (``PT24H``, never ``P1D``: a business day is not 24 h)."""
 
 Availability = Literal["included", "separately-purchased", "other-deployment", "not-offered"]
 """Where a feature can be had, from one offering's point of view (SPEC: ``entitlement.availability``)."""
@@ -302,7 +305,7 @@ class DeadlineStep(Frozen):
     year or part of one): its business time, business days and holidays."""
     start: Instant
     end: Instant
-    business_time: dt.timedelta
+    business_time: BusinessTime
     """Business time counted in this stretch (zero unless ``counted`` or ``span``)."""
     name: str | None = None
     """The holiday's name, for ``holiday`` steps."""
@@ -324,10 +327,10 @@ class DeadlineExplanation(Frozen):
     deadline: Instant
     counting: Counting
     target_business_days: int
-    business_day: dt.timedelta
+    business_day: BusinessTime
     """One business day: the schedule's weekly business time over its weekdays with hours (close - open
     for one interval)."""
-    business_time: dt.timedelta
+    business_time: BusinessTime
     """Business time between clock start and deadline (the target, for ``business-hours``)."""
     provisional: bool = False
     """The deadline rests on holidays the package projects for a year whose official schedule
@@ -367,11 +370,11 @@ class ResponseStatus(Frozen):
     now: Instant
     """The moment asked about, in the contract's zone."""
     deadline: Instant
-    target: dt.timedelta
-    elapsed: dt.timedelta
-    remaining: dt.timedelta
-    overdue: dt.timedelta
-    at_risk_threshold: dt.timedelta
+    target: BusinessTime
+    elapsed: BusinessTime
+    remaining: BusinessTime
+    overdue: BusinessTime
+    at_risk_threshold: BusinessTime
     """An unanswered inquiry is ``at-risk`` once ``remaining`` is at most this (the catalog's
     ``at_risk_fraction`` of ``target``)."""
     provisional: bool
@@ -466,8 +469,8 @@ class SlaSummary(Frozen):
     missed: int
     answered: int
     on_time_rate: float | None
-    median_response: dt.timedelta | None
-    p90_response: dt.timedelta | None
+    median_response: BusinessTime | None
+    p90_response: BusinessTime | None
     provisional: bool
     """Some deadline rests on projected holidays (see :attr:`ResponseStatus.provisional`)."""
 

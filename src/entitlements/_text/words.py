@@ -19,12 +19,22 @@ from typing import Literal
 from .._errors import InputError, cut
 from .._time.zones import language_code
 
-__all__ = ["Lang", "business_words", "iso_duration", "join_methods", "lang_of", "percent", "say"]
+__all__ = [
+    "Lang",
+    "business_words",
+    "iso_duration",
+    "iso_timedelta",
+    "join_methods",
+    "lang_of",
+    "percent",
+    "say",
+]
 
 Lang = Literal["en", "zh"]
 """The languages answers are worded in."""
 
 _LANGS: tuple[Lang, ...] = ("en", "zh")
+_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def lang_of(value: object) -> Lang:
@@ -83,30 +93,29 @@ def say(lang: Lang, en: str, zh: str) -> str:
 
 
 def iso_duration(us: int) -> str:
-    """A duration (µs, not negative) as pydantic writes a ``timedelta`` in JSON (``PT8H``, ``P1DT6H``).
+    """A business duration (µs, not negative) in ISO 8601, in hours and never in days: ``PT8H``, ``PT40H``.
 
-    The same text as ``TypeAdapter(timedelta).dump_python(..., mode="json")``, without building a model:
-    365-day years, then days, then hours, minutes and seconds with their fraction.
+    A business day is the contract's (8 hours for 09:00-17:00), not 24 hours, so
+    ``P1D`` would mislead: 24 business hours are ``PT24H``. Zero is ``PT0S``;
+    seconds keep their fraction (``PT0.5S``). pydantic reads the text back as the
+    same ``timedelta``.
     """
     seconds, micro = divmod(us, 1_000_000)
-    days, seconds = divmod(seconds, 86_400)
-    years, days = divmod(days, 365)
-    text = "P"
-    if years:
-        text += f"{years}Y"
-    if days:
-        text += f"{days}D"
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    text = "PT"
+    if hours:
+        text += f"{hours}H"
+    if minutes:
+        text += f"{minutes}M"
     if seconds or micro:
-        hours, seconds = divmod(seconds, 3600)
-        minutes, seconds = divmod(seconds, 60)
-        text += "T"
-        if hours:
-            text += f"{hours}H"
-        if minutes:
-            text += f"{minutes}M"
-        if seconds or micro:
-            text += f"{seconds}.{micro:06d}".rstrip("0") + "S" if micro else f"{seconds}S"
-    return text if text != "P" else "PT0S"
+        text += f"{seconds}.{micro:06d}".rstrip("0") + "S" if micro else f"{seconds}S"
+    return text if text != "PT" else "PT0S"
+
+
+def iso_timedelta(value: dt.timedelta) -> str:
+    """:func:`iso_duration` of a ``timedelta``: the JSON form of every business duration in an answer."""
+    return iso_duration(value // _MICROSECOND)
 
 
 def join_methods(names: Sequence[str], lang: Lang) -> str:
