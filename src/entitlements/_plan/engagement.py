@@ -64,6 +64,7 @@ from .._text.words import join_methods
 from .._time.calendar import BusinessCalendar, check_aware
 from .._time.days import check_date
 from .._version import __version__
+from .periods import KINDS, PLAN_SOURCE, Kind, periods, span
 
 __all__ = [
     "MAX_PLAN_DAYS",
@@ -85,13 +86,6 @@ __all__ = [
 MAX_PLAN_DAYS = 3660
 """The longest range a plan covers, in days (ten years): longer is an :class:`InputError`."""
 
-PLAN_SOURCE = (
-    "Engagement plan: whole periods inside the range, in the contract's local dates (docs/engagement.md)"
-)
-
-Kind = Literal["week", "month", "quarter"]
-_KINDS: Mapping[str, Kind] = {"weekly": "week", "monthly": "month", "quarterly": "quarter"}
-"""The cadences the plan schedules, and the calendar period each one is owed in."""
 
 Status = Literal["met", "wrong-method", "pending", "missed"]
 DeliveryStatus = Literal[
@@ -434,40 +428,6 @@ class _Duty:
     reason: Reason
 
 
-_KIND_WORDS = {"week": "ISO week", "month": "month", "quarter": "quarter"}
-
-
-def _period_of(kind: Kind, day: dt.date) -> tuple[dt.date, dt.date, str]:
-    """The period of ``kind`` that holds ``day``: (first day, last day, label)."""
-    if kind == "week":
-        first = day - dt.timedelta(days=day.weekday())
-        year, week, _ = first.isocalendar()
-        return first, first + dt.timedelta(days=6), f"{year}-W{week:02d}"
-    if kind == "month":
-        first = day.replace(day=1)
-        following = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-        return first, following - dt.timedelta(days=1), f"{day.year}-{day.month:02d}"
-    quarter = (day.month - 1) // 3
-    first = dt.date(day.year, 3 * quarter + 1, 1)
-    following = dt.date(day.year + 1, 1, 1) if quarter == 3 else dt.date(day.year, 3 * quarter + 4, 1)
-    return first, following - dt.timedelta(days=1), f"{day.year}-Q{quarter + 1}"
-
-
-def periods(kind: Kind, start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date, str]]:
-    """Every period of ``kind`` that overlaps ``[start, end]``, in order."""
-    found = []
-    day = start
-    while day <= end:
-        first, last, label = _period_of(kind, day)
-        found.append((first, last, label))
-        day = last + dt.timedelta(days=1)
-    return found
-
-
-def _span(label: str, kind: Kind, first: dt.date, last: dt.date) -> str:
-    return f"{_KIND_WORDS[kind]} {label} ({first.isoformat()} to {last.isoformat()})"
-
-
 def _duties(catalog: Catalog, offering: Offering) -> tuple[list[_Duty], list[Reason]]:
     """The deliverables ``offering`` owes on a cadence, and the reasons for those it does not."""
     duties: list[_Duty] = []
@@ -486,7 +446,7 @@ def _duties(catalog: Catalog, offering: Offering) -> tuple[list[_Duty], list[Rea
             continue
         cell = t2.cells[offering.id]
         frequency = catalog.frequency(cell.frequency)
-        kind = _KINDS.get(frequency.id)
+        kind = KINDS.get(frequency.id)
         if frequency.per_year is None:
             on_demand.append(row.feature)
             continue
@@ -554,7 +514,7 @@ def _duties(catalog: Catalog, offering: Offering) -> tuple[list[_Duty], list[Rea
                 code="cadence-not-scheduled",
                 message=(
                     f"no calendar period is known for the cadence of {', '.join(other)}: not scheduled "
-                    f"(the plan knows {', '.join(_KINDS)})"
+                    f"(the plan knows {', '.join(KINDS)})"
                 ),
                 source=PLAN_SOURCE,
             )
@@ -573,7 +533,7 @@ def _call_duty(catalog: Catalog, offering: Offering) -> _Duty | Reason | str:
             source=f"{call.source}; offerings ({offering.id}: named_manager)",
         )
     frequency = catalog.frequency(call.frequency)
-    kind = _KINDS.get(frequency.id)
+    kind = KINDS.get(frequency.id)
     if kind is None:
         return f"{call.id} ({frequency.id})"
     methods = tuple(m.id for m in catalog.methods if m.id in call.methods)
@@ -631,7 +591,7 @@ def plan_engagement(  # noqa: PLR0913 - the rule's resolved inputs, each named
             if first < start or last > end:
                 code: SkipCode = "partial-period"
                 message = (
-                    f"{_span(label, duty.kind, first, last)} is not wholly inside {start.isoformat()} "
+                    f"{span(label, duty.kind, first, last)} is not wholly inside {start.isoformat()} "
                     f"to {end.isoformat()}: not planned"
                 )
             else:
@@ -643,7 +603,7 @@ def plan_engagement(  # noqa: PLR0913 - the rule's resolved inputs, each named
                     continue
                 code = "no-business-day"
                 message = (
-                    f"{_span(label, duty.kind, first, last)} holds no business day for the contract "
+                    f"{span(label, duty.kind, first, last)} holds no business day for the contract "
                     f"{where}: {_closed_because(calendar, first, last)}; the manager is not expected to "
                     "deliver while the vendor is closed"
                 )
@@ -721,7 +681,7 @@ def _item(duty: _Duty, label: str, first: dt.date, last: dt.date, n: int, where:
             Reason(
                 code="period",
                 message=(
-                    f"expected once in the {_span(label, duty.kind, first, last)}, which holds {n} {days} "
+                    f"expected once in the {span(label, duty.kind, first, last)}, which holds {n} {days} "
                     f"for the contract {where}"
                 ),
                 source=PLAN_SOURCE,
