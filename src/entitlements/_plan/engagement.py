@@ -44,13 +44,9 @@ calendar), never the engine. Answers are frozen models whose JSON form is
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from .._catalog.models import Catalog, CatalogStamp, Frequency, LocalText, Offering
-from .._inputs.contract import Contract
+from .._catalog.models import Catalog, Offering
 from .._rules.answers import Reason
 from .._text.words import join_methods
 from .._time.calendar import BusinessCalendar, check_aware
@@ -61,12 +57,12 @@ from .answers import (
     EngagementPlan,
     ObligationItem,
     PlanItem,
-    SkipCode,
     SkippedPeriod,
     Status,
 )
 from .inputs import MAX_PLAN_DAYS, DeliveryRecord, check_range, contract_id_value, delivery_records
-from .periods import KINDS, PLAN_SOURCE, Kind, periods, span
+from .periods import PLAN_SOURCE
+from .plan import duties_of, plan_engagement
 from .report import ObligationReport, ObligationsSummary
 
 __all__ = [
@@ -87,289 +83,6 @@ __all__ = [
 ]
 
 
-# --- the plan -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Duty:
-    """A deliverable the plan schedules: its cadence, methods and the catalog row it rests on."""
-
-    feature: str
-    name: LocalText
-    frequency: Frequency
-    kind: Kind
-    methods: tuple[str, ...]
-    source: str
-    reason: Reason
-
-
-def _duties(catalog: Catalog, offering: Offering) -> tuple[list[_Duty], list[Reason]]:
-    """The deliverables ``offering`` owes on a cadence, and the reasons for those it does not."""
-    duties: list[_Duty] = []
-    on_demand: list[str] = []
-    unspecified: list[str] = []
-    other: list[str] = []
-    order = [m.id for m in catalog.methods]
-    table2 = catalog.table2
-    scheduled_rows = {row.feature: row for row in table2.rows if offering.id in row.cells}
-    for row in catalog.table1.rows:
-        if not row.cells.get(offering.id, False):
-            continue
-        t2 = scheduled_rows.get(row.feature)
-        if t2 is None:
-            unspecified.append(row.feature)
-            continue
-        cell = t2.cells[offering.id]
-        frequency = catalog.frequency(cell.frequency)
-        kind = KINDS.get(frequency.id)
-        if frequency.per_year is None:
-            on_demand.append(row.feature)
-            continue
-        if kind is None:
-            other.append(f"{row.feature} ({frequency.id})")
-            continue
-        feature = catalog.feature(row.feature)
-        methods = tuple(m for m in order if m in cell.methods)
-        source = f"{table2.source}, row {t2.row} ({t2.task.zh})"
-        words = join_methods([catalog.method(m).name.en for m in methods], "en")
-        duties.append(
-            _Duty(
-                feature=feature.id,
-                name=feature.name,
-                frequency=frequency,
-                kind=kind,
-                methods=methods,
-                source=source,
-                reason=Reason(
-                    code="table2-cadence",
-                    message=(
-                        f"{offering.name.en} delivers {feature.name.en} {frequency.name.en} by {words}: "
-                        f"{table2.title.en}, row {t2.row} '{t2.task.zh}', column '{offering.short_name.zh}'"
-                    ),
-                    source=source,
-                ),
-            )
-        )
-    duties.sort(key=lambda d: next(r.row for r in table2.rows if r.feature == d.feature))
-    notes: list[Reason] = []
-    call = _call_duty(catalog, offering)
-    if isinstance(call, _Duty):
-        duties.append(call)
-    elif isinstance(call, Reason):
-        notes.append(call)
-    else:
-        other.append(call)
-    if on_demand:
-        notes.append(
-            Reason(
-                code="on-demand-not-scheduled",
-                message=(
-                    f"delivered on demand, so never scheduled: {', '.join(on_demand)} "
-                    f"({table2.title.en}, column '{offering.short_name.zh}')"
-                ),
-                source=table2.source,
-            )
-        )
-    if unspecified:
-        covers = ", ".join(table2.offerings)
-        notes.append(
-            Reason(
-                code="delivery-unspecified",
-                message=(
-                    f"the document gives no method or frequency for {', '.join(unspecified)} in "
-                    f"{offering.id} ({table2.title.en} covers only the deliverables {covers} share): "
-                    "not scheduled"
-                ),
-                source=f"{table2.source}; project decision (docs/decisions.md)",
-            )
-        )
-    if other:
-        notes.append(
-            Reason(
-                code="cadence-not-scheduled",
-                message=(
-                    f"no calendar period is known for the cadence of {', '.join(other)}: not scheduled "
-                    f"(the plan knows {', '.join(KINDS)})"
-                ),
-                source=PLAN_SOURCE,
-            )
-        )
-    return duties, notes
-
-
-def _call_duty(catalog: Catalog, offering: Offering) -> _Duty | Reason | str:
-    """The weekly call as a duty; or the reason there is none; or its cadence, when no period fits it."""
-    call = catalog.scope.weekly_call
-    if not (offering.named_manager and call.required):
-        why = "has no named manager" if not offering.named_manager else "owes no call: the catalog says so"
-        return Reason(
-            code="no-weekly-call",
-            message=f"{offering.name.en} {why}, so no {call.name.en.lower()} is planned",
-            source=f"{call.source}; offerings ({offering.id}: named_manager)",
-        )
-    frequency = catalog.frequency(call.frequency)
-    kind = KINDS.get(frequency.id)
-    if kind is None:
-        return f"{call.id} ({frequency.id})"
-    methods = tuple(m.id for m in catalog.methods if m.id in call.methods)
-    words = join_methods([catalog.method(m).name.en for m in methods], "en")
-    reason = Reason(
-        code="weekly-call",
-        message=(
-            f"{offering.name.en} has a named manager, who meets the customer formally in a "
-            f"{call.name.en.lower()} by {words}, {frequency.name.en}"
-        ),
-        source=call.source,
-    )
-    return _Duty(call.id, call.name, frequency, kind, methods, call.source, reason)
-
-
-def _closed_because(calendar: BusinessCalendar, first: dt.date, last: dt.date) -> str:
-    """Why no day of ``[first, last]`` is a business day: the holidays' names, the weekend."""
-    names: list[str] = []
-    weekend = False
-    day = first
-    while day <= last:
-        name = calendar.holiday_name(day)
-        if name is not None:
-            for part in name.split("; "):
-                if part not in names:
-                    names.append(part)
-        elif day.weekday() >= 5:
-            weekend = True
-        day += dt.timedelta(days=1)
-    if weekend:
-        names.append("the weekend")
-    return "; ".join(names) or "no workday"
-
-
-def plan_engagement(  # noqa: PLR0913 - the rule's resolved inputs, each named
-    catalog: Catalog,
-    offering: Offering,
-    calendar: BusinessCalendar,
-    contract: Contract,
-    *,
-    start: dt.date,
-    end: dt.date,
-    contract_id: str | None,
-    stamp: CatalogStamp,
-) -> EngagementPlan:
-    """The engagement plan of ``contract`` (whose offering is ``offering``) over ``[start, end]``."""
-    duties, notes = _duties(catalog, offering)
-    where = f"({calendar.timezone}, {calendar.country})"
-    items: list[PlanItem] = []
-    skipped: dict[tuple[str, dt.date], SkippedPeriod] = {}
-    counts: dict[tuple[dt.date, dt.date], int] = {}
-    for duty in duties:
-        for first, last, label in periods(duty.kind, start, end):
-            key = (duty.frequency.id, first)
-            if first < start or last > end:
-                code: SkipCode = "partial-period"
-                message = (
-                    f"{span(label, duty.kind, first, last)} is not wholly inside {start.isoformat()} "
-                    f"to {end.isoformat()}: not planned"
-                )
-            else:
-                if (first, last) not in counts:
-                    counts[first, last] = calendar.count_business_days(first, last + dt.timedelta(days=1))
-                n = counts[first, last]
-                if n:
-                    items.append(_item(duty, label, first, last, n, where))
-                    continue
-                code = "no-business-day"
-                message = (
-                    f"{span(label, duty.kind, first, last)} holds no business day for the contract "
-                    f"{where}: {_closed_because(calendar, first, last)}; the manager is not expected to "
-                    "deliver while the vendor is closed"
-                )
-            found = skipped.get(key)
-            features = (*found.features, duty.feature) if found else (duty.feature,)
-            skipped[key] = SkippedPeriod(
-                period=label,
-                period_start=first,
-                period_end=last,
-                frequency=duty.frequency.id,
-                features=features,
-                code=code,
-                message=message,
-            )
-    items.sort(key=lambda item: (item.period_start, item.feature))
-    gaps = sorted(skipped.values(), key=lambda s: (s.period_start, s.period_end, s.frequency))
-    reasons = [
-        Reason(
-            code="plan-range",
-            message=(
-                f"whole ISO weeks (Monday to Sunday), calendar months and calendar quarters inside "
-                f"{start.isoformat()} to {end.isoformat()}, in the contract's local dates {where}"
-            ),
-            source=PLAN_SOURCE,
-        ),
-        *(duty.reason for duty in duties),
-    ]
-    closed = [s for s in gaps if s.code == "no-business-day"]
-    if closed:
-        reasons.append(
-            Reason(
-                code="no-business-day",
-                message=(
-                    f"{len(closed)} period{'s' if len(closed) != 1 else ''} without a business day "
-                    f"{'have' if len(closed) != 1 else 'has'} no item: "
-                    + "; ".join(
-                        f"{s.period} ({_closed_because(calendar, s.period_start, s.period_end)})"
-                        for s in closed
-                    )
-                ),
-                source=f"{catalog.service_levels.workdays_source}; {calendar.country} public holidays",
-            )
-        )
-    reasons.extend(notes)
-    stem = contract_id or _content_key(contract)
-    return EngagementPlan(
-        contract_id=contract_id,
-        contract_key=stem,
-        offering=offering.id,
-        timezone=calendar.timezone,
-        country=calendar.country,
-        start=start,
-        end=end,
-        items=tuple(items),
-        skipped=tuple(gaps),
-        reasons=tuple(reasons),
-        catalog=stamp,
-    )
-
-
-def _item(duty: _Duty, label: str, first: dt.date, last: dt.date, n: int, where: str) -> PlanItem:
-    days = "business day" if n == 1 else "business days"
-    return PlanItem(
-        feature=duty.feature,
-        name=duty.name,
-        frequency=duty.frequency.id,
-        period=label,
-        period_start=first,
-        period_end=last,
-        methods=frozenset(duty.methods),
-        business_days=n,
-        source=duty.source,
-        reasons=(
-            duty.reason,
-            Reason(
-                code="period",
-                message=(
-                    f"expected once in the {span(label, duty.kind, first, last)}, which holds {n} {days} "
-                    f"for the contract {where}"
-                ),
-                source=PLAN_SOURCE,
-            ),
-        ),
-    )
-
-
-def _content_key(contract: Contract) -> str:
-    text = json.dumps(contract.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return "contract-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
 # --- obligations --------------------------------------------------------------------------
 
 
@@ -386,7 +99,7 @@ def check_obligations(
     call = catalog.scope.weekly_call
     known = [*(f.id for f in catalog.features), call.id]
     records = delivery_records(deliveries, known, catalog)
-    duties, _ = _duties(catalog, offering)
+    duties, _ = duties_of(catalog, offering)
     scheduled = {d.feature: d for d in duties}
     included = {row.feature for row in catalog.table1.rows if row.cells.get(offering.id, False)}
     by_feature: dict[str, list[int]] = {}
