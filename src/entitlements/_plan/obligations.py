@@ -1,27 +1,7 @@
-"""The engagement plan and the obligations check (SPEC: "Engagement plan and obligations").
+"""The obligations check (SPEC: "Engagement plan and obligations").
 
-**The plan.** Table 2 gives each SaaS tier's deliverables a cadence; the
-scope section gives every named-manager offering a formal weekly call (its
-methods and cadence are the catalog's ``scope.weekly_call``). Over a range of
-dates ``[start, end]`` the plan has one item per whole period inside the
-range, for every scheduled deliverable:
-
-- ``weekly``: ISO weeks, Monday to Sunday; ``monthly``: calendar months;
-  ``quarterly``: calendar quarters. A period that sticks out of the range is
-  not planned (it is listed in ``skipped`` as ``partial-period``).
-- Dates are the contract's local dates.
-- A period with no business day for the contract (a week of public holidays,
-  China's Spring Festival week) has no item: the manager is not expected to
-  deliver when the vendor is closed. It is listed in ``skipped`` as
-  ``no-business-day``, with the holidays that close it.
-- ``on-demand`` deliverables are never scheduled, nor are those whose
-  delivery the document does not specify (every TSAM feature, Premium-only
-  features): the plan's reasons list them. TSAM's plan is the weekly call.
-
-Items are sorted by period start, then feature id.
-
-**The obligations check.** Deliveries (feature, aware instant, method) are
-matched to the plan's items on the contract's local date:
+Deliveries (feature, aware instant, method) are matched to the plan's items
+on the contract's local date:
 
 - ``met``: a delivery of the feature by one of the item's methods on a local
   date inside the period;
@@ -33,12 +13,6 @@ matched to the plan's items on the contract's local date:
 Every delivery is accounted for in ``report.deliveries``: ``counted``,
 ``wrong-method``, or why it counts for nothing (``not-included``,
 ``not-scheduled``, ``outside-plan``, ``after-now``); none is dropped silently.
-
-The rules take resolved values (the catalog, the offering, the contract's
-calendar), never the engine. Answers are frozen models whose JSON form is
-``model_dump(mode="json")``; a plan also writes itself as an iCalendar file
-(:meth:`EngagementPlan.to_ics`), a report as an HTML page
-(:meth:`ObligationReport.to_html`).
 """
 
 from __future__ import annotations
@@ -57,33 +31,14 @@ from .answers import (
     EngagementPlan,
     ObligationItem,
     PlanItem,
-    SkippedPeriod,
     Status,
 )
-from .inputs import MAX_PLAN_DAYS, DeliveryRecord, check_range, contract_id_value, delivery_records
+from .inputs import DeliveryRecord, delivery_records
 from .periods import PLAN_SOURCE
-from .plan import duties_of, plan_engagement
-from .report import ObligationReport, ObligationsSummary
+from .plan import duties_of
+from .report import ObligationReport
 
-__all__ = [
-    "MAX_PLAN_DAYS",
-    "Compliance",
-    "DeliveryOutcome",
-    "DeliveryRecord",
-    "EngagementPlan",
-    "ObligationItem",
-    "ObligationReport",
-    "ObligationsSummary",
-    "PlanItem",
-    "SkippedPeriod",
-    "check_obligations",
-    "check_range",
-    "contract_id_value",
-    "plan_engagement",
-]
-
-
-# --- obligations --------------------------------------------------------------------------
+__all__ = ["check_obligations"]
 
 
 def check_obligations(
