@@ -67,17 +67,16 @@ if TYPE_CHECKING:
         Request,
         parse_request,
     )
-    from ._plan.engagement import (
+    from ._plan.answers import (
         Compliance,
         DeliveryOutcome,
-        DeliveryRecord,
         EngagementPlan,
         ObligationItem,
-        ObligationReport,
-        ObligationsSummary,
         PlanItem,
         SkippedPeriod,
     )
+    from ._plan.inputs import DeliveryRecord
+    from ._plan.report import ObligationReport, ObligationsSummary
     from ._rules.usage import CapacityTally
     from ._sla.tally import SlaTally
     from ._time.calendar import Adder, BusinessCalendar, BusinessTimeTable
@@ -102,15 +101,15 @@ _LAZY = {
     "TimeEntry": "_inputs.records",
     "parse_record": "_inputs.records",
     "parse_request": "_inputs.requests",
-    "Compliance": "_plan.engagement",
-    "DeliveryOutcome": "_plan.engagement",
-    "DeliveryRecord": "_plan.engagement",
-    "EngagementPlan": "_plan.engagement",
-    "ObligationItem": "_plan.engagement",
-    "ObligationReport": "_plan.engagement",
-    "ObligationsSummary": "_plan.engagement",
-    "PlanItem": "_plan.engagement",
-    "SkippedPeriod": "_plan.engagement",
+    "Compliance": "_plan.answers",
+    "DeliveryOutcome": "_plan.answers",
+    "DeliveryRecord": "_plan.inputs",
+    "EngagementPlan": "_plan.answers",
+    "ObligationItem": "_plan.answers",
+    "ObligationReport": "_plan.report",
+    "ObligationsSummary": "_plan.report",
+    "PlanItem": "_plan.answers",
+    "SkippedPeriod": "_plan.answers",
 }
 """Public names imported on first use, and the private module that holds each."""
 

@@ -37,7 +37,8 @@ from ._rules.deliverables import DeliverableRule
 from ._rules.entitlements import EntitlementTable
 
 if TYPE_CHECKING:  # imported where they are used: only time questions and requests need them
-    from ._plan.engagement import EngagementPlan, ObligationReport
+    from ._plan.answers import EngagementPlan
+    from ._plan.report import ObligationReport
     from ._rules.usage import CapacityTally
     from ._sla.deadlines import DeadlinePlan
     from ._sla.status import StatusRule
@@ -199,7 +200,8 @@ class Engine:
         and its calendar file (the UIDs); without it they use a hash of the
         contract's fields. See docs/engagement.md.
         """
-        from ._plan.engagement import check_range, contract_id_value, plan_engagement
+        from ._plan.inputs import check_range, contract_id_value
+        from ._plan.plan import plan_engagement
         from ._time.days import holidays_version
 
         calendar = self.calendar(contract)
@@ -233,7 +235,7 @@ class Engine:
         ``now`` (aware) is when the statuses hold. Every delivery is accounted
         for in ``report.deliveries``.
         """
-        from ._plan.engagement import check_obligations
+        from ._plan.obligations import check_obligations
         from ._time.calendar import check_aware
 
         check_aware(now, "now")

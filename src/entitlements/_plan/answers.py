@@ -1,0 +1,208 @@
+"""The plan's answers: its items and skipped periods, the plan itself, and the items' statuses.
+
+Answers are frozen models whose JSON form is ``model_dump(mode="json")``; a
+plan also writes itself as an iCalendar file (:meth:`EngagementPlan.to_ics`,
+built by ``_text.ics``). The obligation report and its HTML page are in
+:mod:`.report`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Literal
+
+from pydantic import Field
+
+from .._base import Frozen
+from .._catalog.models import CatalogStamp, LocalText
+from .._rules.answers import Instant, Reason, SortedSet
+from .._text.ics import AllDayEvent, calendar_file
+from .._time.calendar import check_aware
+from .._version import __version__
+
+__all__ = [
+    "Compliance",
+    "DeliveryOutcome",
+    "DeliveryStatus",
+    "EngagementPlan",
+    "ObligationItem",
+    "PlanItem",
+    "SkipCode",
+    "SkippedPeriod",
+    "Status",
+]
+
+Status = Literal["met", "wrong-method", "pending", "missed"]
+DeliveryStatus = Literal[
+    "counted", "wrong-method", "not-included", "not-scheduled", "outside-plan", "after-now"
+]
+SkipCode = Literal["no-business-day", "partial-period"]
+
+
+class PlanItem(Frozen):
+    """One thing owed in one period: a deliverable (or the weekly call), when, and how."""
+
+    feature: str
+    """A Table 2 feature id, or the weekly call's id (``weekly-call``)."""
+    name: LocalText
+    frequency: str
+    period: str
+    """``2026-W08`` (ISO week), ``2026-02`` (month) or ``2026-Q1`` (quarter)."""
+    period_start: dt.date
+    period_end: dt.date
+    """The period's last day (included)."""
+    methods: SortedSet
+    """The methods that satisfy it."""
+    business_days: int
+    """The contract's business days in the period (at least 1)."""
+    source: str
+    reasons: tuple[Reason, ...] = Field(min_length=1)
+
+
+class SkippedPeriod(Frozen):
+    """A period the plan has no item for, the deliverables it concerns, and why."""
+
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    frequency: str
+    features: tuple[str, ...]
+    code: SkipCode
+    """``no-business-day``: the vendor is closed all period; ``partial-period``: not wholly in the range."""
+    message: str
+
+
+class EngagementPlan(Frozen):
+    """What is owed to one contract over ``[start, end]``: the items, the periods left out, and why."""
+
+    contract_id: str | None
+    contract_key: str
+    """``contract_id``, or ``contract-<hash of the contract's fields>`` without one: the UIDs' stem."""
+    offering: str
+    timezone: str
+    country: str
+    start: dt.date
+    end: dt.date
+    items: tuple[PlanItem, ...]
+    skipped: tuple[SkippedPeriod, ...]
+    reasons: tuple[Reason, ...] = Field(min_length=1)
+    catalog: CatalogStamp
+
+    def uid(self, item: PlanItem) -> str:
+        """The calendar UID of ``item``: stable for the contract, the deliverable and the period's start."""
+        return (
+            f"{self.contract_key}.{item.feature}.{item.period_start:%Y%m%d}@{self.catalog.name}.entitlements"
+        )
+
+    def to_ics(self, *, dtstamp: dt.datetime | None = None) -> bytes:
+        """The plan as an iCalendar file (RFC 5545): one all-day event per item.
+
+        Needs the ``ics`` extra (``pip install 'entitlements[ics]'``). Each
+        event's UID is :meth:`uid`, so importing a newer file updates the
+        events instead of adding copies. ``dtstamp`` (aware) is written as
+        every event's DTSTAMP; without it, 00:00 UTC on ``start``: a file
+        depends only on the plan, never on the clock.
+        """
+        if dtstamp is None:
+            stamp = dt.datetime.combine(self.start, dt.time(0), dt.UTC)
+        else:
+            stamp = check_aware(dtstamp, "dtstamp")
+        who = self.contract_id or self.offering
+        events = [
+            AllDayEvent(
+                uid=self.uid(item),
+                first=item.period_start,
+                last=item.period_end,
+                summary=_summary(item, self.contract_id),
+                description=_description(item, self),
+                categories=(self.offering,),
+            )
+            for item in self.items
+        ]
+        return calendar_file(
+            events,
+            prodid=f"-//entitlements//engagement plan {__version__}//EN",
+            name=f"Engagement plan: {who} ({self.start.isoformat()} to {self.end.isoformat()})",
+            dtstamp=stamp,
+        )
+
+
+class ObligationItem(PlanItem):
+    """A plan item with its status at ``now`` and the deliveries that fell in its period."""
+
+    status: Status
+    deliveries: tuple[int, ...]
+    """Positions (in the deliveries given) of the deliveries of this feature in the period."""
+
+
+class DeliveryOutcome(Frozen):
+    """What one delivery counted for, and why."""
+
+    index: int
+    """Its position in the deliveries given."""
+    feature: str
+    method: str
+    at: Instant
+    local_date: dt.date
+    """The contract's local date of ``at``: the date matched against periods."""
+    status: DeliveryStatus
+    period: str | None
+    """The period it fell in, for ``counted`` and ``wrong-method``."""
+    reasons: tuple[Reason, ...] = Field(min_length=1)
+
+
+class Compliance(Frozen):
+    """Counts of items by status: ``due`` is every item no longer pending; ``rate`` is met / due."""
+
+    feature: str | None
+    """The deliverable counted, or None for all of them."""
+    planned: int
+    due: int
+    met: int
+    wrong_method: int
+    missed: int
+    pending: int
+    rate: float | None
+    """``met / due``; None while nothing is due."""
+
+    @classmethod
+    def of(cls, feature: str | None, statuses: Iterable[str]) -> Compliance:
+        counts = {"met": 0, "wrong-method": 0, "missed": 0, "pending": 0}
+        for status in statuses:
+            counts[status] += 1
+        planned = sum(counts.values())
+        due = planned - counts["pending"]
+        return cls(
+            feature=feature,
+            planned=planned,
+            due=due,
+            met=counts["met"],
+            wrong_method=counts["wrong-method"],
+            missed=counts["missed"],
+            pending=counts["pending"],
+            rate=counts["met"] / due if due else None,
+        )
+
+    def shown(self) -> str:
+        """``5/6 (83%)``, or ``-`` while nothing is due."""
+        return "-" if self.rate is None else f"{self.met}/{self.due} ({self.rate:.0%})"
+
+
+def _summary(item: PlanItem, contract_id: str | None) -> str:
+    name = item.name.en
+    text = name if item.frequency.lower() in name.lower() else f"{name} ({item.frequency})"
+    return f"{text}: {contract_id}" if contract_id else text
+
+
+def _description(item: PlanItem, plan: EngagementPlan) -> str:
+    lines = [
+        f"{item.name.en} ({item.name.zh}), {item.frequency}: {item.period} "
+        f"({item.period_start.isoformat()} to {item.period_end.isoformat()}).",
+        f"Methods (any one of): {', '.join(sorted(item.methods))}.",
+        *(f"{reason.message}." for reason in item.reasons),
+        f"Source: {item.source}.",
+        f"Contract: {plan.contract_id or plan.contract_key} "
+        f"({plan.offering}, {plan.timezone}, {plan.country}).",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,153 @@
+"""What callers bring to the plan and the obligations check: the range, the contract id, the deliveries.
+
+Each check raises an :class:`InputError` that names the field and the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BeforeValidator, Field
+
+from .._base import Input
+from .._catalog.models import Catalog
+from .._errors import InputError, cut, field_ref, unknown
+from .._rules.answers import Instant
+from .._time.days import check_date
+
+__all__ = ["MAX_PLAN_DAYS", "DeliveryRecord", "check_range", "contract_id_value", "delivery_records"]
+
+MAX_PLAN_DAYS = 3660
+"""The longest range a plan covers, in days (ten years): longer is an :class:`InputError`."""
+
+_CONTRACT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+
+
+def check_range(start: object, end: object) -> tuple[dt.date, dt.date]:
+    """``(start, end)`` if both are dates, ``start <= end``, at most :data:`MAX_PLAN_DAYS` apart."""
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, dt.datetime):
+            raise InputError(
+                f"{field_ref(name)} must be a date, not the datetime {value.isoformat()}: give "
+                f"datetime.date({value.year}, {value.month}, {value.day})",
+                field=name,
+                value=value,
+            )
+        check_date(value, name)
+    assert isinstance(start, dt.date)  # checked above
+    assert isinstance(end, dt.date)
+    if end < start:
+        raise InputError(
+            f"{field_ref('end')} {end.isoformat()} is before {field_ref('start')} {start.isoformat()}; "
+            "the range is [start, end], both included",
+            field="end",
+            value=end,
+        )
+    days = (end - start).days + 1
+    if days > MAX_PLAN_DAYS:
+        raise InputError(
+            f"the range {field_ref('start')} {start.isoformat()} to {field_ref('end')} {end.isoformat()} "
+            f"spans {days} days; a plan covers at most "
+            f"{MAX_PLAN_DAYS} days (ten years): ask for shorter ranges",
+            field="end",
+            value=end,
+        )
+    return start, end
+
+
+def contract_id_value(value: object) -> str | None:
+    """A contract id for plans and reports: letters, digits, ``.``, ``_``, ``:``, ``-`` (at most 128)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _CONTRACT_ID.fullmatch(value):
+        raise InputError(
+            f"contract_id must be letters, digits, '.', '_', ':' or '-' (at most 128), got {cut(value)}",
+            field="contract_id",
+            value=value,
+        )
+    return value
+
+
+def _instant(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise InputError(
+                f"must be a date and time in ISO 8601 with an offset, e.g. 2026-01-15T10:00:00+08:00, "
+                f"got {cut(value)}",
+                value=value,
+            ) from None
+    if not isinstance(value, dt.datetime):
+        raise InputError(f"must be an aware datetime, got {cut(value)}", value=value)
+    if value.tzinfo is None or value.utcoffset() is None:
+        shown = value.isoformat()
+        raise InputError(
+            f"{shown} is a naive datetime; give it a UTC offset, e.g. {shown}+08:00", value=value
+        )
+    return value
+
+
+def _text_id(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise InputError(f"must be an id such as 'service-review', got {cut(value)}", value=value)
+    return value
+
+
+class DeliveryRecord(Input):
+    """One delivery the manager made: which deliverable, when (aware) and by which method.
+
+    ``feature`` is a feature id or the weekly call's id (``weekly-call``);
+    ``method`` a method id. Plain mappings with these keys are accepted
+    wherever records are; ``at`` may be ISO 8601 text with an offset.
+    """
+
+    what: ClassVar[str] = "delivery"
+
+    feature: Annotated[str, BeforeValidator(_text_id), Field(min_length=1)]
+    at: Annotated[Instant, BeforeValidator(_instant)]
+    method: Annotated[str, BeforeValidator(_text_id), Field(min_length=1)]
+
+
+def delivery_records(
+    deliveries: object, known_features: Sequence[str], catalog: Catalog
+) -> list[DeliveryRecord]:
+    """``deliveries`` as records, each checked: a known feature (or the weekly call) and method."""
+    if isinstance(deliveries, (str, bytes, Mapping)) or not isinstance(deliveries, Iterable):
+        raise InputError(
+            "deliveries must be an iterable of deliveries ({'feature', 'at', 'method'} mappings or "
+            f"DeliveryRecord), got {cut(deliveries)}",
+            field="deliveries",
+            value=deliveries,
+        )
+    methods = [m.id for m in catalog.methods]
+    records = []
+    for i, given in enumerate(deliveries):
+        where = f"deliveries[{i}]"
+        if isinstance(given, DeliveryRecord):
+            record = given
+        elif isinstance(given, Mapping):
+            try:
+                record = DeliveryRecord.model_validate(given)
+            except InputError as exc:
+                raise InputError(
+                    f"{where}: {exc}", field=f"{where}.{exc.field}" if exc.field else where, value=exc.value
+                ) from None
+        else:
+            raise InputError(
+                f"{where} must be a mapping with 'feature', 'at' and 'method', or a DeliveryRecord, "
+                f"got {cut(given)}",
+                field=where,
+                value=given,
+            )
+        if record.feature not in known_features:
+            raise unknown(
+                "feature", record.feature, known_features, field=f"{where}.feature", of=f"in {where}"
+            )
+        if record.method not in methods:
+            raise unknown("method", record.method, methods, field=f"{where}.method", of=f"in {where}")
+        records.append(record)
+    return records
