@@ -1,5 +1,5 @@
 """``python -m entitlements``: the same as the ``entitlements`` command."""
 
-from ._cli.app import run
+from ._cli import run
 
 run()

@@ -1,0 +1,238 @@
+"""``capacity`` and ``evaluate``: the questions answered allow, deny or needs approval (exit 0, 1, 3).
+
+A decision's human text and JSON answer; ``capacity`` for one contract's usage
+given by flags (with a preflight of a change), or for every contract of a
+contracts file counted from a stream of records (who is over capacity, and the
+named managers shared between contracts); ``evaluate`` for a request read as a
+JSON or YAML document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import entitlements as ent
+
+from .._read.documents import parse_document, read_bytes
+from .common import (
+    CONTRACT_FLAGS,
+    EXIT_ERROR,
+    EXIT_OF,
+    USAGE_FLAGS,
+    Answer,
+    Command,
+    Lines,
+    UsageError,
+    engine_of,
+    flagged,
+    json_text,
+    parse_instant,
+)
+from .streams import BadRow, Inquiries, Sink
+
+
+def _decision_text(engine: ent.Engine, title: str, decision: ent.Decision) -> str:
+    out = Lines()
+    out(f"{title}: {decision.outcome}")
+    for reason in decision.reasons:
+        out(f"  - {reason.message}")
+    billing = {b.id: b.name.en for b in engine.catalog.billing}
+    deployments = {d.id: d.name.en for d in engine.catalog.deployments}
+    for alternative in decision.upsell:
+        offering = engine.offering(alternative.offering)
+        out(f"  upsell: {offering.id} ({offering.name.en}; {billing[alternative.billing]})")
+    for alternative in decision.elsewhere:
+        offering = engine.offering(alternative.offering)
+        out(f"  elsewhere: {offering.id} ({offering.name.en}; {deployments[alternative.deployment]})")
+    if isinstance(decision, ent.CapacityDecision) and decision.remaining is not None:
+        left = decision.remaining
+        out(
+            f"  remaining: {left.contacts} contacts, {left.open_cases} open cases, "
+            f"{left.hours_this_week:g} hours this week, "
+            f"{left.hours_until_continued:g} hours before continued support"
+        )
+    out(f"  catalog: {decision.catalog}")
+    return out.text()
+
+
+def _decision_answer(
+    engine: ent.Engine,
+    args: argparse.Namespace,
+    title: str,
+    decision: ent.Decision,
+    extra: Mapping[str, Any] | None = None,
+) -> Answer:
+    code = EXIT_OF[decision.outcome]
+    if args.json:
+        return Answer(code, json_text({**(extra or {}), **decision.model_dump(mode="json")}))
+    return Answer(code, _decision_text(engine, title, decision))
+
+
+def cmd_capacity(args: argparse.Namespace) -> Answer:
+    engine = engine_of(args)
+    if args.contracts or args.records or args.shared:
+        return _capacity_report(engine, args)
+    if args.offering is None:
+        raise UsageError(
+            "entitlements capacity: error: give --offering (one contract's usage by flags), or "
+            "--contracts, --records and --now (who is over capacity)"
+        )
+    contract = flagged(lambda: ent.Contract(offering=args.offering), CONTRACT_FLAGS)
+    usage = flagged(
+        lambda: ent.Usage(
+            contacts=args.contacts, open_cases=args.open_cases, weekly_hours=tuple(args.weekly_hours)
+        ),
+        USAGE_FLAGS,
+    )
+    adding = bool(args.add_contacts or args.add_cases or args.add_hours)
+    if adding:
+        decision = flagged(
+            lambda: engine.preflight_capacity(
+                contract, usage, contacts=args.add_contacts, open_cases=args.add_cases, hours=args.add_hours
+            ),
+            {"contacts": "--add-contacts", "open_cases": "--add-cases", "hours": "--add-hours"},
+        )
+    else:
+        decision = engine.check_capacity(contract, usage)
+    title = f"capacity of {contract.offering}" + (" after the change" if adding else "")
+    return _decision_answer(engine, args, title, decision)
+
+
+def _capacity_report(engine: ent.Engine, args: argparse.Namespace) -> Answer:
+    """``capacity --contracts FILE --records FILE --now T [--shared A,B ...]``: who is over capacity."""
+    from .._read.documents import MAX_INPUT_BYTES  # read when asked: tests lower it
+
+    if args.offering is not None or not (args.contracts and args.records and args.now):
+        raise UsageError(
+            "entitlements capacity: error: --contracts, --records and --now go together, without --offering"
+        )
+    contracts = ent.load_contracts(args.contracts)
+    tally = engine.capacity_tally(contracts, now=parse_instant(args.now, "--now"))
+    shared = [tuple(part.strip() for part in group.split(",") if part.strip()) for group in args.shared]
+    name = "<stdin>" if args.records == "-" else args.records
+    try:
+        stream = sys.stdin.buffer if args.records == "-" else open(args.records, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise ent.InputError(f"{name}: cannot read: {exc.strerror}", field="--records") from None
+    source = Inquiries(stream, name, MAX_INPUT_BYTES)
+    sink = Sink(name, args.json)
+    with contextlib.ExitStack() as stack:
+        if stream is not sys.stdin.buffer:
+            stack.callback(stream.close)
+        for number, text in source.rows(sink, source.names_of):
+            try:
+                tally.add(source.mapping(text))
+            except BadRow as exc:
+                sink.report(number, str(exc))
+            except ent.EntitlementsError as exc:
+                sink.report(number, str(exc), type(exc).__name__)
+    if sink.bad:  # a decision on part of the records would mislead: none is given
+        return Answer(EXIT_ERROR)
+    return _capacity_answer(engine, args, tally.report(shared), shared)
+
+
+def _capacity_answer(
+    engine: ent.Engine, args: argparse.Namespace, report: ent.CapacityReport, shared: list[tuple[str, ...]]
+) -> Answer:
+    code = EXIT_OF[report.outcome]
+    if args.json:
+        return Answer(code, json_text(report.model_dump(mode="json")))
+    out = Lines()
+    over = f" (over: {', '.join(report.over)})" if report.over else ""
+    out(f"capacity at {report.now.isoformat()}: {report.outcome}{over}")
+    for item in report.items:
+        d = item.decision
+        hours = ", ".join(f"{h:g}" for h in d.usage.weekly_hours)
+        since = f" (weeks from {item.weeks[0].isoformat()})" if item.weeks else ""
+        out(
+            f"  {item.contract} ({d.offering}): {d.outcome}: {d.usage.contacts} contacts, "
+            f"{d.usage.open_cases} open cases, hours per week {hours}{since}"
+        )
+        out(f"    - {d.reasons[0].message}")
+    for group, view in zip(shared, report.shared, strict=True):
+        out(_decision_text(engine, f"shared manager of {', '.join(group)}", view).rstrip("\n"))
+    if not shared:
+        out(f"  catalog: {report.catalog}")
+    return Answer(code, out.text())
+
+
+def cmd_evaluate(args: argparse.Namespace) -> Answer:
+    engine = engine_of(args)
+    source = sys.stdin.buffer if args.input == "-" else args.input
+    data = parse_document(*read_bytes(source), expected="a mapping with 'contract' and 'request'")
+    evaluation = ent.Evaluation.model_validate(data)
+    contract, request = evaluation.contract, evaluation.request
+    decision = engine.evaluate(contract, request)
+    title = f"{request.kind} request for {contract.offering}"
+    return _decision_answer(engine, args, title, decision, {"request": request.model_dump(mode="json")})
+
+
+def add_capacity(command: Command) -> None:
+    capacity = command(
+        "capacity",
+        help="check contacts, open cases and weekly hours (exit 0 allow, 1 deny, 3 needs approval)",
+        description=(
+            "The capacity rule of a named-manager offering: at most 3 contacts (hard), about 30 "
+            "open cases and 10 hours a week on a trailing average (expectations). With --add-*, "
+            "the decision after the change: would it exceed?"
+        ),
+    )
+    capacity.add_argument("--offering", metavar="ID", help="one contract's offering (the flag form)")
+    capacity.add_argument("--contacts", type=int, default=0, metavar="N")
+    capacity.add_argument("--open-cases", type=int, default=0, metavar="N")
+    capacity.add_argument(
+        "--weekly-hours",
+        "--hours",
+        dest="weekly_hours",
+        type=float,
+        nargs="+",
+        default=[],
+        metavar="H",
+        help="hours per week, most recent last (--hours is SPEC's older spelling of the same)",
+    )
+    capacity.add_argument(
+        "--add-contacts", type=int, default=0, metavar="N", help="preflight: add N contacts"
+    )
+    capacity.add_argument(
+        "--add-cases", type=int, default=0, metavar="N", help="preflight: open N more cases"
+    )
+    capacity.add_argument(
+        "--add-hours", type=float, default=0.0, metavar="H", help="preflight: H more hours this week"
+    )
+    capacity.add_argument(
+        "--contracts", metavar="FILE", help="who is over capacity: a YAML or JSON contracts file"
+    )
+    capacity.add_argument(
+        "--records",
+        metavar="FILE",
+        help="time entries, cases and contacts (CSV with a header, or JSON Lines; - for stdin)",
+    )
+    capacity.add_argument(
+        "--now", metavar="ISO8601", help="the moment to answer for: its ISO week is the current week"
+    )
+    capacity.add_argument(
+        "--shared",
+        metavar="ID,ID[,...]",
+        action="append",
+        default=[],
+        help="contracts one named manager serves (repeatable): the manager's totals and limits",
+    )
+    capacity.set_defaults(handler=cmd_capacity)
+
+
+def add_evaluate(command: Command) -> None:
+    evaluate = command(
+        "evaluate",
+        help="does a request fit a contract? (exit 0 allow, 1 deny, 3 needs approval)",
+        description=(
+            "Read {contract: {...}, request: {kind: ..., ...}} as JSON or YAML from INPUT "
+            "(a file, or - for standard input) and print the decision. The request echoed "
+            "under --json can be fed back unchanged."
+        ),
+    )
+    evaluate.add_argument("input", metavar="INPUT", nargs="?", default="-")
+    evaluate.set_defaults(handler=cmd_evaluate)

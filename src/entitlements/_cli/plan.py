@@ -1,0 +1,233 @@
+"""``plan`` and ``obligations``: the engagement plan of a contract, and its deliveries checked against it.
+
+``plan`` prints (and with ``--ics`` writes as a calendar file) the items a
+contract is owed over a range of dates; ``obligations`` reads a deliveries file
+(CSV or JSON Lines, bad rows reported by line) and reports each contract's items
+met, wrong-method, pending or missed, as text, JSON or an HTML page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable, Mapping
+
+import entitlements as ent
+
+from .._read.documents import named, read_bytes, read_rows
+from .common import (
+    CONTRACT_FLAGS,
+    EXIT_ERROR,
+    EXIT_OK,
+    Answer,
+    Command,
+    Lines,
+    Rendered,
+    engine_of,
+    fail,
+    flagged,
+    json_text,
+    parse_date,
+    parse_now,
+    write_file,
+)
+
+RANGE_FLAGS: Mapping[str, str] = {"start": "--start", "end": "--end", "now": "--now"}
+"""Arguments of the plan and obligations questions as the command line spells them."""
+DELIVERY_COLUMNS = ("contract", "feature", "at", "method")
+"""The columns of a deliveries file (CSV header or JSON Lines keys), all required."""
+_STATUS_MARK = {"met": "✓", "wrong-method": "≠", "missed": "✗", "pending": "…"}
+
+
+def _plan_text(engine: ent.Engine, plan: ent.EngagementPlan) -> str:
+    out = Lines()
+    who = plan.contract_id or plan.contract_key
+    out(
+        f"Engagement plan for {who} ({plan.offering}; {plan.timezone}, {plan.country}), "
+        f"{plan.start.isoformat()} to {plan.end.isoformat()}: {len(plan.items)} items"
+    )
+    methods = {m.id: m.name.en for m in engine.catalog.methods}
+    order = list(methods)
+    for item in plan.items:
+        names = [methods[m] for m in order if m in item.methods]
+        how = f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]
+        out(
+            f"  {item.period_start.isoformat()} .. {item.period_end.isoformat()}  {item.period:<9} "
+            f"{item.name.en} ({item.frequency}): {how}"
+        )
+    if plan.skipped:
+        out("not planned:")
+        for gap in plan.skipped:
+            out(f"  - {gap.period} [{gap.code}] {', '.join(gap.features)}: {gap.message}")
+    out("because:")
+    for reason in plan.reasons:
+        out(f"  - {reason.message}")
+    out(f"  catalog: {plan.catalog}")
+    return out.text()
+
+
+def cmd_plan(args: argparse.Namespace) -> Answer:
+    engine = engine_of(args)
+    contracts = ent.load_contracts(args.contracts)
+    contract = named(contracts, args.contract, "contract", f"--contract in {args.contracts}")
+    start, end = parse_date(args.start, "--start"), parse_date(args.end, "--end")
+    plan = flagged(
+        lambda: engine.engagement_plan(contract, start=start, end=end, contract_id=args.contract),
+        {**RANGE_FLAGS, **CONTRACT_FLAGS},
+    )
+    if args.ics:
+        try:
+            data = plan.to_ics()
+        except ModuleNotFoundError as exc:
+            return Answer(fail(str(exc), "MissingDependency", args.json))
+        write_file(args.ics, data, "--ics")
+    if args.json:
+        return Answer(EXIT_OK, json_text(plan.model_dump(mode="json")))
+    text = _plan_text(engine, plan)
+    if args.ics:
+        text += f"  calendar file: {args.ics} ({len(plan.items)} events)\n"
+    return Answer(EXIT_OK, text)
+
+
+def _deliveries(
+    engine: ent.Engine, args: argparse.Namespace, contracts: Mapping[str, ent.Contract]
+) -> tuple[dict[str, list[tuple[int, ent.DeliveryRecord]]], list[str]]:
+    """Each contract's deliveries with their line numbers, and one ``file:line: message`` per bad row."""
+    source = sys.stdin.buffer if args.deliveries == "-" else args.deliveries
+    data, name = read_bytes(source)
+    rows, bad = read_rows(data, name, DELIVERY_COLUMNS)
+    problems = list(bad)
+    call = engine.catalog.scope.weekly_call.id
+    found: dict[str, list[tuple[int, ent.DeliveryRecord]]] = {cid: [] for cid in contracts}
+    for line, row in rows:
+        try:
+            cid = row["contract"]
+            named(contracts, cid, "contract", f"in {args.contracts}")
+            record = ent.DeliveryRecord.model_validate({k: row[k] for k in ("feature", "at", "method")})
+            if record.feature != call:
+                engine.feature(record.feature)
+            engine.method(record.method)
+        except ent.EntitlementsError as exc:
+            problems.append(f"{name}:{line}: {exc}")
+            continue
+        found[cid].append((line, record))
+    return found, problems
+
+
+def _obligations_text(summary: ent.ObligationsSummary, lines: Mapping[str, list[int]]) -> str:
+    out = Lines()
+    for report in summary.reports:
+        who = report.contract_id or report.offering
+        out(
+            f"{who} ({report.offering}; {report.timezone}, {report.country}) {report.start.isoformat()} "
+            f"to {report.end.isoformat()}, status at {report.now.isoformat()}: {report.total.shown()} met, "
+            f"{report.total.missed} missed, {report.total.wrong_method} wrong method, "
+            f"{report.total.pending} pending"
+        )
+        names = {item.feature: item.name.en for item in report.items}
+        for c in report.by_feature:
+            marks = " ".join(_STATUS_MARK[i.status] for i in report.items if i.feature == c.feature)
+            name = names.get(str(c.feature), str(c.feature))
+            out(f"  {name:<36} {c.shown():>12}  {marks}")
+        rows = lines.get(str(report.contract_id), [])
+        for outcome in report.deliveries:
+            if outcome.status != "counted":
+                line = rows[outcome.index] if outcome.index < len(rows) else outcome.index + 1
+                out(f"  line {line}: {outcome.status}: {outcome.reasons[0].message}")
+    total = summary.total
+    out(
+        f"all contracts: {total.shown()} met, {total.missed} missed, {total.wrong_method} wrong method, "
+        f"{total.pending} pending (✓ met, ≠ wrong method, ✗ missed, … pending)"
+    )
+    return out.text()
+
+
+def _checker(
+    engine: ent.Engine,
+    contract: ent.Contract,
+    records: list[ent.DeliveryRecord],
+    cid: str,
+    when: tuple[dt.date, dt.date, dt.datetime],
+) -> Callable[[], ent.ObligationReport]:
+    start, end, now = when
+    return lambda: engine.check_obligations(contract, records, start=start, end=end, now=now, contract_id=cid)
+
+
+def cmd_obligations(args: argparse.Namespace) -> Answer:
+    engine = engine_of(args)
+    contracts = ent.load_contracts(args.contracts)
+    start, end = parse_date(args.start, "--start"), parse_date(args.end, "--end")
+    now = parse_now(args.now)
+    found, problems = _deliveries(engine, args, contracts)
+    reports = []
+    for cid, contract in contracts.items():
+        records = [record for _, record in found[cid]]
+        try:
+            report = flagged(_checker(engine, contract, records, cid, (start, end, now)), RANGE_FLAGS)
+        except Rendered as exc:
+            if exc.error.field in RANGE_FLAGS:  # the range is wrong for every contract: one error
+                raise
+            problems.append(f"{args.contracts}: contract {cid!r}: {exc}")
+            continue
+        reports.append(report)
+    summary = ent.ObligationsSummary.of(reports)
+    if args.html:
+        notes = [f"{len(problems)} problem(s) in the input; these rows are not counted:", *problems]
+        page = summary.to_html(title=args.title, notes=notes if problems else ())
+        write_file(args.html, page.encode("utf-8"), "--html")
+    sys.stderr.write("".join(f"{problem}\n" for problem in problems))
+    code = EXIT_ERROR if problems else EXIT_OK
+    if args.json:
+        data = summary.model_dump(mode="json")
+        data["problems"] = problems
+        return Answer(code, json_text(data))
+    lines = {cid: [line for line, _ in rows] for cid, rows in found.items()}
+    return Answer(code, _obligations_text(summary, lines))
+
+
+def add_plan(command: Command) -> None:
+    plan = command(
+        "plan",
+        help="what a contract is owed, period by period (exit 0; 2 for bad input)",
+        description=(
+            "The engagement plan of contract ID from a contracts file over --start..--end (dates, "
+            "both included): one item per whole ISO week, month or quarter for each deliverable "
+            "Table 2 schedules, and the weekly call on named-manager offerings; none in a period "
+            "without a business day. --ics writes it as an iCalendar file (needs the ics extra)."
+        ),
+    )
+    plan.add_argument("--contracts", required=True, metavar="FILE", help="a YAML or JSON contracts file")
+    plan.add_argument("--contract", required=True, metavar="ID", help="the contract's id in FILE")
+    plan.add_argument("--start", required=True, metavar="DATE", help="first day, YYYY-MM-DD")
+    plan.add_argument("--end", required=True, metavar="DATE", help="last day (included), YYYY-MM-DD")
+    plan.add_argument("--ics", metavar="PATH", help="write the plan as an iCalendar (.ics) file")
+    plan.set_defaults(handler=cmd_plan)
+
+
+def add_obligations(command: Command) -> None:
+    obligations = command(
+        "obligations",
+        help="were the planned deliverables delivered? (exit 0 as a report; 2 for bad input)",
+        description=(
+            "Check each contract of a contracts file against its engagement plan over "
+            "--start..--end at --now: every item met, wrong-method, pending or missed, with totals "
+            "per deliverable and per contract. DELIVERIES is CSV with a header, or JSON Lines, with "
+            "the columns contract, feature, at (ISO 8601 with an offset) and method. Missed items "
+            "do not change the exit code; a bad row is reported with its line and the exit code is 2."
+        ),
+    )
+    obligations.add_argument(
+        "--contracts", required=True, metavar="FILE", help="a YAML or JSON contracts file"
+    )
+    obligations.add_argument(
+        "--deliveries", required=True, metavar="FILE", help="CSV or JSON Lines, or - for standard input"
+    )
+    obligations.add_argument("--start", required=True, metavar="DATE", help="first day, YYYY-MM-DD")
+    obligations.add_argument("--end", required=True, metavar="DATE", help="last day (included), YYYY-MM-DD")
+    obligations.add_argument(
+        "--now", required=True, metavar="ISO8601", help="when the statuses hold, with an offset"
+    )
+    obligations.add_argument("--html", metavar="PATH", help="write the report as a self-contained HTML page")
+    obligations.add_argument("--title", metavar="TEXT", help="the HTML report's title")
+    obligations.set_defaults(handler=cmd_obligations)
