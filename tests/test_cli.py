@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import entitlements as ent
-from entitlements._cli.app import main
+from entitlements._cli import main
 
 from .conftest import CATALOG
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from entitlements._cli.app import main
+from entitlements._cli import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

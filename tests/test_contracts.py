@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import entitlements as ent
-from entitlements._cli.app import main
+from entitlements._cli import main
 
 GOOD = """\
 acme-cn:

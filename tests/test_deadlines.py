@@ -28,7 +28,7 @@ from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 import entitlements as ent
-from entitlements._cli.app import main
+from entitlements._cli import main
 
 DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = yaml.safe_load((DATA / "deadlines.yaml").read_text(encoding="utf-8"))["cases"]

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import entitlements as ent
-from entitlements._cli.app import main
+from entitlements._cli import main
 from entitlements._read.yaml import YamlError, load_text
 
 ENGINE = ent.Engine.default()
@@ -250,7 +250,7 @@ def test_bug_a_closed_pipe_keeps_the_answers_exit_code(argv: list[str], code: in
         "r, w = os.pipe()\n"
         "os.close(r)\n"  # the reader is gone before the answer is written
         "os.dup2(w, 1)\n"
-        "from entitlements._cli.app import run\n"
+        "from entitlements._cli import run\n"
         f"sys.argv = ['entitlements', *{argv!r}]\n"
         "run()\n"
     )

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import entitlements as ent
-from entitlements._cli.app import main
+from entitlements._cli import main
 
 ENGINE = ent.Engine.default()
 NEW_YORK = ZoneInfo("America/New_York")

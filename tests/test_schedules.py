@@ -24,7 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import entitlements as ent
-from entitlements._cli.app import main
+from entitlements._cli import main
 from tests.test_deadlines import contracts, durations, receipts
 
 DATA = Path(__file__).resolve().parent / "data"
