@@ -244,7 +244,7 @@ def test_obligations_without_bad_rows_exits_0_even_with_missed_items(
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert data["problems"] == []
-    assert [r["contract_id"] for r in data["reports"]] == ["acme-cn", "globex-us"]
+    assert [r["contract"] for r in data["reports"]] == ["acme-cn", "globex-us"]
     assert data["total"]["missed"] > 0
     acme = data["reports"][0]
     assert (

@@ -298,6 +298,7 @@ def test_delivery_record_is_an_input_model() -> None:
         "feature": "service-review",
         "at": "2026-01-15T10:00:00+08:00",
         "method": "in-person",
+        "line": None,
     }
     assert ent.DeliveryRecord.model_validate(record.model_dump(mode="json")) == record
     with pytest.raises(ent.InputError, match="invalid delivery feature: must be an id"):
@@ -342,7 +343,7 @@ def test_each_status_and_its_reason() -> None:
         "Product roadmap and supportability delivered in 2026-01 (2026-01-01 to 2026-01-31) only by email, "
         "not by in person or video conference"
     )
-    assert roadmap.deliveries == (1,)
+    assert roadmap.deliveries == (2,)  # the second delivery given: line 2
     assert roadmap.reasons[1].code == "table2-cadence"  # the plan's reasons follow the status
     missed = next(i for i in report.items if i.status == "missed")
     assert missed.reasons[0].message == (
@@ -448,7 +449,7 @@ def test_compliance_counts_met_over_due() -> None:
     )
     review = next(c for c in report.by_feature if c.feature == "service-review")
     assert (review.planned, review.due, review.met, review.missed, review.pending) == (3, 2, 1, 1, 1)
-    assert review.rate == 0.5
+    assert review.met_rate == 0.5
     assert review.shown() == "1/2 (50%)"
     assert [c.feature for c in report.by_feature] == [
         "service-review",
@@ -466,9 +467,9 @@ def test_compliance_counts_met_over_due() -> None:
     )
     summary = ent.ObligationsSummary.of([report, report])
     assert summary.total.planned == 18
-    assert summary.total.rate == pytest.approx(2 / 10)
+    assert summary.total.met_rate == pytest.approx(2 / 10)
     nothing = ent.ObligationsSummary.of([])
-    assert (nothing.total.planned, nothing.total.rate, nothing.total.shown()) == (0, None, "-")
+    assert (nothing.total.planned, nothing.total.met_rate, nothing.total.shown()) == (0, None, "-")
     with pytest.raises(ent.InputError, match=r"reports\[0\] must be an ObligationReport"):
         ent.ObligationsSummary.of(["x"])  # type: ignore[list-item]
 
@@ -750,8 +751,8 @@ def test_the_calendar_files_stamp_is_given_or_derived_never_the_clock() -> None:
     stamped = plan.to_ics(dtstamp=dt.datetime(2026, 1, 2, 17, 30, tzinfo=SHANGHAI))
     event = Calendar.from_ical(stamped).walk("VEVENT")[0]
     assert event.decoded("DTSTAMP") == dt.datetime(2026, 1, 2, 9, 30, tzinfo=dt.UTC)
-    assert str(event["UID"]).startswith(f"{plan.contract_key}.weekly-call.20260105@")
-    assert re.fullmatch(r"contract-[0-9a-f]{16}", plan.contract_key)
+    assert str(event["UID"]).startswith(f"{plan.uid_stem}.weekly-call.20260105@")
+    assert re.fullmatch(r"contract-[0-9a-f]{16}", plan.uid_stem)
     with pytest.raises(ent.InputError, match="dtstamp 2026-01-02T17:30:00 is a naive datetime"):
         plan.to_ics(dtstamp=dt.datetime(2026, 1, 2, 17, 30))
 
@@ -890,3 +891,19 @@ def test_the_engagement_guide_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
         exec(compile(block, "docs/engagement.md", "exec"), namespace)
     assert (tmp_path / "acme-cn-q1.ics").is_file()
     assert (tmp_path / "obligations.html").is_file()
+
+
+def test_deliveries_are_numbered_by_their_file_line_when_they_have_one() -> None:
+    given = [
+        ent.DeliveryRecord(
+            feature="service-review", at="2026-01-15T10:00:00+08:00", method="in-person", line=7
+        ),
+        {"feature": "service-review", "at": "2026-01-16T10:00:00+08:00", "method": "email"},
+    ]
+    report = ENGINE.check_obligations(PREMIUM_CN, given, **Q1, now=NOW)
+    assert [o.line for o in report.deliveries] == [7, 2]  # the file line, else the 1-based place
+    january = next(i for i in report.items if i.feature == "service-review" and i.period == "2026-01")
+    assert january.deliveries == (7, 2)
+    assert report.model_dump(mode="json")["deliveries"][0]["line"] == 7
+    with pytest.raises(ent.InputError, match="line"):
+        ent.DeliveryRecord(feature="service-review", at=NOW, method="email", line=0)

@@ -56,7 +56,7 @@ def test_the_report_counts_rates_and_lists_the_urgent_first() -> None:
     assert set(states[3:]) <= {"open", "met", "missed", "at-risk"}
     breached = report.items[:3]
     assert [b.status.overdue for b in breached] == sorted((b.status.overdue for b in breached), reverse=True)
-    rest = [item.index for item in report.items[3:]]
+    rest = [item.line for item in report.items[3:]]
     assert rest == sorted(rest)  # the others in the order given
     total = report.total
     assert (total.inquiries, total.open, total.at_risk, total.breached, total.met, total.missed) == (

@@ -76,9 +76,10 @@ class SkippedPeriod(Frozen):
 class EngagementPlan(Frozen):
     """What is owed to one contract over ``[start, end]``: the items, the periods left out, and why."""
 
-    contract_id: str | None
-    contract_key: str
-    """``contract_id``, or ``contract-<hash of the contract's fields>`` without one: the UIDs' stem."""
+    contract: str | None
+    """The contract's id, as given to the plan (``contract_id=``), or None."""
+    uid_stem: str
+    """The calendar UIDs' stem: ``contract``, or ``contract-<hash of the contract's fields>`` without one."""
     offering: str
     timezone: str
     country: str
@@ -92,7 +93,7 @@ class EngagementPlan(Frozen):
     def uid(self, item: PlanItem) -> str:
         """The calendar UID of ``item``: stable for the contract, the deliverable and the period's start."""
         return (
-            f"{self.contract_key}.{item.feature}.{item.period_start:%Y%m%d}@{self.catalog.name}.entitlements"
+            f"{self.uid_stem}.{item.feature}.{item.period_start:%Y%m%d}@{self.catalog.name}.entitlements"
         )
 
     def to_ics(self, *, dtstamp: dt.datetime | None = None) -> bytes:
@@ -108,13 +109,13 @@ class EngagementPlan(Frozen):
             stamp = dt.datetime.combine(self.start, dt.time(0), dt.UTC)
         else:
             stamp = check_aware(dtstamp, "dtstamp")
-        who = self.contract_id or self.offering
+        who = self.contract or self.offering
         events = [
             AllDayEvent(
                 uid=self.uid(item),
                 first=item.period_start,
                 last=item.period_end,
-                summary=_summary(item, self.contract_id),
+                summary=_summary(item, self.contract),
                 description=_description(item, self),
                 categories=(self.offering,),
             )
@@ -133,14 +134,14 @@ class ObligationItem(PlanItem):
 
     status: Status
     deliveries: tuple[int, ...]
-    """Positions (in the deliveries given) of the deliveries of this feature in the period."""
+    """The ``line`` of each delivery of this feature in the period (see :attr:`DeliveryOutcome.line`)."""
 
 
 class DeliveryOutcome(Frozen):
     """What one delivery counted for, and why."""
 
-    index: int
-    """Its position in the deliveries given."""
+    line: int
+    """1-based: the delivery's line in its file when it came from one, else its place among those given."""
     feature: str
     method: str
     at: Instant
@@ -153,7 +154,7 @@ class DeliveryOutcome(Frozen):
 
 
 class Compliance(Frozen):
-    """Counts of items by status: ``due`` is every item no longer pending; ``rate`` is met / due."""
+    """Counts of items by status: ``due`` is every item no longer pending; ``met_rate`` is met / due."""
 
     feature: str | None
     """The deliverable counted, or None for all of them."""
@@ -163,8 +164,8 @@ class Compliance(Frozen):
     wrong_method: int
     missed: int
     pending: int
-    rate: float | None
-    """``met / due``; None while nothing is due."""
+    met_rate: float | None
+    """``met / due``, a share in [0, 1]; None while nothing is due."""
 
     @classmethod
     def of(cls, feature: str | None, statuses: Iterable[str]) -> Compliance:
@@ -181,18 +182,18 @@ class Compliance(Frozen):
             wrong_method=counts["wrong-method"],
             missed=counts["missed"],
             pending=counts["pending"],
-            rate=counts["met"] / due if due else None,
+            met_rate=counts["met"] / due if due else None,
         )
 
     def shown(self) -> str:
         """``5/6 (83%)``, or ``-`` while nothing is due."""
-        return "-" if self.rate is None else f"{self.met}/{self.due} ({self.rate:.0%})"
+        return "-" if self.met_rate is None else f"{self.met}/{self.due} ({self.met_rate:.0%})"
 
 
-def _summary(item: PlanItem, contract_id: str | None) -> str:
+def _summary(item: PlanItem, contract: str | None) -> str:
     name = item.name.en
     text = name if item.frequency.lower() in name.lower() else f"{name} ({item.frequency})"
-    return f"{text}: {contract_id}" if contract_id else text
+    return f"{text}: {contract}" if contract else text
 
 
 def _description(item: PlanItem, plan: EngagementPlan) -> str:
@@ -202,7 +203,7 @@ def _description(item: PlanItem, plan: EngagementPlan) -> str:
         f"Methods (any one of): {', '.join(sorted(item.methods))}.",
         *(f"{reason.message}." for reason in item.reasons),
         f"Source: {item.source}.",
-        f"Contract: {plan.contract_id or plan.contract_key} "
+        f"Contract: {plan.uid_stem} "
         f"({plan.offering}, {plan.timezone}, {plan.country}).",
     ]
     return "\n".join(lines)

@@ -101,8 +101,9 @@ class DeliveryRecord(Input):
     """One delivery the manager made: which deliverable, when (aware) and by which method.
 
     ``feature`` is a feature id or the weekly call's id (``weekly-call``);
-    ``method`` a method id. Plain mappings with these keys are accepted
-    wherever records are; ``at`` may be ISO 8601 text with an offset.
+    ``method`` a method id; ``line`` the file line a reader found it on.
+    Plain mappings with these keys are accepted wherever records are; ``at``
+    may be ISO 8601 text with an offset.
     """
 
     what: ClassVar[str] = "delivery"
@@ -110,6 +111,8 @@ class DeliveryRecord(Input):
     feature: Annotated[str, BeforeValidator(_text_id), Field(min_length=1)]
     at: Annotated[Instant, BeforeValidator(_instant)]
     method: Annotated[str, BeforeValidator(_text_id), Field(min_length=1)]
+    line: Annotated[int, Field(ge=1)] | None = None
+    """The delivery's 1-based line in its file, when it came from one: reports number it by this."""
 
 
 def delivery_records(

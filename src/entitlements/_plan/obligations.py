@@ -63,6 +63,7 @@ def check_obligations(
     matched: list[list[int]] = [[] for _ in plan.items]
     good = [False] * len(plan.items)
     outcomes: list[DeliveryOutcome] = []
+    lines = [i + 1 if record.line is None else record.line for i, record in enumerate(records)]
     for i, record in enumerate(records):
         local = calendar.local(record.at, f"deliveries[{i}].at")
         day = local.date()
@@ -111,7 +112,7 @@ def check_obligations(
                     reason = _wrong_method(catalog, item, record.method, day)
         outcomes.append(
             DeliveryOutcome(
-                index=i,
+                line=lines[i],
                 feature=record.feature,
                 method=record.method,
                 at=local,
@@ -126,6 +127,7 @@ def check_obligations(
             catalog,
             item,
             matched=tuple(matched[n]),
+            lines=lines,
             good=good[n],
             records=records,
             calendar=calendar,
@@ -137,7 +139,7 @@ def check_obligations(
         Compliance.of(d.feature, (item.status for item in items if item.feature == d.feature)) for d in duties
     )
     return ObligationReport(
-        contract_id=plan.contract_id,
+        contract=plan.contract,
         offering=plan.offering,
         timezone=plan.timezone,
         country=plan.country,
@@ -170,6 +172,7 @@ def _status(  # noqa: PLR0913 - one item's facts, each named
     item: PlanItem,
     *,
     matched: tuple[int, ...],
+    lines: Sequence[int],
     good: bool,
     records: Sequence[DeliveryRecord],
     calendar: BusinessCalendar,
@@ -222,7 +225,7 @@ def _status(  # noqa: PLR0913 - one item's facts, each named
         **item.model_dump(exclude={"reasons"}),
         reasons=(reason, *item.reasons),
         status=status,
-        deliveries=matched,
+        deliveries=tuple(lines[i] for i in matched),
     )
 
 

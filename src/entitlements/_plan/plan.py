@@ -276,8 +276,8 @@ def plan_engagement(  # noqa: PLR0913 - the rule's resolved inputs, each named
     reasons.extend(notes)
     stem = contract_id or _content_key(contract)
     return EngagementPlan(
-        contract_id=contract_id,
-        contract_key=stem,
+        contract=contract_id,
+        uid_stem=stem,
         offering=offering.id,
         timezone=calendar.timezone,
         country=calendar.country,

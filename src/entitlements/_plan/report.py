@@ -29,7 +29,8 @@ __all__ = ["ObligationReport", "ObligationsSummary"]
 class ObligationReport(Frozen):
     """The plan's items with their status at ``now``, every delivery accounted for, and the totals."""
 
-    contract_id: str | None
+    contract: str | None
+    """The contract's id, as given (``contract_id=``), or None."""
     offering: str
     timezone: str
     country: str
@@ -208,7 +209,7 @@ def _row(report: ObligationReport, feature: Compliance) -> Row:
 
 
 def _section(report: ObligationReport, index: int) -> Section:
-    who = report.contract_id or f"contract {index + 1}"
+    who = report.contract or f"contract {index + 1}"
     names = {item.feature: item.name.en for item in report.items}
     rows = tuple(_row(report, c) for c in report.by_feature)
     frequencies = {item.feature: item.frequency for item in report.items}
@@ -233,7 +234,7 @@ def _section(report: ObligationReport, index: int) -> Section:
     for outcome in report.deliveries:
         if outcome.status not in ("counted",):
             notes.append(
-                f"Delivery #{outcome.index + 1} ({outcome.feature} by {outcome.method}, "
+                f"Delivery on line {outcome.line} ({outcome.feature} by {outcome.method}, "
                 f"{outcome.local_date.isoformat()}): {outcome.status}: {outcome.reasons[0].message}"
             )
     return Section(

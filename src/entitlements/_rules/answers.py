@@ -508,11 +508,11 @@ class SlaSummary(Frozen):
 
 
 class SlaItem(Frozen):
-    """One inquiry of a report: its contract, its position in the inquiries given, and its status."""
+    """One inquiry of a report: its contract, its line (place in the inquiries given), and its status."""
 
     contract: str
-    index: int
-    """0-based position in the inquiries given."""
+    line: int
+    """1-based place in the inquiries given (the first is line 1)."""
     status: ResponseStatus
 
 
@@ -551,7 +551,9 @@ class SlaReport(Frozen):
         urgent = self.attention
         if urgent:
             lines.append(say(language, "Breached and at risk:", "已超时和即将超时："))
-            lines += [f"  {item.contract} #{item.index}: {item.status.describe(language)}" for item in urgent]
+            lines += [
+                f"  {item.contract} line {item.line}: {item.status.describe(language)}" for item in urgent
+            ]
         return "\n".join(lines) + "\n"
 
     def __str__(self) -> str:

@@ -353,16 +353,16 @@ def sla_report(tally: SlaTally, inquiries: Iterable[object], reasons: tuple[Reas
             status = tally.status(contract, received_at, responded_at)
         except EntitlementsError as exc:
             raise _located(exc, where) from None
-        items.append(SlaItem(contract=contract, index=index, status=status))
+        items.append(SlaItem(contract=contract, line=index + 1, status=status))
 
     def urgency(item: SlaItem) -> tuple[int, int, int]:
         st = item.status
         rank = _URGENCY.get(st.state, 2)
         if rank == 0:
-            return (0, -_total_us(st.overdue), item.index)
+            return (0, -_total_us(st.overdue), item.line)
         if rank == 1:
-            return (1, _total_us(st.remaining), item.index)
-        return (2, 0, item.index)
+            return (1, _total_us(st.remaining), item.line)
+        return (2, 0, item.line)
 
     items.sort(key=urgency)
     total = tally.total()
