@@ -42,7 +42,7 @@ _STATUS_MARK = {"met": "✓", "wrong-method": "≠", "missed": "✗", "pending":
 
 def _plan_text(engine: ent.Engine, plan: ent.EngagementPlan) -> str:
     out = Lines()
-    who = plan.contract_id or plan.contract_key
+    who = plan.uid_stem
     out(
         f"Engagement plan for {who} ({plan.offering}; {plan.timezone}, {plan.country}), "
         f"{plan.start.isoformat()} to {plan.end.isoformat()}: {len(plan.items)} items"
@@ -104,7 +104,9 @@ def _deliveries(
         try:
             cid = row["contract"]
             named(contracts, cid, "contract", f"in {args.contracts}")
-            record = ent.DeliveryRecord.model_validate({k: row[k] for k in ("feature", "at", "method")})
+            record = ent.DeliveryRecord.model_validate(
+                {**{k: row[k] for k in ("feature", "at", "method")}, "line": line}
+            )
             if record.feature != call:
                 engine.feature(record.feature)
             engine.method(record.method)
@@ -115,10 +117,10 @@ def _deliveries(
     return found, problems
 
 
-def _obligations_text(summary: ent.ObligationsSummary, lines: Mapping[str, list[int]]) -> str:
+def _obligations_text(summary: ent.ObligationsSummary) -> str:
     out = Lines()
     for report in summary.reports:
-        who = report.contract_id or report.offering
+        who = report.contract or report.offering
         out(
             f"{who} ({report.offering}; {report.timezone}, {report.country}) {report.start.isoformat()} "
             f"to {report.end.isoformat()}, status at {report.now.isoformat()}: {report.total.shown()} met, "
@@ -130,11 +132,9 @@ def _obligations_text(summary: ent.ObligationsSummary, lines: Mapping[str, list[
             marks = " ".join(_STATUS_MARK[i.status] for i in report.items if i.feature == c.feature)
             name = names.get(str(c.feature), str(c.feature))
             out(f"  {name:<36} {c.shown():>12}  {marks}")
-        rows = lines.get(str(report.contract_id), [])
         for outcome in report.deliveries:
             if outcome.status != "counted":
-                line = rows[outcome.index] if outcome.index < len(rows) else outcome.index + 1
-                out(f"  line {line}: {outcome.status}: {outcome.reasons[0].message}")
+                out(f"  line {outcome.line}: {outcome.status}: {outcome.reasons[0].message}")
     total = summary.total
     out(
         f"all contracts: {total.shown()} met, {total.missed} missed, {total.wrong_method} wrong method, "
@@ -182,8 +182,7 @@ def cmd_obligations(args: argparse.Namespace) -> Answer:
         data = summary.model_dump(mode="json")
         data["problems"] = problems
         return Answer(code, json_text(data))
-    lines = {cid: [line for line, _ in rows] for cid, rows in found.items()}
-    return Answer(code, _obligations_text(summary, lines))
+    return Answer(code, _obligations_text(summary))
 
 
 def add_plan(command: Command) -> None:
