@@ -28,8 +28,10 @@ from pydantic import (
 
 from .._base import Input
 from .._errors import ContractError, InputError, cut, field_ref
-from .._time.days import check_country, check_subdivision
-from .._time.zones import Schedule, language_code, parse_schedule, zone, zone_name
+from .._time.holidays import check_country, check_subdivision
+from .._time.schedule import Schedule, parse_schedule
+from .._time.zones import zone, zone_name
+from .languages import language_code
 
 __all__ = ["Contract", "Counting", "Usage"]
 

@@ -34,8 +34,8 @@ from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, Ty
 
 from .._base import Input, guarded
 from .._errors import InputError, cut, unknown
-from .._time.zones import language_code
 from .contract import Contract, Count, Usage, hours_value
+from .languages import language_code
 
 __all__ = [
     "REQUEST_KINDS",

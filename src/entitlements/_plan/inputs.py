@@ -16,7 +16,7 @@ from .._base import Input
 from .._catalog.models import Catalog
 from .._errors import InputError, cut, field_ref, unknown
 from .._rules.answers import Instant
-from .._time.days import check_date
+from .._time.units import check_date
 
 __all__ = ["MAX_PLAN_DAYS", "DeliveryRecord", "check_range", "contract_id_value", "delivery_records"]
 
