@@ -30,6 +30,8 @@ __all__ = [
     "check_aware",
     "check_duration",
     "check_iterable",
+    "date_value",
+    "instant_value",
     "is_aware",
     "parse_date",
     "parse_instant",
@@ -104,6 +106,16 @@ def parse_date(value: object, where: str) -> dt.date:
         field=where or None,
         value=value,
     )
+
+
+def instant_value(value: object) -> dt.datetime:
+    """:func:`parse_instant` for a model's validator: the model's error names the field."""
+    return parse_instant(value, "")
+
+
+def date_value(value: object) -> dt.date:
+    """:func:`parse_date` for a model's validator: the model's error names the field."""
+    return parse_date(value, "")
 
 
 def check_aware(value: object, name: str) -> dt.datetime:
