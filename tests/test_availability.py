@@ -64,7 +64,8 @@ def test_meeting_reasons_name_the_conditions() -> None:
         ),
         (
             {"kind": "meeting", "start": 5, "duration": "PT1H"},
-            "invalid meeting request start: 5 is not an aware ISO 8601 instant (e.g. 2026-03-02T10:00:00+08:00)",
+            "invalid meeting request start: 5 is not an aware ISO 8601 instant "
+            "(e.g. 2026-03-02T10:00:00+08:00)",
         ),
         (
             {"kind": "meeting", "start": "2026-03-03T10:00:00+08:00", "duration": 90},
