@@ -54,18 +54,18 @@ def test_meeting_reasons_name_the_conditions() -> None:
     [
         (
             {"kind": "meeting", "start": dt.datetime(2026, 3, 3, 10), "duration": dt.timedelta(hours=1)},
-            "invalid meeting request start: '2026-03-03T10:00:00' is a naive datetime; give an aware one "
-            "(with a UTC offset or a time zone)",
+            "invalid meeting request start: '2026-03-03T10:00:00' is not an aware ISO 8601 instant "
+            "(e.g. 2026-03-03T10:00:00+08:00)",
         ),
         (
             {"kind": "meeting", "start": "2026-03-03T10:00:00", "duration": "PT1H"},
-            "invalid meeting request start: '2026-03-03T10:00:00' is a naive datetime; give an aware one "
-            "(with a UTC offset or a time zone)",
+            "invalid meeting request start: '2026-03-03T10:00:00' is not an aware ISO 8601 instant "
+            "(e.g. 2026-03-03T10:00:00+08:00)",
         ),
         (
             {"kind": "meeting", "start": 5, "duration": "PT1H"},
-            "invalid meeting request start: must be an aware datetime or an ISO 8601 string with an "
-            "offset, got 5",
+            "invalid meeting request start: 5 is not an aware ISO 8601 instant "
+            "(e.g. 2026-03-02T10:00:00+08:00)",
         ),
         (
             {"kind": "meeting", "start": "2026-03-03T10:00:00+08:00", "duration": 90},

@@ -170,8 +170,8 @@ def test_evaluate_naive_meeting_is_bad_input(capsys: pytest.CaptureFixture[str],
     code, _, err = run(capsys, "evaluate", path)
     assert code == 2
     assert err == (
-        "entitlements: error: invalid evaluation request.start: '2026-10-01T10:00:00' is a naive datetime; "
-        "give an aware one (with a UTC offset or a time zone)\n"
+        "entitlements: error: invalid evaluation request.start: '2026-10-01T10:00:00' is not an aware "
+        "ISO 8601 instant (e.g. 2026-10-01T10:00:00+08:00)\n"
     )
 
 

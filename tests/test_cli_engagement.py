@@ -194,8 +194,8 @@ def test_obligations_reports_bad_rows_by_line_and_answers_the_rest(
     name = files / "deliveries.csv"
     assert err.splitlines() == [
         f"{name}:6: unknown feature 'servce-review' (did you mean 'service-review'?)",
-        f"{name}:7: invalid delivery at: 2026-01-15T10:00:00 is a naive datetime; give it a UTC offset, "
-        "e.g. 2026-01-15T10:00:00+08:00",
+        f"{name}:7: invalid delivery at: '2026-01-15T10:00:00' is not an aware ISO 8601 instant "
+        "(e.g. 2026-01-15T10:00:00+08:00)",
         f"{name}:8: unknown contract 'nobody' (in {files / 'contracts.yaml'}); known: acme-cn, globex-us",
     ]
     lines = out.splitlines()

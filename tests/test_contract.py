@@ -94,11 +94,12 @@ def test_lowercase_country_is_accepted() -> None:
         (
             {"extra_holidays": (dt.datetime(2026, 1, 1, 9),)},
             "invalid contract extra_holidays: extra holiday datetime.datetime(2026, 1, 1, 9, 0) "
-            "is not a datetime.date",
+            "is not an ISO 8601 date (e.g. 2026-03-02)",
         ),
         (
             {"extra_holidays": ("01/01/2026",)},
-            "invalid contract extra_holidays: extra holiday '01/01/2026' is not a date 'YYYY-MM-DD'",
+            "invalid contract extra_holidays: extra holiday '01/01/2026' is not an ISO 8601 date "
+            "(e.g. 2026-03-02)",
         ),
         (
             {"counting": "daily"},

@@ -290,7 +290,7 @@ def test_the_oracle_agrees_where_offset_changes_fall_inside_business_hours(
             )
             cal = ENGINE.calendar(contract)
             if (opened, closed) == around and cal.is_business_day(change.date()):  # an exact (irregular) day
-                assert cal._table_of(change.toordinal()).irregular_days, (contract, change)
+                assert cal._clock.table_of(change.toordinal()).irregular_days, (contract, change)
             oracle = Oracle(contract)
             target = days_of(contract) * business_day_length(contract)
             start = change.astimezone(dt.UTC).replace(minute=0) - dt.timedelta(days=3)
@@ -555,10 +555,9 @@ def test_the_fast_path_agrees_with_the_exact_path(
         return
     local = t.astimezone(cal.zone)
     cal.is_business_day(local.date())  # the receipt's year is loaded: the hot path may answer
-    fast = cal._fast(t, amount)  # None only where a change of UTC offset falls inside the hours
-    exact = cal._to_local(
-        cal._add_exact((t - dt.datetime(1, 1, 1, tzinfo=dt.UTC)) // US, local.toordinal(), amount)
-    )
+    fast = cal._clock.fast(t, amount)  # None only where a change of UTC offset falls inside the hours
+    since_1970 = (t - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // US  # the one epoch (_time.units)
+    exact = cal._to_local(cal._clock.add_exact(since_1970, local.toordinal(), amount))
     assert cal.add_business_time(t, duration) == exact
     if fast is not None:
         event("the hot path answered")
@@ -571,7 +570,8 @@ def test_the_hot_path_answers_a_regular_year() -> None:
     cal = ENGINE.calendar(cn())
     t = dt.datetime(2026, 3, 13, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
     cal.is_business_day(t.date())
-    assert cal._fast(t, 8 * 3_600_000_000) == dt.datetime(2026, 3, 16, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
+    answer = cal._clock.fast(t, 8 * 3_600_000_000)
+    assert answer == dt.datetime(2026, 3, 16, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @given(contract=contracts(), t=receipts)

@@ -251,14 +251,14 @@ NOW = dt.datetime(2026, 3, 10, 9, tzinfo=SHANGHAI)
         (
             [{"feature": "service-review", "at": dt.datetime(2026, 1, 5, 10), "method": "email"}],
             ent.InputError,
-            "deliveries[0]: invalid delivery at: 2026-01-05T10:00:00 is a naive datetime; give it a UTC "
-            "offset, e.g. 2026-01-05T10:00:00+08:00",
+            "deliveries[0]: invalid delivery at: '2026-01-05T10:00:00' is not an aware ISO 8601 instant "
+            "(e.g. 2026-01-05T10:00:00+08:00)",
         ),
         (
             [{"feature": "service-review", "at": "yesterday", "method": "email"}],
             ent.InputError,
-            "deliveries[0]: invalid delivery at: must be a date and time in ISO 8601 with an offset, "
-            "e.g. 2026-01-15T10:00:00+08:00, got 'yesterday'",
+            "deliveries[0]: invalid delivery at: 'yesterday' is not an aware ISO 8601 instant "
+            "(e.g. 2026-03-02T10:00:00+08:00)",
         ),
         (
             [{"feature": "service-review", "at": NOW}],

@@ -351,10 +351,10 @@ def test_bug_caches_are_bounded() -> None:
             ent.Contract(offering="saas-premium", timezone="America/New_York", country="US"),
             dt.datetime(year, 6, 1, 12, tzinfo=ZoneInfo("America/New_York")),
         )
-    from entitlements._time.calendar import MAX_WALL_YEARS, MAX_YEARS
+    from entitlements._time.clock import MAX_WALL_YEARS, MAX_YEARS
 
-    assert len(cal._tables) <= MAX_YEARS
-    assert len(cal._wall_times) <= MAX_WALL_YEARS
+    assert cal._clock.tables <= MAX_YEARS
+    assert cal._clock.wall_years <= MAX_WALL_YEARS
 
 
 def test_long_explanations_are_summarised() -> None:

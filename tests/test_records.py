@@ -108,7 +108,8 @@ def test_cases_and_contacts() -> None:
         ),
         (
             {"kind": "time", "start": "2026-03-09T10:00:00"},
-            "records[0]: invalid time entry start: must have a UTC offset",
+            "records[0]: invalid time entry start: '2026-03-09T10:00:00' is not an aware ISO 8601 instant "
+            "(e.g. 2026-03-09T10:00:00+08:00)",
         ),
         ({"kind": "holiday"}, "records[0]: unknown record kind 'holiday'; known: time, case, contact"),
         ({"kind": "case"}, "records[0]: case field 'case' is required"),

@@ -50,7 +50,7 @@ from ._rules.answers import (
     SlaSummary,
     strictest,
 )
-from ._time.zones import Schedule
+from ._time.schedule import Schedule
 from ._version import __version__
 
 if TYPE_CHECKING:

@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # imported where they are used: only time questions and reque
     from ._sla.status import StatusRule
     from ._sla.tally import SlaTally
     from ._time.calendar import BusinessCalendar
-    from ._time.zones import CalendarSpec
+    from ._time.schedule import CalendarSpec
 
 __all__ = ["Engine"]
 
@@ -202,7 +202,7 @@ class Engine:
         """
         from ._plan.inputs import check_range, contract_id_value
         from ._plan.plan import plan_engagement
-        from ._time.days import holidays_version
+        from ._time.holidays import holidays_version
 
         calendar = self.calendar(contract)
         offering = self.offering(contract.offering)
@@ -235,8 +235,8 @@ class Engine:
         ``now`` (aware) is when the statuses hold. Every delivery is accounted
         for in ``report.deliveries``.
         """
+        from ._checks import check_aware
         from ._plan.obligations import check_obligations
-        from ._time.calendar import check_aware
 
         check_aware(now, "now")
         plan = self.engagement_plan(contract, start=start, end=end, contract_id=contract_id)
@@ -330,7 +330,7 @@ class Engine:
         pair (``responded_at`` None while unanswered). A bad one is named by its
         position (``inquiries[3]``).
         """
-        from ._time.calendar import check_aware
+        from ._checks import check_aware
 
         rule = self._rule_of(contract)
         if isinstance(inquiries, (dt.datetime, str, bytes, Mapping)) or not isinstance(inquiries, Iterable):
@@ -361,9 +361,9 @@ class Engine:
         model); it keeps only counters, so a stream of any length fits in
         memory, then gives a summary per contract.
         """
+        from ._checks import check_aware
         from ._sla.tally import SlaTally
-        from ._time.calendar import check_aware
-        from ._time.days import holidays_version
+        from ._time.holidays import holidays_version
 
         if not isinstance(contracts, Mapping):
             raise InputError(
@@ -464,8 +464,8 @@ class Engine:
         data. Weeks are ISO weeks in the contract's zone, the one holding
         ``now`` last, as many as the catalog's window; see ``TimeEntry``.
         """
+        from ._checks import check_aware
         from ._rules.usage import usage_from_records
-        from ._time.calendar import check_aware
 
         _expect(contract, Contract, "contract")
         check_aware(now, "now")
@@ -473,8 +473,8 @@ class Engine:
 
     def capacity_tally(self, contracts: Mapping[str, Contract], *, now: dt.datetime) -> CapacityTally:
         """A counter of raw records over ``contracts`` (id -> Contract) at ``now``: who is over capacity."""
+        from ._checks import check_aware
         from ._rules.usage import CapacityTally
-        from ._time.calendar import check_aware
 
         if not isinstance(contracts, Mapping):
             raise InputError(
@@ -539,7 +539,7 @@ class Engine:
             parse_request,
         )
         from ._rules.availability import language_decision, meeting_decision
-        from ._time.days import holidays_version
+        from ._time.holidays import holidays_version
 
         _expect(contract, Contract, "contract")
         if isinstance(request, Mapping):

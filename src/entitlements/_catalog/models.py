@@ -32,7 +32,7 @@ from pydantic import (
 
 from .._base import Frozen
 from .._errors import InputError, cut, unknown
-from .._time.zones import Schedule, parse_schedule, parse_time
+from .._time.schedule import Schedule, parse_schedule, parse_time
 
 __all__ = [
     "AdHoc",

@@ -27,9 +27,12 @@ from pydantic import (
 )
 
 from .._base import Input
+from .._checks import parse_date
 from .._errors import ContractError, InputError, cut, field_ref
-from .._time.days import check_country, check_subdivision
-from .._time.zones import Schedule, language_code, parse_schedule, zone, zone_name
+from .._time.holidays import check_country, check_subdivision
+from .._time.schedule import Schedule, parse_schedule
+from .._time.zones import zone, zone_name
+from .languages import language_code
 
 __all__ = ["Contract", "Counting", "Usage"]
 
@@ -97,20 +100,7 @@ a weekday mapping)."""
 def _dates(value: Any) -> tuple[dt.date, ...]:
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
         raise InputError(f"expected a list of dates 'YYYY-MM-DD', got {cut(value)}", value=value)
-    days = []
-    for item in value:
-        day = item
-        if isinstance(item, str):
-            try:
-                day = dt.date.fromisoformat(item) if len(item) == 10 else None
-            except ValueError:
-                day = None
-            if day is None:
-                raise InputError(f"extra holiday {cut(item)} is not a date 'YYYY-MM-DD'", value=item)
-        if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
-            raise InputError(f"extra holiday {cut(day)} is not a datetime.date", value=day)
-        days.append(day)
-    return tuple(sorted(set(days)))
+    return tuple(sorted({parse_date(item, "extra holiday") for item in value}))
 
 
 def _languages(value: Any) -> tuple[str, ...]:

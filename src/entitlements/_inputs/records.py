@@ -36,6 +36,7 @@ from typing import Annotated, Any, ClassVar, Literal, Self
 from pydantic import BeforeValidator, Field, PlainSerializer, TypeAdapter, model_validator
 
 from .._base import Input, guarded
+from .._checks import date_value, instant_value
 from .._errors import InputError, cut, field_ref, unknown
 from .contract import Hours
 
@@ -48,34 +49,6 @@ __all__ = [
     "parse_record",
 ]
 
-
-
-def _aware(value: Any) -> dt.datetime:
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise InputError(
-                f"must be an ISO 8601 date and time with an offset, such as '2026-03-02T10:00:00+08:00', "
-                f"got {cut(value)}",
-                value=value,
-            ) from None
-    if not isinstance(value, dt.datetime):
-        raise InputError(f"must be an aware datetime or an ISO 8601 string with an offset, got {cut(value)}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InputError(f"must have a UTC offset, got {value.isoformat()}", value=value)
-    return value
-
-
-def _date(value: Any) -> dt.date:
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    raise InputError(f"must be a date 'YYYY-MM-DD', got {cut(value)}", value=value)
 
 
 def _text(value: Any) -> Any:
@@ -103,8 +76,8 @@ def _iso(t: dt.datetime) -> str:
     return t.isoformat()
 
 
-Aware = Annotated[dt.datetime, BeforeValidator(_aware), PlainSerializer(_iso, when_used="json")]
-Day = Annotated[dt.date, BeforeValidator(_date)]
+Aware = Annotated[dt.datetime, BeforeValidator(instant_value), PlainSerializer(_iso, when_used="json")]
+Day = Annotated[dt.date, BeforeValidator(date_value)]
 RecordId = Annotated[str, BeforeValidator(_text)]
 
 

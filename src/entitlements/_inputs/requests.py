@@ -33,9 +33,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, TypeAdapter
 
 from .._base import Input, guarded
+from .._checks import instant_value
 from .._errors import InputError, cut, unknown
-from .._time.zones import language_code
 from .contract import Contract, Count, Usage, hours_value
+from .languages import language_code
 
 __all__ = [
     "REQUEST_KINDS",
@@ -82,29 +83,6 @@ class DeliverableRequest(_Request):
     frequency: RequestId | None = None
 
 
-def _start(value: Any) -> dt.datetime:
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise InputError(
-                f"must be an ISO 8601 date and time with an offset, such as '2026-03-02T10:00:00+08:00', "
-                f"got {cut(value)}",
-                value=value,
-            ) from None
-    if not isinstance(value, dt.datetime):
-        raise InputError(
-            f"must be an aware datetime or an ISO 8601 string with an offset, got {cut(value)}", value=value
-        )
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InputError(
-            f"{value.isoformat()!r} is a naive datetime; give an aware one "
-            "(with a UTC offset or a time zone)",
-            value=value,
-        )
-    return value
-
-
 def _duration(value: Any) -> Any:
     # A bare number is ambiguous (seconds? minutes? YAML reads 1:30 as 90), so it is refused.
     if not isinstance(value, (dt.timedelta, str)):
@@ -136,7 +114,7 @@ class MeetingRequest(_Request):
     what: ClassVar[str] = "meeting request"
     kind_id: ClassVar[str] = "meeting"
     kind: Literal["meeting"] = "meeting"
-    start: Annotated[dt.datetime, BeforeValidator(_start), PlainSerializer(_iso, when_used="json")]
+    start: Annotated[dt.datetime, BeforeValidator(instant_value), PlainSerializer(_iso, when_used="json")]
     duration: Annotated[dt.timedelta, BeforeValidator(_duration), AfterValidator(_positive)]
 
 

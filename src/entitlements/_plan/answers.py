@@ -16,9 +16,9 @@ from pydantic import Field
 
 from .._base import Frozen
 from .._catalog.models import CatalogStamp, LocalText
+from .._checks import check_aware
 from .._rules.answers import Instant, Reason, SortedSet
 from .._text.ics import AllDayEvent, calendar_file
-from .._time.calendar import check_aware
 from .._version import __version__
 
 __all__ = [

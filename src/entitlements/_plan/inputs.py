@@ -14,9 +14,10 @@ from pydantic import BeforeValidator, Field
 
 from .._base import Input
 from .._catalog.models import Catalog
+from .._checks import instant_value
 from .._errors import InputError, cut, field_ref, unknown
 from .._rules.answers import Instant
-from .._time.days import check_date
+from .._time.units import check_date
 
 __all__ = ["MAX_PLAN_DAYS", "DeliveryRecord", "check_range", "contract_id_value", "delivery_records"]
 
@@ -71,26 +72,6 @@ def contract_id_value(value: object) -> str | None:
     return value
 
 
-def _instant(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise InputError(
-                f"must be a date and time in ISO 8601 with an offset, e.g. 2026-01-15T10:00:00+08:00, "
-                f"got {cut(value)}",
-                value=value,
-            ) from None
-    if not isinstance(value, dt.datetime):
-        raise InputError(f"must be an aware datetime, got {cut(value)}", value=value)
-    if value.tzinfo is None or value.utcoffset() is None:
-        shown = value.isoformat()
-        raise InputError(
-            f"{shown} is a naive datetime; give it a UTC offset, e.g. {shown}+08:00", value=value
-        )
-    return value
-
-
 def _text_id(value: Any) -> Any:
     if not isinstance(value, str):
         raise InputError(f"must be an id such as 'service-review', got {cut(value)}", value=value)
@@ -109,7 +90,7 @@ class DeliveryRecord(Input):
     what: ClassVar[str] = "delivery"
 
     feature: Annotated[str, BeforeValidator(_text_id), Field(min_length=1)]
-    at: Annotated[Instant, BeforeValidator(_instant)]
+    at: Annotated[Instant, BeforeValidator(instant_value)]
     method: Annotated[str, BeforeValidator(_text_id), Field(min_length=1)]
     line: Annotated[int, Field(ge=1)] | None = None
     """The delivery's 1-based line in its file, when it came from one: reports number it by this."""

@@ -21,9 +21,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 from .._catalog.models import Catalog, Offering
+from .._checks import check_aware
 from .._rules.answers import Reason
 from .._text.words import join_methods
-from .._time.calendar import BusinessCalendar, check_aware
+from .._time.calendar import BusinessCalendar
 from .answers import (
     Compliance,
     DeliveryOutcome,

@@ -19,7 +19,7 @@ import datetime as dt
 from .._catalog.models import Catalog, CatalogStamp, LanguageRule
 from .._errors import InputError
 from .._time.calendar import BusinessCalendar
-from .._time.zones import show_intervals
+from .._time.schedule import show_intervals
 from .answers import Decision, Finding, Reason, decide
 
 __all__ = ["language_decision", "meeting_decision"]

@@ -25,12 +25,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .._catalog.models import Catalog
+from .._checks import check_aware
 from .._errors import ContractError, InputError, NotSpecifiedError, cut, field_ref
 from .._inputs.contract import Contract, Counting
 from .._rules.answers import Reason
-from .._time.calendar import MAX_YEAR, MIN_YEAR, Adder, BusinessCalendar, check_aware
-from .._time.days import holidays_version
-from .._time.zones import CalendarSpec
+from .._time.calendar import Adder, BusinessCalendar
+from .._time.holidays import holidays_version
+from .._time.schedule import CalendarSpec
+from .._time.units import MAX_YEAR, MIN_YEAR
 
 __all__ = ["DeadlinePlan", "calendar_spec", "plan_deadline", "provisional_reason"]
 

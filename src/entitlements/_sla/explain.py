@@ -14,8 +14,9 @@ import datetime as dt
 from .._catalog.models import Catalog
 from .._rules.answers import DeadlineExplanation, DeadlineStep, Reason, StepKind
 from .._time.calendar import BusinessCalendar
-from .._time.days import holidays_version
-from .._time.zones import format_duration, show_intervals
+from .._time.holidays import holidays_version
+from .._time.schedule import show_intervals
+from .._time.units import format_duration
 from .deadlines import DeadlinePlan, provisional_reason
 
 __all__ = ["explain"]

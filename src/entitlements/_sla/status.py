@@ -35,20 +35,14 @@ from .._catalog.models import Catalog, CatalogStamp
 from .._errors import InputError
 from .._rules.answers import ResponseState, ResponseStatus
 from .._text.words import iso_duration
-from .._time.days import holidays_version
-from .._time.zones import format_microseconds as hm
+from .._time.holidays import holidays_version
+from .._time.units import format_microseconds as hm
+from .._time.units import micros
 from .deadlines import DeadlinePlan, provisional_reason
 
 __all__ = ["StatusRule", "Values"]
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_US = dt.timedelta(microseconds=1)
 _MINUTE = 60_000_000
-
-
-def _u(t: dt.datetime) -> int:
-    """An aware instant as whole microseconds since 1970 (exact; compares instants, not wall clocks)."""
-    return (t - _EPOCH) // _US
 
 
 def _us(d: dt.timedelta) -> int:
@@ -141,9 +135,9 @@ class StatusRule:
         """:meth:`values` with ``now`` already checked and in the zone (``current``; ``nu`` its instant)."""
         cal = self.plan.calendar
         received = cal.local(received_at, "received_at")
-        ru = _u(received)
+        ru = micros(received)
         if nu is None:
-            nu = _u(current)
+            nu = micros(current)
         if nu < ru:
             raise InputError(
                 f"now {now.isoformat()} is before received_at {received_at.isoformat()}",
@@ -156,7 +150,7 @@ class StatusRule:
             responded, uu = self._response(responded_at, received_at, ru, nu, now)
             until = responded
         deadline = self.plan.deadline(received)
-        du = _u(deadline)
+        du = micros(deadline)
         target = self.amount
         if target is None:
             target = cal.business_microseconds(received, deadline)
@@ -200,7 +194,7 @@ class StatusRule:
     ) -> tuple[dt.datetime, int]:
         """The response in the zone and its instant; an error if it is before the receipt or after now."""
         responded = self.plan.calendar.local(responded_at, "responded_at")
-        uu = _u(responded)
+        uu = micros(responded)
         if uu < ru:
             raise InputError(
                 f"responded_at {responded_at.isoformat()} is before received_at {received_at.isoformat()}",

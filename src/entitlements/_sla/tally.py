@@ -33,6 +33,7 @@ from typing import Any
 from .._catalog.models import CatalogStamp
 from .._errors import EntitlementsError, InputError, cut, unknown
 from .._rules.answers import Reason, ResponseState, ResponseStatus, SlaItem, SlaReport, SlaSummary
+from .._time.units import micros
 from .status import StatusRule, Values
 
 __all__ = ["EXACT_MINUTES", "STATES", "ResponseTimes", "SlaCounts", "SlaTally", "merged", "sla_report"]
@@ -42,11 +43,6 @@ EXACT_MINUTES = 4_800
 _GROWTH = 1.01
 """Above :data:`EXACT_MINUTES`, each bucket is 1% wider than the one before."""
 _MINUTE = 60_000_000
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def _instant(t: dt.datetime) -> int:
-    return (t - _EPOCH) // dt.timedelta(microseconds=1)
 
 
 class ResponseTimes:
@@ -251,7 +247,7 @@ class SlaTally:
                     raise unknown("contract", contract, self._contracts, field="contract")
                 rule = self._resolve(self._contracts[contract])
                 current = rule.plan.calendar.local(self._now, "now")
-                entry = (rule, current, SlaCounts(), _instant(current), current.isoformat())
+                entry = (rule, current, SlaCounts(), micros(current), current.isoformat())
             except EntitlementsError as exc:
                 entry = exc
             if isinstance(contract, str) and len(self._rules) < 100_000:

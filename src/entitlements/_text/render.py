@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from .._catalog.models import Catalog
-from .._time.zones import format_duration
+from .._time.units import format_duration
 from .words import join_methods
 
 __all__ = ["Lang", "format_duration", "render_table1", "render_table2", "render_tables"]

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from .._errors import InputError, cut
-from .._time.zones import language_code
+from .._inputs.languages import language_code
 
 __all__ = [
     "Lang",

@@ -13,7 +13,7 @@ the vendor or the contract lists them as holidays.
 
 How it answers fast
 -------------------
-The calendar keeps a table per local year (:mod:`._calendar_days`), built
+The calendar keeps a table per local year (:mod:`.days`, counted by :mod:`.clock`), built
 the first time a question touches the year. On a regular day (no change of
 UTC offset inside the business hours, which is every day of a 09:00-17:00
 contract in every zone the tz database knows today) business time is plain
@@ -44,56 +44,30 @@ them from the notices for the years the package carries
 package's projection, and :meth:`BusinessCalendar.holidays_provisional` says so.
 """
 
+
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import zoneinfo
 from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from .._checks import check_aware, check_duration, check_iterable
 from .._errors import ContractError, InputError, cut
-from .days import (
-    BUSINESS,
-    DAY,
-    EPOCH,
-    IRREGULAR,
-    MAX_YEAR,
-    MIN_YEAR,
-    SECOND,
-    US,
-    DayRules,
-    YearTable,
-    build_year,
-    check_country,
-    check_date,
-    check_subdivision,
-    country_years,
-    instant,
-    notices_through,
-    to_local,
-)
-from .zones import (
-    DAY_US,
-    WEEKDAYS,
-    CalendarSpec,
-    Interval,
-    Schedule,
-    parse_schedule,
-    workdays,
-    zone,
-    zone_name,
-)
+from .clock import Clock, modal
+from .days import BUSINESS, IRREGULAR, DayRules
+from .holidays import check_country, check_subdivision, country_years, notices_through
+from .schedule import WEEKDAYS, CalendarSpec, Interval, Schedule, parse_schedule, workdays
+from .units import MAX_YEAR, MIN_YEAR, SECOND, check_date, check_year, from_micros, micros, midnight
+from .zones import zone, zone_name
 
 __all__ = [
-    "MAX_WALL_YEARS",
     "MAX_YEAR",
-    "MAX_YEARS",
     "MIN_YEAR",
+    "UNIX_US",
     "Adder",
     "BusinessCalendar",
     "BusinessTimeTable",
@@ -101,25 +75,14 @@ __all__ = [
     "check_duration",
 ]
 
-MAX_YEARS = 64
-"""Year tables a calendar keeps (about 5 KB each); the oldest built is dropped beyond this."""
-MAX_WALL_YEARS = 16
-"""Years of wall-clock openings and closings a calendar keeps for its hot path (about 45 KB each
-for one interval a day): enough that inquiries spread over 15 years do not rebuild them by turns."""
+UNIX_US = 0
+"""The Unix epoch in the calendar's microseconds: 0, since the calendar counts from it (:mod:`.units`).
 
-Walls = tuple[tuple[dt.datetime, ...], tuple[dt.datetime, ...]]
-"""A year's openings and closings, one per day: the hot path of a one-interval schedule."""
-DayWalls = tuple[tuple[tuple[dt.datetime, dt.datetime, int], ...], ...]
-"""A year's ``(opening, closing, length in µs)`` per interval, per day: the hot path of any schedule."""
-
-_PLAIN_ZONES = (zoneinfo.ZoneInfo, dt.timezone)
-"""tzinfo types whose utcoffset is never None: an aware datetime needs no further check."""
-
-
-UNIX_US = (dt.datetime(1970, 1, 1, tzinfo=dt.UTC) - EPOCH) // US
-"""The Unix epoch in the calendar's microseconds (which count from 0001-01-01 UTC)."""
+Kept, with ``MAX_YEAR``, ``MIN_YEAR`` and ``check_aware``, for ``_bulk`` until it imports them from
+:mod:`.units` and :mod:`.._checks`; then removed."""
 _MARGIN = 26 * 3_600_000_000
 """More than any UTC offset: every local date starts within this of its UTC midnight."""
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,34 +109,11 @@ class BusinessTimeTable:
     closes: array[int]
 
 
-def check_aware(value: object, name: str) -> dt.datetime:
-    """``value`` if it is an aware datetime; an :class:`InputError` naming it otherwise."""
-    if not isinstance(value, dt.datetime):
-        raise InputError(f"{name} must be an aware datetime, got {cut(value)}", field=name, value=value)
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InputError(
-            f"{name} {value.isoformat()} is a naive datetime; give it a time zone "
-            f"(e.g. {value.isoformat()}+08:00 or tzinfo=ZoneInfo(...))",
-            field=name,
-            value=value,
-        )
-    return value
-
-
-def check_duration(value: object, name: str = "duration") -> int:
-    """A non-negative ``timedelta`` as microseconds; an :class:`InputError` otherwise."""
-    if not isinstance(value, dt.timedelta):
-        raise InputError(f"{name} must be a datetime.timedelta, got {cut(value)}", field=name, value=value)
-    if value < dt.timedelta(0):
-        raise InputError(
-            f"{name} -{-value} is negative; business time only moves forward", field=name, value=value
-        )
-    return value // US
-
 
 def _sod(local: dt.datetime) -> int:
     """Microseconds since local midnight, by the wall clock."""
     return ((local.hour * 60 + local.minute) * 60 + local.second) * SECOND + local.microsecond
+
 
 
 class BusinessCalendar:
@@ -186,18 +126,10 @@ class BusinessCalendar:
     """
 
     __slots__ = (
-        "_close",
-        "_day_walls",
-        "_fast",
-        "_last",
-        "_length",
-        "_lock",
-        "_open",
+        "_clock",
         "_rules",
         "_spec",
-        "_tables",
         "_unit",
-        "_wall_times",
         "_week",
         "_zone",
     )
@@ -243,37 +175,24 @@ class BusinessCalendar:
 
     def _setup(self, spec: CalendarSpec) -> None:
         week = spec.hours.week(spec.workdays)
-        makeup = _modal(week)
         lengths = [sum(b - a for a, b in day) for day in week]
         self._spec = spec
         self._zone = zone(spec.timezone)
         self._week = week
         self._unit = sum(lengths) // sum(1 for n in lengths if n)
-        days = {day for day in (*week, makeup) if day}
-        # One interval, the same every business day: the hot path's simplest (and fastest) form.
-        single = next(iter(days)) if len(days) == 1 and len(makeup) == 1 else None
-        self._open, self._close = single[0] if single else (0, 0)
-        self._length = self._close - self._open
-        self._fast: Callable[[dt.datetime, int], dt.datetime | None] = (
-            self._add_fast_single if single else self._add_fast_any
-        )
         self._rules = DayRules(
             zone=self._zone,
             country=spec.country,
             subdivision=spec.subdivision,
             week=week,
-            makeup=makeup,
+            makeup=modal(week),
             vendor=MappingProxyType({day.toordinal(): name for day, name in spec.vendor_holidays}),
             extra=frozenset(day.toordinal() for day in spec.extra_holidays),
             weekend_workdays=spec.weekend_workdays,
             holiday_years=country_years(spec.country, spec.subdivision),
         )
-        self._tables: dict[int, YearTable] = {}
-        self._last: YearTable | None = None
-        """The table last looked up: consecutive questions mostly stay in one year. Replaced whole."""
-        self._wall_times: dict[int, Walls] = {}
-        self._day_walls: dict[int, DayWalls] = {}
-        self._lock = threading.Lock()
+        self._clock = Clock(self._rules)
+
 
     # --- what it is ------------------------------------------------------------------
 
@@ -370,7 +289,7 @@ class BusinessCalendar:
     def is_business_day(self, day: dt.date) -> bool:
         """Whether ``day`` is a business day (a workday, not a holiday; or a counted make-up day)."""
         o = check_date(day, "day").toordinal()
-        table = self._table_of(o)
+        table = self._clock.table_of(o)
         return bool(table.flags[o - table.base] & BUSINESS)
 
     def holiday_name(self, day: dt.date) -> str | None:
@@ -381,7 +300,7 @@ class BusinessCalendar:
         that falls on a weekend has its name too.
         """
         o = check_date(day, "day").toordinal()
-        return self._table_of(o).names.get(o)
+        return self._clock.table_of(o).names.get(o)
 
     def is_weekend_workday(self, day: dt.date) -> bool:
         """Whether ``day`` is one of the country's official weekend make-up workdays (调休).
@@ -389,7 +308,7 @@ class BusinessCalendar:
         True whether or not this calendar counts them (see :attr:`weekend_workdays`).
         """
         o = check_date(day, "day").toordinal()
-        return o in self._table_of(o).makeups
+        return o in self._clock.table_of(o).makeups
 
     def holidays_between(self, start: dt.date, end: dt.date) -> tuple[tuple[dt.date, str], ...]:
         """Every holiday in ``[start, end)`` with its name, in date order (weekend ones too)."""
@@ -398,7 +317,7 @@ class BusinessCalendar:
         found: list[tuple[dt.date, str]] = []
         o = a
         while o < b:
-            table = self._table_of(o)
+            table = self._clock.table_of(o)
             stop = min(b, table.end)
             found.extend(
                 (dt.date.fromordinal(d), table.names[d]) for d in sorted(table.names) if o <= d < stop
@@ -429,7 +348,7 @@ class BusinessCalendar:
         official notice (with its moved days off and make-up workdays) may
         differ. Always False for a country whose holidays follow fixed rules.
         """
-        _check_year(year)
+        check_year(year)
         last = self.holidays_official_through
         return last is not None and year > last
 
@@ -439,8 +358,8 @@ class BusinessCalendar:
         India's lunar holidays, for one, are known only for 2001-2035; outside
         those years the package warns and leaves them out.
         """
-        _check_year(year)
-        return self._table_of(dt.date(year, 1, 1).toordinal()).notes
+        check_year(year)
+        return self._clock.table_of(dt.date(year, 1, 1).toordinal()).notes
 
     def business_days(self, start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
         """The business days in ``[start, end)``, in order."""
@@ -449,7 +368,7 @@ class BusinessCalendar:
         days: list[dt.date] = []
         o = a
         while o < b:
-            table = self._table_of(o)
+            table = self._clock.table_of(o)
             stop = min(b, table.end)
             flags, base = table.flags, table.base
             days.extend(dt.date.fromordinal(d) for d in range(o, stop) if flags[d - base] & BUSINESS)
@@ -460,7 +379,7 @@ class BusinessCalendar:
         """How many business days are in ``[start, end)``; 0 if ``end <= start``."""
         a = check_date(start, "start").toordinal()
         b = check_date(end, "end").toordinal()
-        return self._count(a, b) if b > a else 0
+        return self._clock.count(a, b) if b > a else 0
 
     def add_business_days(self, day: dt.date, n: int) -> dt.date:
         """The ``n``-th business day after ``day`` (``n >= 1``); ``day`` itself for ``n == 0``."""
@@ -469,7 +388,7 @@ class BusinessCalendar:
             raise InputError(
                 f"n must be a whole number of business days >= 0, got {cut(n)}", field="n", value=n
             )
-        return dt.date.fromordinal(self._nth_after(o, n)) if n else day
+        return dt.date.fromordinal(self._clock.nth_after(o, n)) if n else day
 
     def business_hours_on(self, day: dt.date) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
         """The business time of ``day`` as ``(start, end)`` pairs in the zone; empty if closed.
@@ -480,7 +399,7 @@ class BusinessCalendar:
         (a repeated hour can split one in two).
         """
         o = check_date(day, "day").toordinal()
-        return tuple((self._to_local(s), self._to_local(e)) for s, e in self._intervals(o))
+        return tuple((self._to_local(s), self._to_local(e)) for s, e in self._clock.intervals(o))
 
     def hours_on(self, day: dt.date) -> tuple[Interval, ...]:
         """The schedule's wall-clock intervals on ``day`` (microseconds after midnight); empty if closed.
@@ -489,16 +408,16 @@ class BusinessCalendar:
         :meth:`business_hours_on` gives the same day as instants.
         """
         o = check_date(day, "day").toordinal()
-        table = self._table_of(o)
+        table = self._clock.table_of(o)
         return self._rules.hours_of(o) if table.flags[o - table.base] & BUSINESS else ()
 
     def closing(self, day: dt.date) -> dt.datetime | None:
         """The close of business on ``day`` (the end of its last interval); None if not a business day."""
         o = check_date(day, "day").toordinal()
-        table = self._table_of(o)
+        table = self._clock.table_of(o)
         if not table.flags[o - table.base] & BUSINESS:
             return None
-        return self._to_local(self._close_of(o))
+        return self._to_local(self._clock.close_of(o))
 
     # --- instants ------------------------------------------------------------------------
 
@@ -510,12 +429,12 @@ class BusinessCalendar:
         """Whether ``t`` is business time: a business day, wall clock within one of its intervals."""
         local = self._local(check_aware(t, "t"), "t")
         o = local.toordinal()
-        table = self._table_of(o)
+        table = self._clock.table_of(o)
         flag = table.flags[o - table.base]
         if not flag & BUSINESS:
             return False
         if flag & IRREGULAR:
-            u = instant(t)
+            u = micros(t)
             return any(s <= u < e for s, e in table.irregular[o].intervals)
         sod = _sod(local)
         return any(a <= sod < b for a, b in self._rules.hours_of(o))
@@ -526,7 +445,7 @@ class BusinessCalendar:
         This is where the response clock starts for an inquiry received at ``t``.
         """
         check_aware(t, "t")
-        return self._to_local(self._opening_at(instant(t), self._local(t, "t").toordinal()))
+        return self._to_local(self._clock.opening_at(micros(t), self._local(t, "t").toordinal()))
 
     def add_business_time(self, t: dt.datetime, duration: dt.timedelta) -> dt.datetime:
         """The earliest instant at which ``duration`` of business time has elapsed since ``t``.
@@ -547,18 +466,18 @@ class BusinessCalendar:
         amount = check_duration(duration)
         if amount == 0:
             raise InputError("duration must be more than 0 for adding()", field="duration", value=duration)
-        return Adder(self._fast, self._add_slow, amount)
+        return Adder(self._clock.fast, self._add_slow, amount)
 
     def business_time_between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
         """The business time in ``[a, b)``; zero when ``b <= a``."""
         check_aware(a, "a")
         check_aware(b, "b")
-        ua, ub = instant(a), instant(b)
+        ua, ub = micros(a), micros(b)
         if ub <= ua:
             return dt.timedelta(0)
         oa = self._local(a, "a").toordinal()
         ob = self._local(b, "b").toordinal()
-        return dt.timedelta(microseconds=self._between(ua, oa, ub, ob))
+        return dt.timedelta(microseconds=self._clock.between(ua, oa, ub, ob))
 
     def business_microseconds(self, a: dt.datetime, b: dt.datetime) -> int:
         """:meth:`business_time_between` in whole microseconds, for loops over many instants.
@@ -575,14 +494,14 @@ class BusinessCalendar:
             and MIN_YEAR <= a.year <= MAX_YEAR
             and MIN_YEAR <= b.year <= MAX_YEAR
         ):
-            ua, ub = instant(a), instant(b)
-            return self._between(ua, a.toordinal(), ub, b.toordinal()) if ub > ua else 0
+            ua, ub = micros(a), micros(b)
+            return self._clock.between(ua, a.toordinal(), ub, b.toordinal()) if ub > ua else 0
         check_aware(a, "a")
         check_aware(b, "b")
-        ua, ub = instant(a), instant(b)
+        ua, ub = micros(a), micros(b)
         if ub <= ua:
             return 0
-        return self._between(ua, self._local(a, "a").toordinal(), ub, self._local(b, "b").toordinal())
+        return self._clock.between(ua, self._local(a, "a").toordinal(), ub, self._local(b, "b").toordinal())
 
     def business_time_table(self, first_year: int, last_year: int) -> BusinessTimeTable:
         """The business time of the local years ``first_year..last_year`` as sorted arrays.
@@ -591,25 +510,26 @@ class BusinessCalendar:
         included), for code that answers many instants at once with sorted-array
         searches (``entitlements.bulk``). Years run from 2 to 9998.
         """
-        _check_year(first_year)
-        _check_year(last_year)
+        check_year(first_year)
+        check_year(last_year)
         if last_year < first_year:
             raise InputError(
                 f"last_year {last_year} is before first_year {first_year}", field="last_year", value=last_year
             )
         pieces: list[tuple[int, int, int]] = []
         days, closes = array("q"), array("q")
-        for o in range(dt.date(first_year, 1, 1).toordinal(), dt.date(last_year + 1, 1, 1).toordinal()):
-            table = self._table_of(o)
+        clock = self._clock
+        first_day, end_day = dt.date(first_year, 1, 1).toordinal(), dt.date(last_year + 1, 1, 1).toordinal()
+        for o in range(first_day, end_day):
+            table = clock.table_of(o)
             if not table.flags[o - table.base] & BUSINESS:
                 continue
             rank = len(days)
             days.append(o)
-            closes.append(self._close_of(o) - UNIX_US)
-            pieces.extend((s - UNIX_US, e - UNIX_US, rank) for s, e in self._intervals(o))
+            closes.append(clock.close_of(o))
+            pieces.extend((s, e, rank) for s, e in clock.intervals(o))
         pieces.sort()  # a day's stretches are in order; days are too, unless the clocks went back a date
-        first = (dt.datetime(first_year, 1, 1, tzinfo=dt.UTC) - EPOCH) // US - UNIX_US
-        last = (dt.datetime(last_year, 12, 31, tzinfo=dt.UTC) - EPOCH) // US - UNIX_US + DAY
+        first, last = midnight(first_day), midnight(end_day)
         return BusinessTimeTable(
             first_year=first_year,
             last_year=last_year,
@@ -641,321 +561,21 @@ class BusinessCalendar:
             )
         return local
 
+
     def _to_local(self, u: int) -> dt.datetime:
-        return to_local(u, self._zone)
-
-    def _table_of(self, o: int) -> YearTable:
-        table = self._last
-        if table is not None and table.base <= o < table.end:
-            return table
-        year = dt.date.fromordinal(o).year if 0 < o <= dt.date.max.toordinal() else 0
-        table = self._tables.get(year)
-        if table is None:
-            table = self._load(year)
-        self._last = table
-        return table
-
-    def _load(self, year: int) -> YearTable:
-        with self._lock:
-            table = self._tables.get(year)
-            if table is None:
-                table = build_year(self._rules, year)
-                if len(self._tables) >= MAX_YEARS:  # the oldest built goes first
-                    self._tables.pop(next(iter(self._tables)))
-                self._tables[year] = table
-            return table
-
-    def _intervals(self, o: int) -> tuple[tuple[int, int], ...]:
-        """Day ``o``'s business time as ``(start, end)`` instants; empty if it is not a business day."""
-        table = self._table_of(o)
-        i = o - table.base
-        flag = table.flags[i]
-        if not flag & BUSINESS:
-            return ()
-        if flag & IRREGULAR:
-            return table.irregular[o].intervals
-        w = (o - 1) * DAY - table.offsets[i] * SECOND
-        return tuple((w + a, w + b) for a, b in self._rules.hours_of(o))
-
-    def _length_of(self, o: int) -> int:
-        table = self._table_of(o)
-        i = o - table.base
-        return table.cumt[i + 1] - table.cumt[i]
-
-    def _close_of(self, o: int) -> int:
-        table = self._table_of(o)
-        i = o - table.base
-        if table.flags[i] & IRREGULAR:
-            return table.irregular[o].close
-        return (o - 1) * DAY - table.offsets[i] * SECOND + self._rules.hours_of(o)[-1][1]
-
-    def _count(self, a: int, b: int) -> int:
-        """Business days in ``[a, b)``, ``a <= b``."""
-        total = 0
-        o = a
-        while o < b:
-            table = self._table_of(o)
-            end = min(b, table.end)
-            total += table.cum[end - table.base] - table.cum[o - table.base]
-            o = end
-        return total
-
-    def _nth_after(self, o: int, n: int) -> int:
-        """The ``n``-th business day after day ``o`` (``n >= 1``): one bisection per year crossed."""
-        if n > (MAX_YEAR + 1 - dt.date.fromordinal(o).year) * 366:
-            raise InputError(
-                f"{n} business days after {dt.date.fromordinal(o).isoformat()} fall after the year {MAX_YEAR}"
-            )
-        table = self._table_of(o)
-        rank = table.cum[o + 1 - table.base] + n - 1  # rank of the wanted day within its year
-        while rank >= table.total:
-            rank -= table.total
-            table = self._table_of(table.end)
-        return table.base + table.select[rank]
-
-    def _time_in(self, a: int, b: int) -> int:
-        """Business time of the whole days ``[a, b)``: each year's running total read once, any span."""
-        total = 0
-        o = a
-        while o < b:
-            table = self._table_of(o)
-            end = min(b, table.end)
-            total += table.cumt[end - table.base] - table.cumt[o - table.base]
-            o = end
-        return total
-
-    def _opening_at(self, u: int, o: int) -> int:
-        """The first business-time instant at or after ``u`` (local day ``o``)."""
-        for s, e in self._intervals(o):
-            if u < e:
-                return max(s, u)
-        while True:
-            o = self._nth_after(o, 1)
-            intervals = self._intervals(o)
-            if intervals:
-                return intervals[0][0]
-
-    def _walls(self, table: YearTable) -> Walls:
-        """Every day's opening and closing wall-clock time as aware datetimes (built on first use).
-
-        For a one-interval schedule, in years without irregular days, where an
-        opening plus business time is plain wall-clock arithmetic.
-        """
-        walls = self._wall_times.get(table.year)
-        if walls is None:
-            at = self._at(table)
-            walls = (tuple(at(self._open)), tuple(at(self._close)))
-            with self._lock:
-                if len(self._wall_times) >= MAX_WALL_YEARS:
-                    self._wall_times.pop(next(iter(self._wall_times)), None)
-                self._wall_times[table.year] = walls
-        return walls
-
-    def _day_walls_of(self, table: YearTable) -> DayWalls:
-        """Every business day's intervals as ``(opening, closing, length)`` (built on first use).
-
-        For any schedule, in years without irregular days.
-        """
-        walls = self._day_walls.get(table.year)
-        if walls is None:
-            at, base, flags, hours_of = self._at(table), table.base, table.flags, self._rules.hours_of
-            edges = {
-                edge: at(edge) for day in (*self._week, self._rules.makeup) for pair in day for edge in pair
-            }
-            walls = tuple(
-                tuple((edges[a][i], edges[b][i], b - a) for a, b in hours_of(base + i)) if flag else ()
-                for i, flag in enumerate(flags)
-            )
-            with self._lock:
-                if len(self._day_walls) >= MAX_WALL_YEARS:
-                    self._day_walls.pop(next(iter(self._day_walls)), None)
-                self._day_walls[table.year] = walls
-        return walls
-
-    def _at(self, table: YearTable) -> Callable[[int], list[dt.datetime]]:
-        """For a wall-clock time (microseconds after midnight), that time on every day of the year, aware.
-
-        24:00 is the next day's midnight.
-        """
-        dates = [dt.date.fromordinal(o) for o in range(table.base, table.end + 1)]
-        zone, combine, midnight = self._zone, dt.datetime.combine, dt.time(0)
-
-        def at(us: int) -> list[dt.datetime]:
-            if us == DAY_US:
-                return [combine(d, midnight, zone) for d in dates[1:]]
-            time = _wall_time(us)
-            return [combine(d, time, zone) for d in dates[:-1]]
-
-        return at
+        return from_micros(u, self._zone)
 
     def _add(self, t: dt.datetime, amount: int, name: str) -> dt.datetime:
         """The earliest instant at which ``amount`` µs (> 0) of business time elapsed since aware ``t``."""
-        fast = self._fast(t, amount)
+        fast = self._clock.fast(t, amount)
         if fast is not None:
             return fast
         return self._add_slow(check_aware(t, name), amount, name)
 
-    def _add_fast_single(self, t: dt.datetime, amount: int) -> dt.datetime | None:  # noqa: PLR0911 - the hot path returns where it can
-        """The hot path of :meth:`_add` for a one-interval schedule, or None where only the slow way answers.
-
-        In a year without irregular days: the receipt's day from the year's
-        flags, the deadline's day in O(1) from its running count, and the
-        answer as wall-clock arithmetic from that day's opening. Anything
-        else (an irregular year, a naive or odd datetime, a date out of
-        range) is left to :meth:`_add_slow`, which answers exactly or raises.
-        """
-        if type(t) is not dt.datetime or type(t.tzinfo) not in _PLAIN_ZONES:
-            return None
-        try:
-            local = t.astimezone(self._zone)
-        except (OverflowError, ValueError):
-            return None
-        table = self._tables.get(local.year)
-        if table is None or table.irregular_days:
-            return None
-        walls = self._wall_times.get(table.year) or self._walls(table)
-        i = local.toordinal() - table.base
-        length = self._length
-        rest = amount
-        if table.flags[i]:
-            closing = walls[1][i]
-            if local < closing:
-                opening = walls[0][i]
-                if local <= opening:
-                    if rest <= length:
-                        return opening + US * rest
-                    rest -= length
-                else:
-                    available = (closing - local) // US
-                    if rest <= available:
-                        return local + US * rest
-                    rest -= available
-        k = -(-rest // length)
-        rank = table.cum[i + 1] + k - 1
-        if rank >= table.total:
-            table, rank = self._year_of_rank(table, rank, k)
-            if table.irregular_days:
-                return None
-            walls = self._wall_times.get(table.year) or self._walls(table)
-        return walls[0][table.select[rank]] + US * (rest - (k - 1) * length)
-
-    def _add_fast_any(self, t: dt.datetime, amount: int) -> dt.datetime | None:  # noqa: PLR0911, PLR0912 - the hot path, inline
-        """The hot path of :meth:`_add` for any schedule (a lunch break, hours per weekday), or None.
-
-        In a year without irregular days: the receipt's day and its intervals,
-        then the deadline's day by one bisection of the year's running
-        business time, and the answer as wall-clock arithmetic from the
-        opening of the interval it falls in. Anything else goes the slow way.
-        """
-        if type(t) is not dt.datetime or type(t.tzinfo) not in _PLAIN_ZONES:
-            return None
-        try:
-            local = t.astimezone(self._zone)
-        except (OverflowError, ValueError):
-            return None
-        table = self._tables.get(local.year)
-        if table is None or table.irregular_days:
-            return None
-        walls = self._day_walls.get(table.year) or self._day_walls_of(table)
-        i = local.toordinal() - table.base
-        rest = amount
-        for opening, closing, length in walls[i]:
-            if local < closing:
-                if local <= opening:
-                    if rest <= length:
-                        return opening + US * rest
-                    rest -= length
-                else:
-                    available = (closing - local) // US
-                    if rest <= available:
-                        return local + US * rest
-                    rest -= available
-        cumt = table.cumt
-        target = cumt[i + 1] + rest
-        while target > cumt[-1]:  # past the year: on into the next, whole years at a time
-            target -= cumt[-1]
-            if table.year >= MAX_YEAR:
-                return None
-            following = self._tables.get(table.year + 1)
-            table = following if following is not None else self._load(table.year + 1)
-            if table.irregular_days:
-                return None
-            walls = self._day_walls.get(table.year) or self._day_walls_of(table)
-            cumt = table.cumt
-        j = bisect_left(cumt, target) - 1  # the day that holds the target: cumt[j] < target <= cumt[j + 1]
-        rest = target - cumt[j]
-        for opening, _, length in walls[j]:
-            if rest <= length:
-                return opening + US * rest
-            rest -= length
-        raise AssertionError(
-            "unreachable: the day holds the business time counted for it"
-        )  # pragma: no cover
-
-    def _year_of_rank(self, table: YearTable, rank: int, k: int) -> tuple[YearTable, int]:
-        """The year holding the business day of ``rank`` (counted from ``table``'s start), and its rank there.
-
-        Stops early at a year with irregular days (the caller then goes the slow way).
-        """
-        if k > (MAX_YEAR + 1 - table.year) * 366:
-            raise InputError(f"{k} business days after a day of {table.year} fall after the year {MAX_YEAR}")
-        while rank >= table.total and not table.irregular_days:
-            rank -= table.total
-            following = self._tables.get(table.year + 1)
-            table = following if following is not None else self._load(table.year + 1)
-        return table, rank
-
     def _add_slow(self, t: dt.datetime, amount: int, name: str) -> dt.datetime:
         """:meth:`_add` for irregular years and odd datetimes: exact, in microseconds since the epoch."""
         local = self._local(t, name)
-        return self._to_local(self._add_exact(instant(t), local.toordinal(), amount))
-
-    def _add_exact(self, u: int, o: int, amount: int) -> int:
-        """``_add`` for any day, irregular ones included, in microseconds since the epoch."""
-        for s, e in self._intervals(o):
-            if u < e:
-                start = max(s, u)
-                if amount <= e - start:
-                    return start + amount
-                amount -= e - start
-        o += 1
-        while True:  # whole years first: each year's business time read from its running total, once
-            table = self._table_of(o)  # past the last year the calendar covers: an InputError
-            i = o - table.base
-            rest = table.cumt[-1] - table.cumt[i]
-            if rest >= amount:
-                break
-            amount -= rest
-            o = table.end
-        target = table.cumt[i] + amount
-        j = bisect_left(table.cumt, target, i + 1) - 1  # cumt[j] < target <= cumt[j + 1]
-        need = target - table.cumt[j]
-        for s, e in self._intervals(table.base + j):
-            if need <= e - s:
-                return s + need
-            need -= e - s
-        raise AssertionError(
-            "unreachable: the day holds the business time counted for it"
-        )  # pragma: no cover
-
-    def _between(self, ua: int, oa: int, ub: int, ob: int) -> int:
-        """Business time in ``[ua, ub)``, local days ``oa <= ob``."""
-        total = 0
-        if oa == ob:
-            for s, e in self._intervals(oa):
-                lo, hi = (s if s > ua else ua), (e if e < ub else ub)
-                if hi > lo:
-                    total += hi - lo
-            return total
-        for s, e in self._intervals(oa):
-            if e > ua:
-                total += e - (s if s > ua else ua)
-        for s, e in self._intervals(ob):
-            if ub > s:
-                total += (e if e < ub else ub) - s
-        if ob - oa > 1:
-            total += self._time_in(oa + 1, ob)
-        return total
+        return self._to_local(self._clock.add_exact(micros(t), local.toordinal(), amount))
 
 
 class Adder:
@@ -1006,37 +626,6 @@ class Adder:
         return tuple(out)
 
 
-def _modal(week: tuple[tuple[Interval, ...], ...]) -> tuple[Interval, ...]:
-    """The intervals most weekdays with hours have (the earliest such weekday's on a tie).
-
-    A counted weekend make-up workday (China's 调休) stands in for a weekday, so it gets the
-    hours a weekday usually has: 09:00-17:00 for Monday-Thursday 09:00-17:00 and Friday 09:00-15:00.
-    """
-    days = [day for day in week if day]
-    return max(days, key=days.count)
-
-
-def _wall_time(us: int) -> dt.time:
-    """Microseconds after midnight (less than a day) as a wall-clock time."""
-    seconds, micro = divmod(us, SECOND)
-    return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60, micro)
-
-
-def _check_year(year: object) -> int:
-    if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
-        raise InputError(
-            f"year must be a whole number from {MIN_YEAR} to {MAX_YEAR}, got {cut(year)}",
-            field="year",
-            value=year,
-        )
-    return year
-
-
-def _iterable(value: Any, name: str, what: str) -> Iterable[Any]:
-    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        raise InputError(f"{name} must be {what}, got {cut(value)}", field=name, value=value)
-    return value
-
 
 def _checked_spec(**given: Any) -> CalendarSpec:
     """A :class:`CalendarSpec` from the constructor's arguments, each checked and named when wrong."""
@@ -1046,14 +635,14 @@ def _checked_spec(**given: Any) -> CalendarSpec:
         subdivision = given["subdivision"]
         sub = None if subdivision is None else check_subdivision(code, subdivision)
         hours = parse_schedule(given["hours"])
-        week = workdays(_iterable(given["workdays"], "workdays", "a list of weekday names"))
+        week = workdays(check_iterable(given["workdays"], "workdays", "a list of weekday names"))
         vendor = given["vendor_holidays"] or {}
         if not isinstance(vendor, Mapping):
             raise InputError(
                 f"vendor_holidays must be a mapping of date to name, got {cut(vendor)}",
                 field="vendor_holidays",
             )
-        extra = _iterable(given["extra_holidays"], "extra_holidays", "a list of dates")
+        extra = check_iterable(given["extra_holidays"], "extra_holidays", "a list of dates")
         days = tuple(sorted({check_date(day, "holiday") for day in extra}))
         named = tuple(sorted((check_date(day, "holiday"), str(label)) for day, label in vendor.items()))
         weekend = given["weekend_workdays"]
@@ -1073,3 +662,4 @@ def _checked_spec(**given: Any) -> CalendarSpec:
         extra_holidays=days,
         weekend_workdays=weekend,
     )
+

@@ -1,4 +1,4 @@
-"""Per-year business-day tables, and the only module that talks to the `holidays` package.
+"""Per-year business-day tables: everything a calendar knows about one local year, built once.
 
 A :class:`YearTable` holds everything a :class:`~entitlements.BusinessCalendar`
 knows about one local year: a byte per day (business day or not, and whether
@@ -7,16 +7,11 @@ count of business days and its inverse (so "how many business days in a
 range" is two lookups and "the Nth business day after" one), the UTC offset at
 local noon, the holiday names, and the exact business intervals of the few
 irregular days. :func:`build_year` builds one from :class:`DayRules` (a
-calendar's definition, compiled); `holidays` is asked once per year, never
-per day, and is imported on first use.
+calendar's definition, compiled); `holidays` (:mod:`.holidays`) is asked once
+per year, never per day.
 
-Instants are counted here in microseconds since 0001-01-01T00:00Z
-(:data:`EPOCH`), which makes interval arithmetic exact integer arithmetic.
-
-`holidays` reports incomplete data (India's lunar holidays outside 2001-2035)
-as a Python warning. Those warnings are recorded as notes for the explained
-form, under one lock so that two threads never record each other's, and the
-process's warning filters are left as they were.
+Instants are counted in microseconds since the epoch (:mod:`.units`), which
+makes interval arithmetic exact integer arithmetic.
 """
 
 from __future__ import annotations
@@ -25,8 +20,6 @@ import datetime as dt
 import functools
 import itertools
 import operator
-import threading
-import warnings
 import zoneinfo
 from array import array
 from bisect import bisect_left
@@ -34,47 +27,36 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .._errors import InputError, cut, unknown
-from .zones import Interval, country_code, merged
+from .._errors import InputError
+from .holidays import country_data
+from .schedule import Interval, merged
+from .units import (  # noqa: F401 - EPOCH, US, MIN_YEAR: read from here by _bulk until it imports .units
+    DAY,
+    EPOCH,
+    HOUR,
+    MAX_YEAR,
+    MIN_YEAR,
+    SECOND,
+    US,
+    from_micros,
+    midnight,
+    offset_seconds,
+)
 
 __all__ = [
     "BUSINESS",
-    "DAY",
     "EPOCH",
-    "HOUR",
     "IRREGULAR",
     "MAX_YEAR",
     "MIN_YEAR",
-    "NOTICE_COUNTRIES",
-    "SECOND",
     "US",
     "Day",
     "DayRules",
     "YearTable",
     "build_year",
-    "check_country",
-    "check_subdivision",
-    "country_years",
-    "holidays_version",
-    "instant",
-    "notices_through",
-    "offset_seconds",
-    "supported_countries",
-    "to_local",
+    "exact_day",
 ]
 
-MIN_YEAR = 2
-"""The first year (local date) a calendar answers for."""
-MAX_YEAR = 9998
-"""The last year (local date) a calendar answers for."""
-
-UTC = dt.UTC
-EPOCH = dt.datetime(1, 1, 1, tzinfo=UTC)
-"""Instants are counted in microseconds since this one (ordinal day 1)."""
-US = dt.timedelta(microseconds=1)
-SECOND = 1_000_000
-HOUR = 3_600 * SECOND
-DAY = 86_400 * SECOND
 _NOON = dt.time(12)
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -84,147 +66,6 @@ IRREGULAR = 2
 """Day flag: a business day whose business time a change of UTC offset makes irregular."""
 
 CONTRACT_HOLIDAY = "extra holiday in the contract"
-
-
-# --- the holidays package ------------------------------------------------------------------
-
-
-@functools.cache
-def holidays_version() -> str:
-    """The version of the installed `holidays` package (the source of country holidays)."""
-    from holidays.version import __version__
-
-    return str(__version__)
-
-
-@functools.cache
-def supported_countries() -> Mapping[str, tuple[str, ...]]:
-    """Country codes the `holidays` package knows, each with its subdivision codes."""
-    import holidays
-
-    return MappingProxyType(
-        {
-            code: tuple(subdivisions)
-            for code, subdivisions in holidays.list_supported_countries(include_aliases=False).items()
-        }
-    )
-
-
-def check_country(value: object) -> str:
-    """``value`` as a country code `holidays` knows (``cn`` -> ``CN``); an error naming it otherwise."""
-    code = country_code(value, "country")
-    countries = supported_countries()
-    if code not in countries:
-        raise unknown("country", value, countries, of="for the holidays calendar", error=InputError)
-    return code
-
-
-def check_subdivision(country: str, value: object) -> str:
-    """``value`` as a subdivision of ``country`` that `holidays` knows; an error naming it otherwise."""
-    code = country_code(value, "subdivision")
-    known = supported_countries()[country]
-    if code in known:
-        return code
-    if isinstance(value, str) and value in known:  # subdivision codes with lower-case letters
-        return value
-    raise unknown("subdivision", value, known, of=f"of country {country!r}", error=InputError)
-
-
-@functools.cache
-def _language(country: str) -> str | None:
-    """Holiday names in English: the country's own English if that is its default, else en_US."""
-    import holidays
-
-    default = getattr(holidays.country_holidays(country, years=()), "default_language", None)
-    if default is not None and str(default).startswith("en"):
-        return str(default)
-    offered = holidays.list_localized_countries(include_aliases=False).get(country, ())
-    return "en_US" if "en_US" in offered else None  # None: the package's own (English) names
-
-
-@functools.cache
-def country_years(country: str, subdivision: str | None) -> tuple[int, int]:
-    """The first and last year for which `holidays` knows the country's public holidays."""
-    import holidays
-
-    probe = holidays.country_holidays(country, subdiv=subdivision, years=())
-    return int(probe.start_year), int(probe.end_year)
-
-
-NOTICE_COUNTRIES = frozenset({"CN"})
-"""Countries whose public holidays are set each year by an official notice, not by fixed rules.
-
-China's State Council publishes each winter the next year's holidays, the days
-off moved next to them and the weekend make-up workdays (国务院办公厅关于...节假日安排的通知).
-`holidays` carries those notices, year by year, in the country's table of
-special holidays; for the years after the last notice it carries, its answer is
-a projection of the statutory holidays, which the next notice may change.
-Countries whose holidays follow fixed rules (the US, Germany...) are not listed:
-the package's answer for them is the rule's, for every year it covers.
-"""
-
-
-@functools.cache
-def notices_through(country: str) -> int | None:
-    """The last year whose holidays `holidays` carries from an official notice (see :data:`NOTICE_COUNTRIES`).
-
-    None for a country whose holidays follow fixed rules; 0 for a notice
-    country whose notices the installed package carries none of. The years
-    are those of the package's table of special (notice-given) holidays.
-    """
-    if country not in NOTICE_COUNTRIES:
-        return None
-    import holidays
-
-    probe = holidays.country_holidays(country, years=())
-    table = getattr(probe, "special_public_holidays", None) or {}
-    years = [year for year in table if isinstance(year, int)]
-    return max(years, default=0)
-
-
-_HOLIDAYS_LOCK = threading.Lock()
-"""Serialises the recording of the package's warnings: ``catch_warnings`` is process-wide."""
-
-
-def _country_data(
-    country: str, subdivision: str | None, year: int
-) -> tuple[dict[int, str], frozenset[int], tuple[str, ...]]:
-    """Country holidays (ordinal -> name), official weekend make-up workdays, and the package's warnings."""
-    import holidays
-
-    language = _language(country)
-    with _HOLIDAYS_LOCK, warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        table = holidays.country_holidays(country, subdiv=subdivision, years=year, language=language)
-        names = {day.toordinal(): str(name) for day, name in table.items() if day.year == year}
-        makeups = frozenset(
-            day.toordinal() for day in getattr(table, "weekend_workdays", ()) if day.year == year
-        )
-    notes = tuple(dict.fromkeys(str(w.message) for w in caught))
-    return names, makeups, notes
-
-
-# --- instants -----------------------------------------------------------------------------
-
-
-def offset_seconds(aware: dt.datetime) -> int:
-    """``aware``'s UTC offset in seconds."""
-    offset = aware.utcoffset()
-    assert offset is not None
-    return offset.days * 86_400 + offset.seconds
-
-
-def instant(t: dt.datetime) -> int:
-    """Aware ``t`` as microseconds since :data:`EPOCH`."""
-    return (t - EPOCH) // US
-
-
-def to_local(u: int, zone: dt.tzinfo) -> dt.datetime:
-    """The instant ``u`` (microseconds since :data:`EPOCH`) in ``zone``."""
-    return (EPOCH + dt.timedelta(microseconds=u)).astimezone(zone)
-
-
-# --- the tables ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,14 +155,14 @@ class YearTable:
 
 def _offset_at(zone: dt.tzinfo, u: int) -> int:
     """The UTC offset, in microseconds, at instant ``u``."""
-    return offset_seconds((EPOCH + dt.timedelta(microseconds=u)).astimezone(zone)) * SECOND
+    return offset_seconds(from_micros(u, zone)) * SECOND
 
 
 def exact_day(rules: DayRules, o: int) -> Day:
     """Day ``o``'s business time from first principles: every instant whose wall clock is in its hours."""
     zone = rules.zone
     hours = rules.hours_of(o)
-    w = (o - 1) * DAY
+    w = midnight(o)
     lo, hi = w - 25 * HOUR, w + 49 * HOUR  # every instant whose wall clock reads day o
     samples = list(range(lo, hi + 1, HOUR))
     offsets = [_offset_at(zone, x) for x in samples]
@@ -367,7 +208,7 @@ def _closed_days(
     makeups: frozenset[int] = frozenset()
     notes: tuple[str, ...] = ()
     if first <= year <= last:
-        names, makeups, notes = _country_data(rules.country, rules.subdivision, year)
+        names, makeups, notes = country_data(rules.country, rules.subdivision, year)
     closed = set(names)
     own = rules.own
     for o, name in own[bisect_left(own, (base,)) : bisect_left(own, (end,))]:
@@ -413,13 +254,13 @@ def _irregular_days(rules: DayRules, base: int, flags: bytearray, noon: list[int
         day = base - 1 + j  # the change falls between noon of this day and noon of the next
         # A day of margin either side: a noon that does not exist (Samoa skipped 30 December 2011)
         # reads as an instant on the far side of the change.
-        a = (day - 2) * DAY + 12 * HOUR - noon[j] * SECOND
-        b = (day + 1) * DAY + 12 * HOUR - noon[j + 1] * SECOND
+        a = midnight(day - 1) + 12 * HOUR - noon[j] * SECOND
+        b = midnight(day + 2) + 12 * HOUR - noon[j + 1] * SECOND
         change = _change_instant(zone, a, b)
         low, high = sorted((noon[j] * SECOND, noon[j + 1] * SECOND))
         for o in range(day - 2, day + 4):
             hours = rules.hours_of(o)
-            w = (o - 1) * DAY
+            w = midnight(o)
             # The plain hours are read with the offset at noon: a change anywhere between the hours
             # and noon (hours that end before noon or start after it) moves them as well.
             if hours and w + min(hours[0][0], NOON) - high <= change <= w + max(hours[-1][1], NOON) - low:
@@ -430,7 +271,7 @@ def _irregular_days(rules: DayRules, base: int, flags: bytearray, noon: list[int
         if not 0 <= i < n or not flags[i]:
             continue
         exact = exact_day(rules, o)
-        w = (o - 1) * DAY - noon[i + 1] * SECOND
+        w = midnight(o) - noon[i + 1] * SECOND
         regular = tuple((w + a, w + b) for a, b in rules.hours_of(o))
         # A change exactly at an edge (a 24:00 close, when the clocks go forward at the next midnight)
         # keeps the instants but not the wall clock that names them: the exact way names them right.
@@ -506,12 +347,3 @@ def build_year(rules: DayRules, year: int) -> YearTable:
     )
 
 
-def check_date(value: object, name: str) -> dt.date:
-    """``value`` if it is a date in the calendar's years; an :class:`InputError` naming it otherwise."""
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise InputError(f"{name} must be a datetime.date, got {cut(value)}", field=name, value=value)
-    if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise InputError(
-            f"{name} {value.isoformat()} is outside the years {MIN_YEAR}-{MAX_YEAR}", field=name, value=value
-        )
-    return value
