@@ -68,8 +68,11 @@ def read_text(source: Source, name: str | None = None, what: str = "a file") -> 
         shown = name or os.fspath(source)
         path = Path(source)
         if not path.is_file():
-            kind = "no such file" if not path.exists() else "is a folder" if path.is_dir() else "is not"
-            raise YamlError(shown, None, kind if kind == "no such file" else f"{kind}, not {what}")
+            if not path.exists():
+                raise YamlError(shown, None, "no such file")
+            if path.is_dir():
+                raise YamlError(shown, None, f"is a folder, not {what}")
+            raise YamlError(shown, None, "is not a regular file (read a device or a pipe as a stream)")
         try:
             data: bytes | str = path.read_bytes()
         except OSError as exc:
@@ -192,7 +195,7 @@ class _JsonLines:
                     break
                 key_at, position = found
                 line = self.line(key_at)
-            elif text.startswith("[", position) and type(part) is int:
+            elif text.startswith("[", position) and isinstance(part, int):
                 at = _element(text, position, part)
                 if at is None:
                     break
