@@ -128,9 +128,9 @@ class Budget:
     def for_text(cls, text: str) -> Budget:
         """A budget for a document with no size limit: its length in characters, at least :data:`MAX_NODES`.
 
-        A document with no aliases never builds more values than it has
-        characters, so only aliases can reach it, and what they build stays
-        linear in the input.
+        A document with no aliases builds at most about one value for every two
+        characters (``[a,a,a]``, ``-\n-\n``), so only aliases can reach the
+        budget, and what they build stays linear in the input.
         """
         if len(text) <= MAX_NODES:
             return cls()
