@@ -129,8 +129,9 @@ class Budget:
         """A budget for a document with no size limit: its length in characters, at least :data:`MAX_NODES`.
 
         A document with no aliases builds at most about one value for every two
-        characters (``[a,a,a]``, ``-\n-\n``), so only aliases can reach the
-        budget, and what they build stays linear in the input.
+        characters (``[a,a,a]``, or a block list of empty items), so only
+        aliases can reach the budget, and what they build stays linear in the
+        input.
         """
         if len(text) <= MAX_NODES:
             return cls()
