@@ -75,6 +75,7 @@ class _Loader(_SafeLoader):
             tag = self.tags[key] = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
         return tag
 
+
 __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
