@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
@@ -127,3 +128,147 @@ def test_cli_validate_and_schema(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["--json", "contracts", "schema"]) == 0
     assert json.loads(capsys.readouterr().out)["title"] == "entitlements contracts file"
     assert os.path.exists(path)
+
+
+# --- no size limit; streams; hostile input still refused ----------------------------------------
+
+
+def many(count: int) -> dict[str, dict[str, object]]:
+    """``count`` good contracts, by id."""
+    zones = (("Asia/Shanghai", "CN"), ("America/New_York", "US"), ("Europe/Berlin", "DE"))
+    offerings = ("tsam", "saas-standard", "saas-premium")
+    return {
+        f"customer-{n:06d}": {
+            "offering": offerings[n % 3],
+            "timezone": zones[n % 3][0],
+            "country": zones[n % 3][1],
+            **({"business_hours": ["08:00", "18:00"]} if n % 5 == 0 else {}),
+        }
+        for n in range(count)
+    }
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json"])
+def test_a_file_over_1_mib_loads(tmp_path: Path, suffix: str) -> None:
+    import yaml
+
+    document = many(13_000)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = (
+        json.dumps(document, indent=2)
+        if suffix == "json"
+        else yaml.dump(document, Dumper=dumper, sort_keys=False)
+    )
+    path = write(tmp_path, text, f"contracts.{suffix}")
+    assert path.stat().st_size > 1_048_576
+    contracts = ent.load_contracts(path)
+    assert list(contracts) == list(document)
+    assert contracts["customer-012999"] == ent.Contract.model_validate(document["customer-012999"])
+
+
+def test_a_bad_contract_deep_in_a_large_json_file_is_found_on_its_line(tmp_path: Path) -> None:
+    document = many(13_000)
+    document["customer-012000"]["timezone"] = "Asia/Shangai"
+    del document["customer-012998"]["offering"]
+    text = json.dumps(document, indent=2)
+    path = write(tmp_path, text, "contracts.json")
+    lines = text.splitlines()
+    zone = lines.index('  "customer-012000": {') + 3  # its second field, two lines below the id
+    assert lines[zone - 1].strip() == '"timezone": "Asia/Shangai",'
+    second = lines.index('  "customer-012998": {') + 1
+    with pytest.raises(ent.ContractsFileError) as info:
+        ent.load_contracts(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:{zone}: contract 'customer-012000': invalid timezone: unknown time zone 'Asia/Shangai' "
+        "(did you mean 'Asia/Shanghai'?)",
+        f"{path}:{second}: contract 'customer-012998': field 'offering' is required",
+    ]
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_a_stream_loads_and_its_name_is_in_the_errors(binary: bool) -> None:
+    def stream(text: str) -> io.BytesIO | io.StringIO:
+        return io.BytesIO(text.encode("utf-8")) if binary else io.StringIO(text)
+
+    assert ent.load_contracts(stream(GOOD), name="<stdin>") == ent.load_contracts(stream(GOOD))
+    bad = GOOD.replace("Asia/Shanghai", "Asia/Shangai")
+    with pytest.raises(ent.ContractsFileError) as info:
+        ent.load_contracts(stream(bad), name="<stdin>")
+    assert str(info.value) == (
+        "<stdin>:3: contract 'acme-cn': invalid timezone: unknown time zone 'Asia/Shangai' "
+        "(did you mean 'Asia/Shanghai'?)"
+    )
+    with pytest.raises(
+        ent.ContractsFileError, match=r"^<stream>:1: contract 'x': field 'offering' is required"
+    ):
+        ent.load_contracts(stream('{"x": {}}'))
+
+
+def test_a_stream_is_named_by_its_name_and_read_to_its_end(tmp_path: Path) -> None:
+    path = write(tmp_path, "{\n" + '"a": {"offering": "tsam", "contry": "US"}' + "\n}\n", "c.json")
+    with open(path, "rb") as handle:
+        with pytest.raises(ent.ContractsFileError) as info:
+            ent.load_contracts(handle)
+        assert handle.read() == b""
+        assert not handle.closed
+    assert str(info.value) == f"{path}:2: contract 'a': unknown field 'contry' (did you mean 'country'?)"
+
+
+def test_a_stream_of_bytes_that_are_not_utf8() -> None:
+    with pytest.raises(ent.ContractsFileError) as info:
+        ent.load_contracts(io.BytesIO(b"a:\n  offering: ts\xffam\n"), name="<stdin>")
+    assert str(info.value) == "<stdin>:2: not UTF-8 text: invalid start byte (byte 17)"
+
+
+def test_a_device_is_not_read_as_a_file() -> None:
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero here")
+    with pytest.raises(
+        ent.ContractsFileError,
+        match=r"^/dev/zero: is not a regular file \(read a device or a pipe as a stream\)$",
+    ):
+        ent.load_contracts("/dev/zero")
+
+
+BOMB = "\n".join(
+    ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    + [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 10)]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (BOMB, "{name}:1: more than 100000 values (aliases expanded); refusing to build the document"),
+        (
+            # a large file's budget is its length: still far short of what the bomb expands to
+            BOMB + "\n" + "".join(f"pad{n}: {n}\n" for n in range(20_000)),
+            "{name}:1: more than {length} values for a text of this length (aliases expanded); "
+            "refusing to build the document",
+        ),
+        ("x: &a [*a]\n", "{name}:1: an alias refers to a value that contains it (a cycle)"),
+        ("a:" + " [" * 990 + " 1" + " ]" * 990, "{name}:1: values nested more than 64 levels deep"),
+        ('{"a":' + "[" * 990 + "1" + "]" * 990 + "}", "{name}:1: values nested more than 64 levels deep"),
+        ('{"a": {"offering": "tsam"},\n "a": {}}', "{name}:2: duplicate key 'a' in this mapping"),
+        ('{"a": {"x": {"k": 1,\n "k": 2}}}', "{name}:2: duplicate key 'k' in this mapping"),
+        ("a: {offering: tsam}\nb:\n  <<: {offering: tsam}\n", "{name}:3: merge keys ('<<') are not allowed"),
+        ("a: {offering: tsam, response_business_days: .nan}\n", "{name}:1: non-finite number '.nan'"),
+        ("a: !!python/object/apply:os.system ['true']\n", "{name}:1: tag 'tag:yaml.org,2002:python/"),
+    ],
+)  # fmt: skip
+def test_hostile_input_is_still_refused_with_no_size_limit(text: str, message: str) -> None:
+    for source, name in ((io.BytesIO(text.encode("utf-8")), "<stdin>"), (io.StringIO(text), "<stdin>")):
+        with pytest.raises(ent.ContractsFileError) as info:
+            ent.load_contracts(source, name=name)
+        assert str(info.value).startswith(message.format(name=name, length=len(text)))
+
+
+def test_json_nan_is_refused() -> None:
+    with pytest.raises(ent.ContractsFileError) as info:
+        ent.load_contracts(io.StringIO('{"a": {"offering": "tsam",\n"response_business_days": NaN}}'))
+    assert str(info.value).startswith("<stream>:2: contract 'a': ")
+
+
+def test_not_a_path_nor_a_stream() -> None:
+    with pytest.raises(ent.ContractsFileError, match=r"a contracts file is a path .* or a stream"):
+        ent.load_contracts(3)  # type: ignore[arg-type]

@@ -7,13 +7,18 @@ libyaml is present) and the nodes are turned into plain data here, so:
   plain mappings and sequences are accepted; any other tag, such as
   ``!!python/object``, is a :class:`YamlError` and nothing is built from it;
 - aliases are followed within a budget of nodes, so a "billion laughs"
-  document fails fast instead of eating memory;
+  document fails fast instead of eating memory (a budget of the text's
+  length, for documents with no size limit, keeps what is built linear in
+  the input);
 - duplicate keys in a mapping are an error instead of a silent overwrite;
 - values nested deeper than :data:`MAX_DEPTH`, and aliases that refer back
   into the value that holds them (a cycle), are refused, so no input can
   exhaust the stack;
 - a scalar a tag cannot read (``!!int +``, ``!!bool maybe``) is refused with
   its line, whatever PyYAML's constructor raised;
+- the cyclic garbage collector is paused while the nodes and values are
+  built (millions of young objects, none of them garbage, would otherwise
+  set it off again and again: a quarter of the time for a large file);
 - every value's line is recorded in a tree beside the data (memory grows with
   the number of values, not with their depth), so that later validation
   errors can name the file and line.
@@ -26,8 +31,10 @@ catalog's :class:`~entitlements.CatalogError`, a request's
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -38,9 +45,36 @@ from yaml.constructor import SafeConstructor
 from .._errors import Problem
 
 try:  # the C composer is several times faster; same safety
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+_SHORT = 128
+"""Scalars up to this many characters have their tag and value worked out once per document."""
+
+
+class _Loader(_SafeLoader):
+    """The safe loader, resolving each short plain scalar's tag once per document.
+
+    A large file repeats the same few values (an offering, a time zone) tens
+    of thousands of times; the resolver's regular expressions need to see each
+    only once. No path resolvers are registered, so a scalar's tag depends on
+    its text and whether it is plain, nothing else.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.tags: dict[tuple[str, bool], str] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode or len(value) > _SHORT:
+            return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+        key = (value, bool(implicit[0]))
+        tag = self.tags.get(key)
+        if tag is None:
+            tag = self.tags[key] = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+        return tag
+
 
 __all__ = [
     "MAX_DEPTH",
@@ -51,6 +85,7 @@ __all__ = [
     "YamlError",
     "load_file",
     "load_text",
+    "paused_gc",
 ]
 
 MAX_FILE_BYTES = 1_048_576
@@ -80,11 +115,28 @@ _KINDS = {
 class Budget:
     """How many values may still be built: one budget can span the files of a folder."""
 
-    __slots__ = ("left", "limit")
+    __slots__ = ("left", "limit", "scope")
 
-    def __init__(self, limit: int = MAX_NODES) -> None:
+    def __init__(self, limit: int = MAX_NODES, scope: str | None = None) -> None:
         self.limit = limit
         self.left = limit
+        if scope is None:
+            scope = "" if limit == MAX_NODES else " in all the files read together"
+        self.scope = scope
+        """How the message names what the limit is for (``" in all the files read together"``)."""
+
+    @classmethod
+    def for_text(cls, text: str) -> Budget:
+        """A budget for a document with no size limit: its length in characters, at least :data:`MAX_NODES`.
+
+        A document with no aliases builds at most about one value for every two
+        characters (``[a,a,a]``, or a block list of empty items), so only
+        aliases can reach the budget, and what they build stays linear in the
+        input.
+        """
+        if len(text) <= MAX_NODES:
+            return cls()
+        return cls(len(text), " for a text of this length")
 
 
 class YamlError(Exception):
@@ -125,6 +177,23 @@ def _child(children: dict[Hashable, Lines] | list[Lines] | None, part: Hashable)
     elif isinstance(children, list) and isinstance(part, int) and 0 <= part < len(children):
         found = children[part]
     return found
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection in this block (it is on again after, if it was before).
+
+    For building many objects that all live on: the collector would run
+    again and again over them and find nothing. Reference counting still
+    frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _line_at(text: str, position: int) -> int:
@@ -171,16 +240,25 @@ def load_text(
     where: str = " in a catalog",
     what: str = "a catalog file",
     budget: Budget | None = None,
+    *,
+    limit: int | None = MAX_FILE_BYTES,
 ) -> LoadedFile:
     """Safely parse ``text`` (named ``name`` in errors).
 
     ``where`` ends the messages about what is not allowed, ``what`` names the
     document in the message about an empty one: a catalog file's by default.
     ``budget`` (a fresh :data:`MAX_NODES` by default) is what may still be built.
+    ``limit`` is the most bytes the text may take in UTF-8; None for no limit
+    (then give a ``budget``, such as :meth:`Budget.for_text`).
     """
     budget = budget if budget is not None else Budget()
-    if len(text) > MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        raise YamlError(name, None, f"text is over the limit of {MAX_FILE_BYTES} bytes; not parsed")
+    if limit is not None and (len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit):
+        raise YamlError(name, None, f"text is over the limit of {limit} bytes; not parsed")
+    with paused_gc():
+        return _load(text, name, where, what, budget)
+
+
+def _load(text: str, name: str, where: str, what: str, budget: Budget) -> LoadedFile:
     try:
         _prescan(text, name, budget)
         node = yaml.compose(text, Loader=_Loader)
@@ -243,8 +321,7 @@ def _too_deep() -> str:
 
 
 def _too_many(budget: Budget) -> str:
-    scope = "" if budget.limit == MAX_NODES else " in all the files read together"
-    return f"more than {budget.limit} values{scope} (aliases expanded); refusing to build the document"
+    return f"more than {budget.limit} values{budget.scope} (aliases expanded); refusing to build the document"
 
 
 class _Builder:
@@ -256,6 +333,8 @@ class _Builder:
         self.budget = budget
         self.open: set[int] = set()
         """The nodes being built on the current path: an alias back into one is a cycle."""
+        self.scalars: dict[tuple[str, str], Any] = {}
+        """Short scalars already read, by tag and text: every value they read as is immutable."""
 
     def _fail(self, node: yaml.Node, message: str) -> YamlError:
         return YamlError(self.name, node.start_mark.line + 1, message)
@@ -300,6 +379,15 @@ class _Builder:
         return result, (line, children)
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
+        key = (node.tag, node.value)
+        if key in self.scalars:
+            return self.scalars[key]
+        value = self._read(node)
+        if len(node.value) <= _SHORT:
+            self.scalars[key] = value
+        return value
+
+    def _read(self, node: yaml.ScalarNode) -> Any:
         if node.tag not in _SCALAR_TAGS:
             raise self._fail(node, f"tag {node.tag!r} is not allowed{self.where}")
         try:
