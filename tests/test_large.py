@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 from entitlements._read.large import JsonDocument, load_large
 from entitlements._read.yaml import Budget, LoadedFile, YamlError, load_text
 
-KEYS = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=4)
+# YAML reads U+0085, U+2028 and U+2029 as line breaks (and folds them inside strings), so the oracle
+# would count other lines and read other text: those characters are tested on their own below.
+KEYS = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="\x85\u2028\u2029"),
+    max_size=4,
+)
 SCALARS = st.none() | st.booleans() | st.integers(-(10**6), 10**6) | KEYS
 VALUES = st.recursive(
     SCALARS,
@@ -91,7 +96,9 @@ def test_json_the_fast_path_refuses_is_left_to_the_yaml_reader(text: str) -> Non
     assert fast == slow
 
 
-@pytest.mark.parametrize("text", ['{"\\ud800\\udc00": 1}', '{"\x7f": 1}', '{"\x85":\n 1}'])
+@pytest.mark.parametrize(
+    "text", ['{"\\ud800\\udc00": 1}', '{"\x7f": 1}', '{"\x85":\n 1}', '{"\u2028":\n 1}', '{"\u2029": 1}']
+)
 def test_json_that_pyyaml_cannot_read_takes_the_fast_path(text: str) -> None:
     with pytest.raises(YamlError):
         load_text(text, "t.json", "", "a document")
