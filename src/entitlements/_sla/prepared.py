@@ -46,7 +46,7 @@ class PreparedContract:
     """The contract as the caller gave it."""
     stamp: CatalogStamp
     """The stamp of every answer about the contract: the catalog's, with the `holidays` version."""
-    offering: Offering = field(compare=False)
+    offering: Offering = field(compare=False, repr=False)
     calendar: BusinessCalendar = field(compare=False)
     """The contract's business time (shared with every contract of the same definition)."""
     plan: DeadlinePlan = field(compare=False, repr=False)
