@@ -108,10 +108,10 @@ class Engine:
         self._prepared: Callable[[Contract], PreparedContract] = functools.lru_cache(maxsize=MAX_PREPARED)(
             self._new_prepared
         )
-        self._last: tuple[Contract | None, PreparedContract | None] = (None, None)
-        """The contract last prepared, by its identity: the same contract asked again (a support
-        tool's loop over one customer's inquiries) skips hashing it. Replaced whole, so a thread
-        always reads one consistent pair."""
+        self._last: tuple[object, PreparedContract | None] = (None, None)
+        """The contract (or prepared contract) last asked about, by its identity, and its preparation:
+        the same one asked again (a support tool's loop over one customer's inquiries) skips hashing
+        and checking it. Replaced whole, so a thread always reads one consistent pair."""
         self._decision: Callable[[str, str, str | None, str | None], Decision] = functools.lru_cache(
             maxsize=MAX_DECISIONS
         )(self._new_decision)
@@ -264,7 +264,8 @@ class Engine:
         if type(contract) is not Contract:
             found = _given_prepared(contract)
             if found is not None:
-                return found.check_catalog(self._catalog)
+                self._last = (found, found.check_catalog(self._catalog))
+                return found
         given = _expect(contract, Contract, "contract")
         prepared = self._prepared(given)
         self._last = (given, prepared)
