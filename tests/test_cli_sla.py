@@ -427,6 +427,7 @@ def test_parquet_without_pyarrow_says_how_to_install_the_extra(
     for name in (
         "entitlements.bulk",
         "entitlements._bulk.kernel",
+        "entitlements._bulk.columns",
         "entitlements._bulk.tables",
         "entitlements._bulk.parquet",
     ):

@@ -35,11 +35,19 @@ def test_importing_the_package_leaves_time_and_requests_for_later() -> None:
         "import sys, entitlements as ent; ent.Engine.default(); "
         "print(sorted(m for m in sys.modules if m in ('holidays', 'langcodes', 'pendulum', 'tqdm', "
         "'entitlements._time.calendar', 'entitlements._inputs.requests', 'entitlements._sla.explain', "
-        "'entitlements._sla.status', 'entitlements._sla.tally', 'pyarrow', 'numpy', 'pyspark', "
+        "'entitlements._sla.status', 'entitlements._sla.tally', 'entitlements._sla.prepared', "
+        "'pyarrow', 'numpy', 'pyspark', "
         "'entitlements.bulk', 'entitlements.spark')))"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+    script = (
+        "import sys, entitlements as ent; p = ent.Engine.default().prepare(ent.Contract(offering='tsam'"
+        ", timezone='UTC', country='US', response_business_days=2)); "
+        "print(type(p) is ent.PreparedContract, 'entitlements._sla.prepared' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["True", "True"]  # loaded when first asked for, and public
     with pytest.raises(AttributeError, match="has no attribute 'Nothing'"):
         _ = ent.Nothing  # type: ignore[attr-defined]
 

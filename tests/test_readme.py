@@ -23,6 +23,7 @@ def test_readme_python_blocks_run(
     assert namespace["d"].outcome == "deny"  # type: ignore[attr-defined]
     deadline = namespace["x"].deadline  # type: ignore[attr-defined]
     assert deadline.isoformat() == "2026-10-08T15:00:00+08:00"
+    assert namespace["prepared"].contract == namespace["contract"]  # type: ignore[attr-defined]
     plan, report = namespace["plan"], namespace["report"]
     assert [g.period for g in plan.skipped if g.code == "no-business-day"] == ["2026-W08"]  # type: ignore[attr-defined]
     assert [i.status for i in report.items[:2]] == ["missed", "met"]  # type: ignore[attr-defined]

@@ -261,6 +261,31 @@ def test_other_column_names_and_an_engine_of_ones_own(
     assert any(r["due"] != ENGINE.response_deadline(CONTRACTS[r["customer"]], r["at"]) for r in premium)
 
 
+def test_prepared_contracts_are_taken_and_another_catalogs_refused(
+    inquiries: DataFrame, session: tuple[SparkSession, Path], catalog_copy: Path
+) -> None:
+    prepared = {key: ENGINE.prepare(contract) for key, contract in CONTRACTS.items()}
+    got = spark.add_response_statuses(inquiries, prepared, now=NOW).toArrow().sort_by("id")
+    assert got.equals(spark.add_response_statuses(inquiries, CONTRACTS, now=NOW).toArrow().sort_by("id"))
+    path = catalog_copy / "service-levels.yaml"
+    path.write_text(path.read_text().replace("business_days: 1", "business_days: 4"))
+    other = ent.Engine.from_path(catalog_copy)
+    context = session[0].sparkContext
+    context.setJobGroup("refused", "a contract prepared against another catalog")
+    try:
+        with pytest.raises(ent.InputError) as caught:
+            spark.add_response_deadlines(
+                inquiries, {**prepared, "acme-cn": other.prepare(CONTRACTS["acme-cn"])}
+            )
+    finally:
+        context.setJobGroup("after", "")
+    assert str(caught.value) == (
+        f"contracts['acme-cn']: this contract was prepared against the catalog {other.stamp}, not this "
+        f"engine's {ENGINE.stamp}: prepare it with this engine (engine.prepare(prepared.contract))"
+    )
+    assert context.statusTracker().getJobIdsForGroup("refused") == []
+
+
 # --- statuses ----------------------------------------------------------------------------------
 
 

@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from ._plan.inputs import DeliveryRecord
     from ._plan.report import ObligationReport, ObligationsSummary
     from ._rules.usage import CapacityTally
+    from ._sla.prepared import PreparedContract
     from ._sla.tally import SlaTally
     from ._time.calendar import Adder, BusinessCalendar, BusinessTimeTable
 
@@ -94,6 +95,7 @@ _LAZY = {
     "MeetingRequest": "_inputs.requests",
     "OpenCaseRequest": "_inputs.requests",
     "Request": "_inputs.requests",
+    "PreparedContract": "_sla.prepared",
     "SlaTally": "_sla.tally",
     "CapacityTally": "_rules.usage",
     "CaseRecord": "_inputs.records",
@@ -176,6 +178,7 @@ __all__ = [
     "Offering",
     "OpenCaseRequest",
     "PlanItem",
+    "PreparedContract",
     "Problem",
     "Reason",
     "Request",

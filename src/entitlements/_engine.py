@@ -5,8 +5,9 @@ All reading, parsing, validation and indexing happens in
 every question afterwards is a function of its arguments and the prepared
 rules, with no file, clock or environment read. What is worth keeping
 between questions is cached by hashable keys: calendars by their
-:class:`CalendarSpec` (shared by every engine), deadline plans by contract,
-deliverable decisions by the request's ids.
+:class:`CalendarSpec` (shared by every engine), prepared contracts by
+contract (:meth:`Engine.prepare`, the one way a contract is resolved for
+deadlines and statuses), deliverable decisions by the request's ids.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ if TYPE_CHECKING:  # imported where they are used: only time questions and reque
     from ._plan.answers import EngagementPlan
     from ._plan.report import ObligationReport
     from ._rules.usage import CapacityTally
-    from ._sla.deadlines import DeadlinePlan
+    from ._sla.prepared import PreparedContract
     from ._sla.status import StatusRule
     from ._sla.tally import SlaTally
     from ._time.calendar import BusinessCalendar
@@ -56,8 +57,8 @@ MAX_CALENDARS = 128
 With each calendar's own bounds (``MAX_YEARS`` year tables, ``MAX_WALL_YEARS`` years of
 openings), a long-running process holds at most about 128 x (64 x 5 KB + 4 x 45 KB), some 64 MB.
 """
-MAX_PLANS = 1024
-"""Deadline plans kept per engine (one per contract asked about)."""
+MAX_PREPARED = 1024
+"""Prepared contracts kept per engine (one per contract asked about)."""
 MAX_DECISIONS = 4096
 """Deliverable decisions kept per engine (one per distinct request)."""
 
@@ -92,10 +93,8 @@ class Engine:
         "_catalog",
         "_decision",
         "_deliverables",
-        "_last_plan",
-        "_last_rule",
-        "_plan",
-        "_status_rule",
+        "_last",
+        "_prepared",
         "_table",
     )
 
@@ -106,18 +105,13 @@ class Engine:
         self._table = EntitlementTable.build(catalog)
         self._capacity = CapacityRule.from_catalog(catalog)
         self._deliverables = DeliverableRule(catalog, self._table)
-        self._plan: Callable[[Contract], DeadlinePlan] = functools.lru_cache(maxsize=MAX_PLANS)(
-            self._new_plan
+        self._prepared: Callable[[Contract], PreparedContract] = functools.lru_cache(maxsize=MAX_PREPARED)(
+            self._new_prepared
         )
-        self._status_rule: Callable[[Contract], StatusRule] = functools.lru_cache(maxsize=MAX_PLANS)(
-            self._new_status_rule
-        )
-        self._last_plan: tuple[Contract | None, DeadlinePlan | None] = (None, None)
-        self._last_rule: tuple[Contract | None, StatusRule | None] = (None, None)
-        """As ``_last_plan``, for response statuses."""
-        """The plan last asked for, by the contract's identity: the same contract asked again (a
-        support tool's loop over one customer's inquiries) skips hashing it. Replaced whole, so a
-        thread always reads one consistent pair."""
+        self._last: tuple[object, PreparedContract | None] = (None, None)
+        """The contract (or prepared contract) last asked about, by its identity, and its preparation:
+        the same one asked again (a support tool's loop over one customer's inquiries) skips hashing
+        and checking it. Replaced whole, so a thread always reads one consistent pair."""
         self._decision: Callable[[str, str, str | None, str | None], Decision] = functools.lru_cache(
             maxsize=MAX_DECISIONS
         )(self._new_decision)
@@ -189,7 +183,12 @@ class Engine:
     # --- engagement plan and obligations (Table 2 cadences, the weekly call) ---------
 
     def engagement_plan(
-        self, contract: Contract, *, start: dt.date, end: dt.date, contract_id: str | None = None
+        self,
+        contract: Contract | PreparedContract,
+        *,
+        start: dt.date,
+        end: dt.date,
+        contract_id: str | None = None,
     ) -> EngagementPlan:
         """What ``contract`` is owed over ``[start, end]`` (dates, both included), period by period.
 
@@ -202,9 +201,9 @@ class Engine:
         """
         from ._plan.inputs import check_range, contract_id_value
         from ._plan.plan import plan_engagement
-        from ._time.holidays import holidays_version
 
         calendar = self.calendar(contract)
+        contract = self._contract(contract)
         offering = self.offering(contract.offering)
         first, last = check_range(start, end)
         return plan_engagement(
@@ -215,12 +214,12 @@ class Engine:
             start=first,
             end=last,
             contract_id=contract_id_value(contract_id),
-            stamp=self.stamp.with_holidays(holidays_version()),
+            stamp=self._catalog.calendar_stamp(),
         )
 
     def check_obligations(
         self,
-        contract: Contract,
+        contract: Contract | PreparedContract,
         deliveries: Iterable[Any],
         *,
         start: dt.date,
@@ -239,76 +238,98 @@ class Engine:
         from ._plan.obligations import check_obligations
 
         check_aware(now, "now")
+        contract = self._contract(contract)
         plan = self.engagement_plan(contract, start=start, end=end, contract_id=contract_id)
         return check_obligations(
             plan, self._catalog, self.offering(contract.offering), self.calendar(contract), deliveries, now
         )
 
+    # --- preparing a contract: the one way to resolve it for deadlines and statuses --------
+
+    def prepare(self, contract: Contract | PreparedContract) -> PreparedContract:
+        """``contract`` resolved once against this engine's catalog, for every deadline and status question.
+
+        The :class:`PreparedContract` holds the offering, the business calendar,
+        the deadline plan, the status rule and the stamp; pass it wherever a
+        contract is taken and nothing is looked up again. The engine keeps one
+        per contract (the same contract gives the same value). A prepared
+        contract is returned as it is when it was prepared against a catalog of
+        this stamp, and refused (:class:`InputError`) otherwise. The errors of a
+        contract that cannot answer a time question: an unknown offering, no
+        ``timezone`` or ``country``, no response target.
+        """
+        last, prepared = self._last
+        if last is contract and prepared is not None:
+            return prepared
+        if type(contract) is not Contract:
+            found = _given_prepared(contract)
+            if found is not None:
+                self._last = (found, found.check_catalog(self._catalog))
+                return found
+        given = _expect(contract, Contract, "contract")
+        prepared = self._prepared(given)
+        self._last = (given, prepared)
+        return prepared
+
+    def _new_prepared(self, contract: Contract) -> PreparedContract:
+        from ._sla.prepared import prepare_contract
+
+        return prepare_contract(contract, self._catalog, _calendar)
+
+    def _contract(self, contract: Contract | PreparedContract) -> Contract:
+        """The contract itself, from a Contract or a PreparedContract (prepared against this stamp)."""
+        if type(contract) is Contract:
+            return contract
+        found = _given_prepared(contract)
+        if found is not None:
+            return found.check_catalog(self._catalog).contract
+        return _expect(contract, Contract, "contract")
+
     # --- business time and response deadlines ---------------------------------------
 
-    def calendar(self, contract: Contract) -> BusinessCalendar:
+    def calendar(self, contract: Contract | PreparedContract) -> BusinessCalendar:
         """The contract's business calendar; one per distinct definition, shared and cached.
 
         A :class:`ContractError` names the missing field when the contract has
-        no ``timezone`` or ``country``.
+        no ``timezone`` or ``country``. The contract need not have a response
+        target (a prepared one has its calendar already).
         """
         from ._sla.deadlines import calendar_spec
 
+        if type(contract) is not Contract:
+            found = _given_prepared(contract)
+            if found is not None:
+                return found.check_catalog(self._catalog).calendar
         return _calendar(calendar_spec(_expect(contract, Contract, "contract"), self._catalog))
 
-    def _new_plan(self, contract: Contract) -> DeadlinePlan:
-        from ._sla.deadlines import calendar_spec, plan_deadline
-
-        self.offering(contract.offering)
-        spec = calendar_spec(contract, self._catalog)
-        return plan_deadline(contract, self._catalog, _calendar(spec))
-
-    def _deadline_plan(self, contract: Contract) -> DeadlinePlan:
-        last, plan = self._last_plan
-        if last is contract and plan is not None:
-            return plan
-        if type(contract) is not Contract:
-            _expect(contract, Contract, "contract")
-        plan = self._plan(contract)
-        self._last_plan = (contract, plan)
-        return plan
-
-    def response_deadline(self, contract: Contract, received_at: dt.datetime) -> dt.datetime:
+    def response_deadline(
+        self, contract: Contract | PreparedContract, received_at: dt.datetime
+    ) -> dt.datetime:
         """When the reply to an inquiry received at ``received_at`` is due, in the contract's zone."""
-        return self._deadline_plan(contract).deadline(received_at)
+        return self.prepare(contract).plan.deadline(received_at)
 
     def response_deadlines(
-        self, contract: Contract, received: Iterable[dt.datetime]
+        self, contract: Contract | PreparedContract, received: Iterable[dt.datetime]
     ) -> tuple[dt.datetime, ...]:
         """The deadlines of many inquiries of one contract, in order (the contract is resolved once)."""
-        return self._deadline_plan(contract).deadlines(received)
+        return self.prepare(contract).plan.deadlines(received)
 
-    def explain_response_deadline(self, contract: Contract, received_at: dt.datetime) -> DeadlineExplanation:
+    def explain_response_deadline(
+        self, contract: Contract | PreparedContract, received_at: dt.datetime
+    ) -> DeadlineExplanation:
         """The deadline with the clock start, the business time counted, every stretch skipped, and why."""
         from ._sla.explain import explain
 
-        return explain(self._deadline_plan(contract), received_at, self._catalog)
+        return explain(self.prepare(contract).plan, received_at, self._catalog)
 
     # --- response status and SLA reports ----------------------------------------------
 
-    def _new_status_rule(self, contract: Contract) -> StatusRule:
-        from ._sla.status import StatusRule
-
-        return StatusRule.build(self._deadline_plan(contract), self._catalog)
-
-    def _rule_of(self, contract: Contract) -> StatusRule:
-        last, rule = self._last_rule
-        if last is contract and rule is not None:
-            return rule
-        if type(contract) is not Contract:
-            _expect(contract, Contract, "contract")
-        rule = self._status_rule(contract)
-        self._last_rule = (contract, rule)
-        return rule
+    def _rule_of(self, contract: Contract | PreparedContract) -> StatusRule:
+        return self.prepare(contract).status_rule
 
     def response_status(
         self,
-        contract: Contract,
+        contract: Contract | PreparedContract,
         received_at: dt.datetime,
         *,
         now: dt.datetime,
@@ -322,7 +343,7 @@ class Engine:
         return self._rule_of(contract).status(received_at, now, responded_at)
 
     def response_statuses(
-        self, contract: Contract, inquiries: Iterable[Any], *, now: dt.datetime
+        self, contract: Contract | PreparedContract, inquiries: Iterable[Any], *, now: dt.datetime
     ) -> tuple[ResponseStatus, ...]:
         """The statuses of many inquiries of one contract at ``now``, in order (the contract resolved once).
 
@@ -353,8 +374,12 @@ class Engine:
                 raise InputError(f"inquiries[{n}]: {exc}", field=f"inquiries[{n}]", value=exc.value) from None
         return tuple(out)
 
-    def sla_tally(self, contracts: Mapping[str, Contract], *, now: dt.datetime) -> SlaTally:
+    def sla_tally(
+        self, contracts: Mapping[str, Contract | PreparedContract], *, now: dt.datetime
+    ) -> SlaTally:
         """A counter of response statuses at ``now`` over ``contracts`` (id -> Contract: load_contracts').
+
+        A contract may be given prepared (:meth:`prepare`).
 
         Feed it inquiries one at a time (:meth:`SlaTally.status`, or
         :meth:`SlaTally.status_json` for the JSON form without building the
@@ -363,7 +388,6 @@ class Engine:
         """
         from ._checks import check_aware
         from ._sla.tally import SlaTally
-        from ._time.holidays import holidays_version
 
         if not isinstance(contracts, Mapping):
             raise InputError(
@@ -372,10 +396,14 @@ class Engine:
                 value=contracts,
             )
         check_aware(now, "now")
-        return SlaTally(contracts, self._rule_of, now, self.stamp.with_holidays(holidays_version()))
+        return SlaTally(contracts, self._rule_of, now, self._catalog.calendar_stamp())
 
     def sla_report(
-        self, contracts: Mapping[str, Contract], inquiries: Iterable[Any], *, now: dt.datetime
+        self,
+        contracts: Mapping[str, Contract | PreparedContract],
+        inquiries: Iterable[Any],
+        *,
+        now: dt.datetime,
     ) -> SlaReport:
         """Where many inquiries of many contracts stand at ``now``: counts, on-time rate, response times.
 
@@ -409,17 +437,17 @@ class Engine:
 
     # --- capacity ------------------------------------------------------------------
 
-    def _manager_offering(self, contract: Contract) -> Offering:
-        return self.offering(_expect(contract, Contract, "contract").offering)
+    def _manager_offering(self, contract: Contract | PreparedContract) -> Offering:
+        return self.offering(self._contract(contract).offering)
 
-    def check_capacity(self, contract: Contract, usage: Usage) -> CapacityDecision:
+    def check_capacity(self, contract: Contract | PreparedContract, usage: Usage) -> CapacityDecision:
         """The capacity rule (SPEC) for ``usage`` under ``contract``, with what remains."""
         offering = self._manager_offering(contract)
         return self._capacity.check(offering, _expect(usage, Usage, "usage"))
 
     def preflight_capacity(
         self,
-        contract: Contract,
+        contract: Contract | PreparedContract,
         usage: Usage,
         *,
         contacts: int = 0,
@@ -454,7 +482,9 @@ class Engine:
 
     # --- capacity from records -------------------------------------------------------
 
-    def usage_from_records(self, contract: Contract, records: Iterable[Any], *, now: dt.datetime) -> Usage:
+    def usage_from_records(
+        self, contract: Contract | PreparedContract, records: Iterable[Any], *, now: dt.datetime
+    ) -> Usage:
         """The :class:`Usage` that raw records of one contract make at ``now``.
 
         ``records``: time entries (``{"kind": "time", "start": t, "end": t}`` or
@@ -467,7 +497,7 @@ class Engine:
         from ._checks import check_aware
         from ._rules.usage import usage_from_records
 
-        _expect(contract, Contract, "contract")
+        contract = self._contract(contract)
         check_aware(now, "now")
         return usage_from_records(contract, records, now, self._catalog.scope.weekly_hours.window_weeks)
 
@@ -522,7 +552,7 @@ class Engine:
     ) -> Decision:
         return self._deliverables.decide(self.offering(offering), feature, method, frequency)
 
-    def evaluate(self, contract: Contract, request: Any) -> Decision:
+    def evaluate(self, contract: Contract | PreparedContract, request: Any) -> Decision:
         """Whether ``request`` fits ``contract``: allow, needs-approval or deny, with reasons.
 
         ``request`` is a request model or plain data with a ``kind``
@@ -539,9 +569,8 @@ class Engine:
             parse_request,
         )
         from ._rules.availability import language_decision, meeting_decision
-        from ._time.holidays import holidays_version
 
-        _expect(contract, Contract, "contract")
+        contract = self._contract(contract)
         if isinstance(request, Mapping):
             request = parse_request(request)
         offering = self.offering(contract.offering)
@@ -556,7 +585,7 @@ class Engine:
                     self.frequency(frequency)
                 decision = self._decision(offering.id, feature, method, frequency)
             case MeetingRequest(start=start, duration=duration):
-                stamp = self.stamp.with_holidays(holidays_version())
+                stamp = catalog.calendar_stamp()
                 decision = meeting_decision(self.calendar(contract), start, duration, catalog, stamp)
             case LanguageRequest(language=language, channel=channel):
                 decision = language_decision(
@@ -584,6 +613,13 @@ class Engine:
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as its catalog: another process (a Spark executor) builds the rules again, once."""
         return (_unpickled, (self._catalog,))
+
+
+def _given_prepared(value: object) -> PreparedContract | None:
+    """``value`` if it is a PreparedContract (its module imported only when something else was given)."""
+    from ._sla.prepared import PreparedContract
+
+    return value if isinstance(value, PreparedContract) else None
 
 
 @functools.cache

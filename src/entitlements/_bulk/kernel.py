@@ -39,8 +39,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - the extra is installed 
 
 from .._errors import InputError, cut
 from .._inputs.contract import Contract
-from .._sla.deadlines import plan_deadline
-from .._sla.status import StatusRule
+from .._sla.prepared import PreparedContract
 from .._time.calendar import MAX_YEAR, MIN_YEAR, UNIX_US, BusinessCalendar, check_aware
 from .._time.days import EPOCH, US
 
@@ -51,7 +50,7 @@ if TYPE_CHECKING:
 
     Ints = NDArray[np.int64]
 
-__all__ = ["STATUS_SCHEMA", "response_deadlines", "response_statuses"]
+__all__ = ["STATUS_SCHEMA", "prepared", "response_deadlines", "response_statuses"]
 
 _UNIT = {"s": 1_000_000, "ms": 1_000, "us": 1}
 _STATES = ("open", "at-risk", "breached", "met", "missed")
@@ -336,39 +335,18 @@ def _longer(calendar: BusinessCalendar, axis: _Axis, more: int, name: str) -> _A
 # --- the kernel -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    """A contract resolved for the kernel: its calendar, target and counting, and the status share."""
-
-    calendar: BusinessCalendar
-    zone: str
-    days: int
-    counting: str
-    amount: int
-    status: StatusRule
-
-
-def _rule(engine: Engine, contract: Contract) -> _Rule:
+def prepared(engine: Engine, contract: Contract | PreparedContract) -> PreparedContract:
+    """``contract`` prepared by ``engine`` (:meth:`Engine.prepare`: the scalar path's errors), checked."""
     from .._engine import Engine
 
     if not isinstance(engine, Engine):
         raise InputError(f"engine must be an entitlements.Engine, got {cut(engine)}", field="engine")
-    if not isinstance(contract, Contract):
-        raise InputError(f"contract must be an entitlements.Contract, got {cut(contract)}", field="contract")
-    engine.offering(contract.offering)  # an unknown offering is an UnknownIdError, as for one inquiry
-    calendar = engine.calendar(contract)
-    plan = plan_deadline(contract, engine.catalog, calendar)
-    return _Rule(
-        calendar=calendar,
-        zone=calendar.timezone,
-        days=plan.days,
-        counting=plan.counting,
-        amount=plan.amount // US,
-        status=StatusRule.build(plan, engine.catalog),
-    )
+    return engine.prepare(contract)
 
 
-def _deadlines(rule: _Rule, u: Ints, name: str, positions: Ints | None = None) -> tuple[_Axis, Ints]:
+def _deadlines(
+    rule: PreparedContract, u: Ints, name: str, positions: Ints | None = None
+) -> tuple[_Axis, Ints]:
     """The deadline of every instant of ``u`` (none null), on an axis that holds them all.
 
     ``positions``: where each of ``u`` stands in the caller's column (for messages); default its own.
@@ -376,17 +354,18 @@ def _deadlines(rule: _Rule, u: Ints, name: str, positions: Ints | None = None) -
     lo, hi = int(u.argmin()), int(u.argmax())
     where = (lo, hi) if positions is None else (int(positions[lo]), int(positions[hi]))
     axis = _covering(rule.calendar, int(u[lo]), int(u[hi]), name, where=where)
+    plan = rule.plan
     while True:
         business, k = axis.before(u)
-        if rule.counting == "business-hours":
-            reach = business + rule.amount
+        if plan.counting == "business-hours":
+            reach = business + plan.amount // US
             short = int(reach.max()) - int(axis.cum[-1])
             if short <= 0:
                 return axis, axis.reaching(reach)
             yearly = max(1, int(axis.cum[-1]) // (axis.last_year - axis.first_year + 1))
             axis = _longer(rule.calendar, axis, -(-short // yearly) + 1, name)
         else:
-            rank = axis.ranks[k] + rule.days
+            rank = axis.ranks[k] + plan.days
             short = int(rank.max()) - (len(axis.closes) - 1)
             if short <= 0:
                 return axis, axis.closes[rank]
@@ -397,7 +376,7 @@ SPREAD_YEARS = 16
 """A column whose receipts span more years than this is answered cluster by cluster of nearby years."""
 
 
-def _spread_deadlines(rule: _Rule, u: Ints, name: str) -> Ints:
+def _spread_deadlines(rule: PreparedContract, u: Ints, name: str) -> Ints:
     """:func:`_deadlines` of receipts that may lie centuries apart, without one axis over all the years.
 
     Receipts are grouped by year; years more than two apart start a new group, and each group is
@@ -422,7 +401,7 @@ def _timestamps(values: Ints, valid: NDArray[np.bool_] | None, zone: str) -> pa.
     return pa.array(values, type=pa.timestamp("us", tz=zone), mask=None if valid is None else ~valid)
 
 
-def response_deadlines(engine: Engine, contract: Contract, received: Any) -> pa.Array:
+def response_deadlines(engine: Engine, contract: Contract | PreparedContract, received: Any) -> pa.Array:
     """The response deadline of every inquiry in ``received``, as ``engine.response_deadline`` gives it.
 
     ``received``: a pyarrow timestamp array with a time zone (any unit), or numpy
@@ -430,15 +409,17 @@ def response_deadlines(engine: Engine, contract: Contract, received: Any) -> pa.
     microsecond the instant falls in (the scalar path's precision). Returns a
     ``timestamp[us]`` array in the contract's zone, element by element equal to the
     scalar answer. A bad contract is the scalar path's error; an instant outside the
-    years the calendar answers for is an :class:`InputError` naming its position.
+    years the calendar answers for is an :class:`InputError` naming its position. ``contract``
+    may be prepared (:meth:`Engine.prepare`).
     """
-    rule = _rule(engine, contract)
+    rule = prepared(engine, contract)
+    zone = rule.calendar.timezone
     column = _column(received, "received")
     if not column.values.size or (column.valid is not None and not column.valid.any()):
-        return pa.nulls(len(column.values), type=pa.timestamp("us", tz=rule.zone))
+        return pa.nulls(len(column.values), type=pa.timestamp("us", tz=zone))
     u = _filled(column)
     deadline = _spread_deadlines(rule, u, "received")
-    return _timestamps(deadline, column.valid, rule.zone)
+    return _timestamps(deadline, column.valid, zone)
 
 
 def _filled(column: _Column) -> Ints:
@@ -449,7 +430,12 @@ def _filled(column: _Column) -> Ints:
 
 
 def response_statuses(
-    engine: Engine, contract: Contract, received: Any, *, now: dt.datetime, responded: Any = None
+    engine: Engine,
+    contract: Contract | PreparedContract,
+    received: Any,
+    *,
+    now: dt.datetime,
+    responded: Any = None,
 ) -> pa.Table:
     """The response status of every inquiry, as ``engine.response_status`` gives it, as Arrow columns.
 
@@ -459,9 +445,10 @@ def response_statuses(
     zone), ``target``, ``elapsed``, ``remaining``, ``overdue`` (durations) and
     ``provisional``; a null receipt gives a null row. A response before its receipt
     or after ``now``, or a receipt after ``now``, is an :class:`InputError` naming
-    the first such position.
+    the first such position. ``contract`` may be prepared (:meth:`Engine.prepare`).
     """
-    rule = _rule(engine, contract)
+    rule = prepared(engine, contract)
+    zone = rule.calendar.timezone
     nu = _instant(now, "now")
     column = _column(received, "received")
     n = len(column.values)
@@ -470,7 +457,7 @@ def response_statuses(
         raise InputError(
             f"responded has {len(answers.values)} values and received {n}: one per inquiry", field="responded"
         )
-    schema = _status_schema(rule.zone)
+    schema = _status_schema(zone)
     if not n or (column.valid is not None and not column.valid.any()):
         return pa.table([pa.nulls(n, type=f.type) for f in schema], schema=schema)
     u = _filled(column)
@@ -491,14 +478,14 @@ def response_statuses(
     b_received, _ = axis.before(u)
     b_until, _ = axis.before(until)
     elapsed = b_until - b_received
-    if rule.counting == "business-hours":
-        target = np.full(n, rule.amount, dtype=np.int64)
+    if rule.plan.counting == "business-hours":
+        target = np.full(n, rule.plan.amount // US, dtype=np.int64)
     else:
         target = axis.before(deadline)[0] - b_received
     early = until <= deadline
     remaining = np.where(early, target - elapsed, 0)
     overdue = np.where(early, 0, elapsed - target)
-    share = rule.status.share
+    share = rule.status_rule.share
     threshold = target * share.numerator // share.denominator
     state = np.where(
         answered,
@@ -518,7 +505,7 @@ def response_statuses(
     return pa.table(
         [
             pa.DictionaryArray.from_arrays(pa.array(state, mask=mask), pa.array(_STATES)),
-            _timestamps(deadline, column.valid, rule.zone),
+            _timestamps(deadline, column.valid, zone),
             *durations,
             pa.array(provisional, mask=mask),
         ],

@@ -37,6 +37,7 @@ from .._catalog.models import CatalogStamp
 from .._errors import EntitlementsError, InputError, cut
 from .._inputs.contract import Contract
 from .._rules.answers import Instant, Reason, SlaSummary
+from .._sla.prepared import PreparedContract
 from .._sla.tally import merged
 from .tables import Columns, Inquiries, added, answer, engine_or_default, status_fields
 
@@ -91,7 +92,7 @@ def _said(exc: BaseException) -> str:
 def write_response_statuses(  # noqa: PLR0913 - the columns named as add_response_statuses names them
     source: str | os.PathLike[str],
     destination: str | os.PathLike[str],
-    contracts: Mapping[str, Contract],
+    contracts: Mapping[str, Contract | PreparedContract],
     *,
     now: dt.datetime,
     engine: Engine | None = None,

@@ -3,16 +3,18 @@
 How the work divides:
 
 - On the driver, before any job: the call is checked (a DataFrame, its columns and
-  their types, a mapping of contract id to :class:`Contract`, an aware ``now``),
-  every contract is resolved once (an unknown offering, a missing zone or a
-  target the document does not state is the scalar path's error, naming the
-  contract), and the engine (pickled as its catalog) and the contracts are
-  broadcast once through the SparkContext.
+  their types, a mapping of contract id to :class:`Contract` or
+  :class:`PreparedContract`, an aware ``now``), every contract is prepared once
+  (:meth:`Engine.prepare`: an unknown offering, a missing zone or a target the
+  document does not state is the scalar path's error, naming the contract), and
+  the engine (pickled as its catalog) and the contracts are broadcast once
+  through the SparkContext.
 - The DataFrame is grouped by contract id (``groupBy(...).applyInArrow``): each
   group reaches one Python worker as Arrow record batches, and each batch is one
   call of the bulk kernel (:mod:`entitlements._bulk`) for that group's contract,
-  the very code the single-machine path runs. A worker unpickles the broadcast
-  once and keeps its engine, calendars and business-time tables between tasks.
+  prepared once per group by the worker's engine, the very code the
+  single-machine path runs. A worker unpickles the broadcast once and keeps its
+  engine, prepared contracts, calendars and business-time tables between tasks.
 - Every input column is handed back unchanged and the answers are appended.
   Spark's ``TIMESTAMP`` is an instant: it reaches Python in the session time
   zone and goes back in UTC (what pyspark expects, whatever the session zone).
@@ -30,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -59,6 +61,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - the extra is installed 
 from .._engine import Engine
 from .._errors import EntitlementsError, InputError, cut, unknown
 from .._inputs.contract import Contract
+from .._sla.prepared import PreparedContract
 from .._time.calendar import check_aware
 from .._time.days import MAX_YEAR, MIN_YEAR
 from .kernel import response_deadlines, response_statuses
@@ -171,8 +174,12 @@ def _engine(engine: object) -> Engine:
     return engine
 
 
-def _contracts(contracts: object, resolve: Callable[[Contract], object]) -> dict[str, Contract]:
-    """The contracts as a plain dict, each resolved once: the scalar path's error names the bad one."""
+def _contracts(contracts: object, engine: Engine) -> dict[str, Contract]:
+    """The contracts as a plain dict, each prepared once: the scalar path's error names the bad one.
+
+    The contracts themselves are broadcast (a prepared one as its contract): each worker's engine
+    prepares them again, once, rather than unpickling their calendars.
+    """
     if not isinstance(contracts, Mapping):
         raise InputError(
             f"contracts must be a mapping of contract id to Contract (as load_contracts returns), "
@@ -185,22 +192,18 @@ def _contracts(contracts: object, resolve: Callable[[Contract], object]) -> dict
         where = f"contracts[{key!r}]"
         if not isinstance(key, str):
             raise InputError(f"contract ids must be strings, got {cut(key)}", field="contracts", value=key)
-        if not isinstance(contract, Contract):
+        if not isinstance(contract, (Contract, PreparedContract)):
             raise InputError(
                 f"{where} must be an entitlements.Contract, got {cut(contract)}", field=where, value=contract
             )
         try:
-            resolve(contract)
+            prepared = engine.prepare(contract)
         except EntitlementsError as exc:
             error = type(exc).__new__(type(exc))
             EntitlementsError.__init__(error, f"{where}: {exc}", field=where, value=exc.value)
             raise error from None
-        plain[key] = contract
+        plain[key] = prepared.contract
     return plain
-
-
-def _empty() -> pa.Array:
-    return pa.array([], type=_UTC_US)
 
 
 def _micros(value: dt.datetime, name: str) -> int:
@@ -276,7 +279,8 @@ class _Job:
         """One group (one contract id): each batch with the answers appended, then the nulls logged."""
         engine, contracts = self.shared.value
         contract_id = key[0].as_py()
-        contract = contracts.get(contract_id)
+        found = contracts.get(contract_id)
+        contract = None if found is None else engine.prepare(found)
         answer = _deadlines if self.now is None else _statuses
         what = "a null deadline" if self.now is None else "null statuses"
         nulled: Counter[str] = Counter()
@@ -301,7 +305,7 @@ def _nulls(job: _Job, batch: pa.RecordBatch) -> list[pa.Array]:
 
 
 def _deadlines(
-    job: _Job, engine: Engine, contract: Contract, batch: pa.RecordBatch, nulled: Counter[str]
+    job: _Job, engine: Engine, contract: PreparedContract, batch: pa.RecordBatch, nulled: Counter[str]
 ) -> list[pa.Array]:
     received = batch.column(job.columns.received)
     values, valid = _ints(received)
@@ -313,7 +317,7 @@ def _deadlines(
 
 
 def _statuses(
-    job: _Job, engine: Engine, contract: Contract, batch: pa.RecordBatch, nulled: Counter[str]
+    job: _Job, engine: Engine, contract: PreparedContract, batch: pa.RecordBatch, nulled: Counter[str]
 ) -> list[pa.Array]:
     assert job.now is not None
     received = batch.column(job.columns.received)
@@ -380,7 +384,7 @@ def _applied(df: DataFrame, job: _Job, added: list[StructField]) -> DataFrame:
 
 def add_response_deadlines(
     df: DataFrame,
-    contracts: Mapping[str, Contract],
+    contracts: Mapping[str, Contract | PreparedContract],
     engine: Engine | None = None,
     contract_col: str = "contract",
     received_col: str = "received_at",
@@ -389,7 +393,7 @@ def add_response_deadlines(
     """``df`` with a timestamp column ``out_col``: each row's ``engine.response_deadline``.
 
     ``contracts``: contract id to :class:`Contract` (as :func:`load_contracts`
-    returns); ``contract_col`` holds the ids (string), ``received_col`` the
+    returns) or :class:`PreparedContract`; ``contract_col`` holds the ids (string), ``received_col`` the
     receipts (``TIMESTAMP``). ``engine`` None is :meth:`Engine.default`. Every
     other column is kept; the rows come back grouped by contract. A null
     receipt gives null; so do an unknown or null contract id and a receipt
@@ -403,7 +407,7 @@ def add_response_deadlines(
     contract = _column(frame, contract_col, "contract_col", StringType, "string")
     received = _column(frame, received_col, "received_col", TimestampType, "timestamp")
     (out,) = _new_columns(frame, (out_col,), "out_col")
-    plain = _contracts(contracts, lambda c: response_deadlines(found, c, _empty()))
+    plain = _contracts(contracts, found)
     shared = frame.sparkSession.sparkContext.broadcast((found, plain))
     job = _Job(shared, _Columns(contract, received, None, (out,)), None)
     return _applied(frame, job, [StructField(out, TimestampType(), True)])
@@ -411,7 +415,7 @@ def add_response_deadlines(
 
 def add_response_statuses(  # noqa: PLR0913 - SPEC's column options, each named
     df: DataFrame,
-    contracts: Mapping[str, Contract],
+    contracts: Mapping[str, Contract | PreparedContract],
     *,
     now: dt.datetime,
     engine: Engine | None = None,
@@ -445,7 +449,7 @@ def add_response_statuses(  # noqa: PLR0913 - SPEC's column options, each named
     if not isinstance(prefix, str):
         raise InputError(f"prefix must be a string, got {cut(prefix)}", field="prefix", value=prefix)
     names = _new_columns(frame, tuple(prefix + name for name in STATUS_COLUMNS), "prefix")
-    plain = _contracts(contracts, lambda c: response_statuses(found, c, _empty(), now=now))
+    plain = _contracts(contracts, found)
     shared = frame.sparkSession.sparkContext.broadcast((found, plain))
     job = _Job(shared, _Columns(contract, received, responded, names), now, instant)
     added = [StructField(name, kind, True) for name, kind in zip(names, STATUS_COLUMNS.values(), strict=True)]

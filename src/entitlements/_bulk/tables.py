@@ -15,40 +15,36 @@ response that is missing, not a time, or without an offset; an unknown
 contract, or one that cannot answer (no time zone, no target); a receipt
 after ``now``, a response before its receipt or after ``now``.
 
-Times are timestamp columns with a time zone (any unit; nanoseconds are cut
-to the microsecond the instant falls in, as the kernel does), or text in ISO
-8601 with an offset (parsed by Arrow where it has the plain form
-``YYYY-MM-DDTHH:MM:SS[.ffffff](Z|+HH:MM)``, by ``datetime.fromisoformat``
-otherwise, row by row). A timestamp column without a time zone, or a column
-of another type, is an :class:`InputError` about the column: none of its
-rows has an instant.
+The columns are checked and read into numbers by :mod:`.columns`: a
+timestamp column without a time zone, or a column of another type, is an
+:class:`InputError` about the column (none of its rows has an instant).
+Each contract is prepared once per run (:meth:`Engine.prepare`), and the
+kernel and the scalar path both answer through the prepared contract.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .._errors import EntitlementsError, InputError, cut, unknown
 from .._inputs.contract import Contract
+from .._sla.prepared import PreparedContract
 from .._sla.tally import STATES, SlaCounts
 from .._time.days import MAX_YEAR, MIN_YEAR
+from .columns import UNIX_EPOCH, Columns, Times, column_name, contract_codes, micros, one_array, read_times
 from .kernel import response_deadlines, response_statuses
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from .._engine import Engine
-    from .._sla.tally import SlaTally
 
     Ints = NDArray[np.int64]
     Bools = NDArray[np.bool_]
@@ -67,27 +63,16 @@ __all__ = [
 
 LOG = logging.getLogger("entitlements.bulk")
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_DAY = 86_400_000_000
 _MINUTE = 60_000_000
 
-
-def _us(t: dt.datetime) -> int:
-    return (t - _EPOCH) // dt.timedelta(microseconds=1)
-
-
-LOWEST = _us(dt.datetime(MIN_YEAR, 1, 1, tzinfo=dt.UTC)) + 2 * _DAY
-HIGHEST = _us(dt.datetime(MAX_YEAR, 12, 31, tzinfo=dt.UTC)) - _DAY
-"""Instants the calendar answers for (the kernel's own bounds); outside them a row is a problem."""
-_SAFE_LOW = _us(dt.datetime(MIN_YEAR + 10, 1, 1, tzinfo=dt.UTC))
-_SAFE_HIGH = _us(dt.datetime(MAX_YEAR - 10, 1, 1, tzinfo=dt.UTC))
+_SAFE_LOW = micros(dt.datetime(MIN_YEAR + 10, 1, 1, tzinfo=dt.UTC))
+_SAFE_HIGH = micros(dt.datetime(MAX_YEAR - 10, 1, 1, tzinfo=dt.UTC))
 """Rows between these go to the kernel; the few beyond (years 2-11, 9988-9998) to the scalar path."""
 
 STATUS_COLUMNS = ("state", "deadline", "target", "elapsed", "remaining", "overdue", "provisional", "problem")
 """The columns :func:`add_response_statuses` adds, in order."""
 
 _NAT = np.iinfo(np.int64).min
-_PLAIN = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$")
 
 
 def status_fields() -> list[pa.Field]:
@@ -104,235 +89,6 @@ def status_fields() -> list[pa.Field]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class Columns:
-    """Where the inquiries are: the names of the contract, receipt and response columns."""
-
-    contract: str = "contract"
-    received: str = "received_at"
-    responded: str | None = "responded_at"
-    """None: no responses. The default name is optional: absent, nothing is answered yet."""
-
-    @classmethod
-    def named(cls, contract: Any, received: Any, responded: Any = None) -> Columns:
-        """The columns a caller named (``contract_col``, ``received_col``, ``responded_col``), checked."""
-        return cls(
-            _name(contract, "contract_col"),
-            _name(received, "received_col"),
-            None if responded is None else _name(responded, "responded_col"),
-        )
-
-    def check(self, schema: pa.Schema, where: str, *, statuses: bool) -> bool:
-        """Whether there is a response column; an error naming the first missing or ill-typed column."""
-        names = schema.names
-        for name in (self.contract, self.received):
-            _present(name, names, where)
-        responded = statuses and self.responded is not None
-        if responded and self.responded not in names:
-            if self.responded != "responded_at":
-                _present(str(self.responded), names, where)
-            responded = False
-        _id_type(schema.field(self.contract).type, self.contract, where)
-        _time_type(schema.field(self.received).type, self.received, where)
-        if responded:
-            _time_type(schema.field(str(self.responded)).type, str(self.responded), where)
-        return responded
-
-
-def _present(name: str, names: list[str], where: str) -> None:
-    if not isinstance(name, str) or name not in names:
-        shown = ", ".join(names[:20]) + (", ..." if len(names) > 20 else "")
-        raise InputError(f"{where} has no column {cut(name)} (columns: {shown or 'none'})", field=str(name))
-
-
-def _id_type(kind: pa.DataType, name: str, where: str) -> None:
-    if pa.types.is_dictionary(kind):
-        kind = kind.value_type
-    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)):
-        raise InputError(f"{where}: column {name!r} must hold contract ids as text, got {kind}", field=name)
-
-
-def _is_text(kind: pa.DataType) -> bool:
-    if pa.types.is_dictionary(kind):
-        kind = kind.value_type
-    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind))
-
-
-def _time_type(kind: pa.DataType, name: str, where: str) -> None:
-    if pa.types.is_timestamp(kind):
-        if kind.tz is None:
-            raise InputError(
-                f"{where}: column {name!r} holds timestamps without a time zone ({kind}): their instants "
-                "are unknown; store them with one (e.g. pyarrow.compute.assume_timezone), or as ISO 8601 "
-                "text with an offset",
-                field=name,
-            )
-        if kind.unit not in ("s", "ms", "us", "ns"):  # pragma: no cover - Arrow has no other unit
-            raise InputError(f"{where}: column {name!r} has the unit {kind.unit!r}", field=name)
-        return
-    if not _is_text(kind):
-        raise InputError(
-            f"{where}: column {name!r} must hold timestamps with a time zone, or ISO 8601 text with an "
-            f"offset, got {kind}",
-            field=name,
-        )
-
-
-# --- columns to numbers ---------------------------------------------------------------------------
-
-
-def _array(column: Any) -> pa.Array:
-    if isinstance(column, pa.ChunkedArray):
-        if column.num_chunks == 1:
-            return column.chunk(0)
-        if column.num_chunks == 0:
-            return pa.array([], type=column.type)
-        return column.combine_chunks()
-    return column
-
-
-def _ids(column: pa.Array) -> tuple[Ints, list[str]]:
-    """Dictionary codes of the contract ids (-1: null or empty) and the distinct ids."""
-    encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
-    values = encoded.dictionary.to_pylist()
-    codes = pc.fill_null(encoded.indices.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
-    codes = codes.astype(np.int64, copy=True)
-    empty = [i for i, v in enumerate(values) if not v]
-    if empty:
-        codes[np.isin(codes, empty)] = -1
-    return codes, values
-
-
-@dataclass(slots=True)
-class _Times:
-    """A time column: microseconds since 1970 (0 where unusable), which rows have one, each row's problem."""
-
-    name: str
-    us: Ints
-    present: Bools
-    """Not null and not empty text."""
-    problems: dict[int, str] = field(default_factory=dict)
-    """Rows present but not a usable time: the words why."""
-    shown: Callable[[int], str] = str
-
-    @property
-    def usable(self) -> Bools:
-        ok = self.present.copy()
-        if self.problems:
-            ok[list(self.problems)] = False
-        return ok
-
-
-def _times(column: pa.Array, name: str) -> _Times:
-    kind = column.type
-    if pa.types.is_timestamp(kind):
-        return _timestamps(column, name)
-    if pa.types.is_dictionary(kind):
-        column = column.dictionary_decode()
-    return _texts(column, name)
-
-
-def _zone(name: str) -> dt.tzinfo:
-    match = re.fullmatch(r"([+-])(\d\d):(\d\d)", name)
-    if match:
-        sign = -1 if match.group(1) == "-" else 1
-        return dt.timezone(sign * dt.timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
-    try:
-        return ZoneInfo(name)
-    except (ValueError, OSError):  # Arrow's zone that zoneinfo does not know: show UTC
-        return dt.UTC
-
-
-def _timestamps(column: pa.Array, name: str) -> _Times:
-    kind = column.type
-    raw = column.view(pa.int64())
-    present = np.asarray(raw.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-    ints = pc.fill_null(raw, 0).to_numpy(zero_copy_only=False).astype(np.int64, copy=True)
-    zone = _zone(kind.tz)
-    problems: dict[int, str] = {}
-    if kind.unit == "ns":
-        ints //= 1_000  # floor: the microsecond the instant falls in
-    elif kind.unit != "us":
-        factor = 1_000_000 if kind.unit == "s" else 1_000
-        limit = np.iinfo(np.int64).max // factor
-        wild = present & ((ints > limit) | (ints < -limit))
-        if wild.any():
-            for i in np.flatnonzero(wild).tolist():
-                problems[i] = (
-                    f"{name} {ints[i]} {kind.unit} since 1970 is outside the years {MIN_YEAR}-{MAX_YEAR} "
-                    "the calendar answers for"
-                )
-            ints[wild] = 0
-        ints *= factor
-
-    def shown(i: int) -> str:
-        try:
-            return (_EPOCH + dt.timedelta(microseconds=int(ints[i]))).astimezone(zone).isoformat()
-        except (OverflowError, ValueError):
-            return f"{int(ints[i])} microseconds since 1970"
-
-    times = _Times(name, ints, present, problems, shown)
-    _bounded(times)
-    return times
-
-
-def _texts(column: pa.Array, name: str) -> _Times:
-    """ISO 8601 text: the plain form parsed by Arrow, the rest by ``datetime.fromisoformat`` row by row."""
-    n = len(column)
-    present = np.asarray(
-        pc.and_(pc.is_valid(column), pc.not_equal(pc.utf8_length(column), 0))
-        .fill_null(False)
-        .to_numpy(zero_copy_only=False),
-        dtype=bool,
-    )
-    ints = np.zeros(n, dtype=np.int64)
-    plain = np.asarray(
-        pc.match_substring_regex(column, _PLAIN.pattern).fill_null(False).to_numpy(zero_copy_only=False),
-        dtype=bool,
-    )
-    slow = present & ~plain
-    if plain.any():
-        try:
-            parsed = pc.cast(pc.if_else(pa.array(plain), column, None), pa.timestamp("us", tz="UTC"))
-            values = pc.fill_null(parsed.view(pa.int64()), 0).to_numpy(zero_copy_only=False)
-            ints = np.where(plain, values, 0).astype(np.int64)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a plain-looking but wrong date: row by row
-            slow = present
-    problems: dict[int, str] = {}
-    if slow.any():
-        for i in np.flatnonzero(slow).tolist():
-            text = column[i].as_py()
-            try:
-                when = dt.datetime.fromisoformat(text)
-            except ValueError:
-                problems[i] = f"{name} {text[:60]!r} is not an ISO 8601 date and time"
-                continue
-            if when.tzinfo is None:
-                problems[i] = f"{name} {text[:60]!r} has no UTC offset"
-                continue
-            ints[i] = _us(when)
-
-    def shown(i: int) -> str:
-        return str(column[i].as_py())
-
-    times = _Times(name, ints, present, problems, shown)
-    _bounded(times)
-    return times
-
-
-def _bounded(times: _Times) -> None:
-    """Rows outside the calendar's years are problems, as for one inquiry."""
-    ok = times.present.copy()
-    if times.problems:
-        ok[list(times.problems)] = False
-    outside = ok & ((times.us < LOWEST) | (times.us > HIGHEST))
-    for i in np.flatnonzero(outside).tolist():
-        times.problems[i] = (
-            f"{times.name} {times.shown(i)} is outside the years {MIN_YEAR}-{MAX_YEAR} "
-            "the calendar answers for"
-        )
-
-
 # --- contracts, resolved once per run -------------------------------------------------------------
 
 
@@ -340,15 +96,16 @@ class Inquiries:
     """One run over inquiries of many contracts: the engine, the contracts, ``now``, and what is known.
 
     Each contract id is resolved the first time a row names it: to its
-    :class:`Contract`, or to the error that its rows get (an unknown id, a
-    contract that cannot answer). ``counts`` holds the per-contract counters
-    of every row answered so far (statuses only).
+    :class:`PreparedContract` (:meth:`Engine.prepare`), or to the error that
+    its rows get (an unknown id, a contract that cannot answer). ``counts``
+    holds the per-contract counters of every row answered so far (statuses
+    only).
     """
 
     def __init__(
         self,
         engine: Engine,
-        contracts: Mapping[str, Contract],
+        contracts: Mapping[str, Contract | PreparedContract],
         now: dt.datetime | None,
         columns: Columns,
     ) -> None:
@@ -365,27 +122,21 @@ class Inquiries:
         self.contracts = contracts
         self.now = None if now is None else check_aware(now, "now")
         self.columns = columns
-        self.tally: SlaTally | None = None if now is None else engine.sla_tally(contracts, now=now)
-        self.known: dict[str, Contract | EntitlementsError] = {}
+        self.known: dict[str, PreparedContract | EntitlementsError] = {}
         self.counts: dict[str, SlaCounts] = {}
         self.rows = 0
         self.bad_rows = 0
 
-    def contract(self, cid: str) -> Contract | EntitlementsError:
-        """The contract an id names, or the error every row naming it gets."""
+    def contract(self, cid: str) -> PreparedContract | EntitlementsError:
+        """The contract an id names, prepared, or the error every row naming it gets (as ``sla`` words it)."""
         found = self.known.get(cid)
         if found is not None:
             return found
-        result: Contract | EntitlementsError
+        result: PreparedContract | EntitlementsError
         try:
-            if self.tally is not None:
-                self.tally.rule(cid)  # the sla command's own error for a contract that cannot answer
-                result = self.contracts[cid]
-            else:
-                if cid not in self.contracts:
-                    raise unknown("contract", cid, self.contracts, field="contract")
-                result = self.contracts[cid]
-                response_deadlines(self.engine, result, pa.array([], type=pa.timestamp("us", tz="UTC")))
+            if cid not in self.contracts:
+                raise unknown("contract", cid, self.contracts, field="contract")
+            result = self.engine.prepare(self.contracts[cid])
         except EntitlementsError as exc:
             result = exc
         if len(self.known) < 100_000:
@@ -448,7 +199,7 @@ class _Problems:
         return [(int(i), self.errors[self.code[i]]) for i in np.flatnonzero(self.code >= 0).tolist()]
 
 
-def _time_problems(problems: _Problems, times: _Times, *, required: bool) -> None:
+def _time_problems(problems: _Problems, times: Times, *, required: bool) -> None:
     if required:
         problems.rows(~times.present, InputError(f"no {times.name}", field=times.name))
     for i, message in times.problems.items():
@@ -460,17 +211,17 @@ def answer(run: Inquiries, batch: Any, *, statuses: bool, responded: bool) -> An
     names = run.columns
     n = batch.num_rows
     problems = _Problems(n)
-    codes, ids = _ids(_array(batch.column(names.contract)))
+    codes, ids = contract_codes(one_array(batch.column(names.contract)))
     problems.rows(codes < 0, InputError("no contract", field="contract"))
-    received = _times(_array(batch.column(names.received)), names.received)
+    received = read_times(one_array(batch.column(names.received)), names.received)
     _time_problems(problems, received, required=True)
     answered: Bools = np.zeros(n, dtype=bool)
-    given: _Times | None = None
+    given: Times | None = None
     if statuses and responded:
-        given = _times(_array(batch.column(str(names.responded))), str(names.responded))
+        given = read_times(one_array(batch.column(str(names.responded))), str(names.responded))
         _time_problems(problems, given, required=False)
         answered = given.usable
-    resolved: list[Contract | None] = []
+    resolved: list[PreparedContract | None] = []
     for k, cid in enumerate(ids):
         found = run.contract(cid) if cid else None
         if isinstance(found, EntitlementsError):
@@ -480,7 +231,7 @@ def answer(run: Inquiries, batch: Any, *, statuses: bool, responded: bool) -> An
     now_us = 0
     if statuses:
         assert run.now is not None
-        now_us = _us(run.now)
+        now_us = micros(run.now)
         now_text = run.now.isoformat()
         late = problems.ok & (received.us > now_us)
         for i in np.flatnonzero(late).tolist():
@@ -560,7 +311,7 @@ class _Batch:
     out: _Out
     problems: _Problems
     codes: Ints
-    resolved: list[Contract | None]
+    resolved: list[PreparedContract | None]
     received: Ints
     until: Ints
     """The responses (where ``answered``)."""
@@ -591,11 +342,11 @@ def _instants(values: Ints) -> NDArray[np.datetime64]:
 
 
 def _ints(column: Any) -> Ints:
-    ints: Ints = _array(column).view(pa.int64()).to_numpy(zero_copy_only=False)
+    ints: Ints = one_array(column).view(pa.int64()).to_numpy(zero_copy_only=False)
     return ints
 
 
-def _kernel(run: Inquiries, b: _Batch, contract: Contract, rows: Ints) -> None:
+def _kernel(run: Inquiries, b: _Batch, contract: PreparedContract, rows: Ints) -> None:
     engine, out = run.engine, b.out
     if not b.statuses:
         out.deadline[rows] = _ints(response_deadlines(engine, contract, _instants(b.received[rows])))
@@ -604,32 +355,32 @@ def _kernel(run: Inquiries, b: _Batch, contract: Contract, rows: Ints) -> None:
     mine = b.answered[rows]
     responses = _instants(np.where(mine, b.until[rows], _NAT)) if mine.any() else None
     table = response_statuses(engine, contract, _instants(b.received[rows]), now=run.now, responded=responses)
-    state = _array(table.column("state"))
+    state = one_array(table.column("state"))
     lookup = np.array([STATES.index(s) for s in state.dictionary.to_pylist()], dtype=np.int8)
     out.state[rows] = lookup[state.indices.to_numpy(zero_copy_only=False)]
     out.deadline[rows] = _ints(table.column("deadline"))
     for j, name in enumerate(("target", "elapsed", "remaining", "overdue")):
         out.durations[j, rows] = _ints(table.column(name))
-    out.provisional[rows] = _array(table.column("provisional")).to_numpy(zero_copy_only=False)
+    out.provisional[rows] = one_array(table.column("provisional")).to_numpy(zero_copy_only=False)
 
 
-def _scalar(run: Inquiries, b: _Batch, contract: Contract, rows: Ints) -> None:
+def _scalar(run: Inquiries, b: _Batch, contract: PreparedContract, rows: Ints) -> None:
     """Rows answered one by one, as :meth:`Engine.response_status` answers them; their errors as problems."""
     engine, out = run.engine, b.out
     for i in rows.tolist():
         try:
-            at = _EPOCH + dt.timedelta(microseconds=int(b.received[i]))
+            at = UNIX_EPOCH + dt.timedelta(microseconds=int(b.received[i]))
             if not b.statuses:
-                out.deadline[i] = _us(engine.response_deadline(contract, at))
+                out.deadline[i] = micros(engine.response_deadline(contract, at))
                 continue
             assert run.now is not None
-            responded = _EPOCH + dt.timedelta(microseconds=int(b.until[i])) if b.answered[i] else None
+            responded = UNIX_EPOCH + dt.timedelta(microseconds=int(b.until[i])) if b.answered[i] else None
             st = engine.response_status(contract, at, now=run.now, responded_at=responded)
         except EntitlementsError as exc:
             b.problems.row(i, exc)
             continue
         out.state[i] = STATES.index(st.state)
-        out.deadline[i] = _us(st.deadline)
+        out.deadline[i] = micros(st.deadline)
         for j, d in enumerate((st.target, st.elapsed, st.remaining, st.overdue)):
             out.durations[j, i] = d // dt.timedelta(microseconds=1)
         out.provisional[i] = st.provisional
@@ -670,12 +421,6 @@ def engine_or_default(engine: Engine | None) -> Engine:
     return engine
 
 
-def _name(value: Any, name: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise InputError(f"{name} must be a column name, got {cut(value)}", field=name)
-    return value
-
-
 def added(table: Any, fields: list[pa.Field], columns: list[pa.Array], where: str) -> Any:
     """``table`` with ``columns`` added after its own; a name it already has is an error."""
     for f in fields:
@@ -706,7 +451,7 @@ def _logged(run: Inquiries, what: str) -> None:
 
 def add_response_statuses(  # noqa: PLR0913 - the columns named as spark.add_response_deadlines names them
     table: Any,
-    contracts: Mapping[str, Contract],
+    contracts: Mapping[str, Contract | PreparedContract],
     *,
     now: dt.datetime,
     engine: Engine | None = None,
@@ -740,7 +485,7 @@ def add_response_statuses(  # noqa: PLR0913 - the columns named as spark.add_res
 
 def add_response_deadlines(
     table: Any,
-    contracts: Mapping[str, Contract],
+    contracts: Mapping[str, Contract | PreparedContract],
     engine: Engine | None = None,
     contract_col: str = "contract",
     received_col: str = "received_at",
@@ -762,7 +507,7 @@ def add_response_deadlines(
     table = _table(table, "table")
     run.columns.check(table.schema, "table", statuses=False)
     result = answer(run, table, statuses=False, responded=False)
-    name = _name(out_col, "out_col")
+    name = column_name(out_col, "out_col")
     out = added(table, [pa.field(name, pa.timestamp("us", tz="UTC"))], result.columns, "table")
     _logged(run, "add_response_deadlines")
     return out

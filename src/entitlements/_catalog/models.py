@@ -462,6 +462,16 @@ class Catalog(Frozen):
         super().__setstate__(state)
         self.model_post_init(None)
 
+    def calendar_stamp(self) -> CatalogStamp:
+        """The stamp of an answer that used a business calendar: :attr:`stamp` with the `holidays` version.
+
+        The one place it is made: the engine, the prepared contract, the status rule and the
+        explained deadline all ask for it here.
+        """
+        from .._time.holidays import holidays_version
+
+        return self.stamp.with_holidays(holidays_version())
+
     def offering(self, offering_id: str) -> Offering:
         """The offering ``offering_id``; :class:`UnknownIdError` with a suggestion if none."""
         return _lookup(self._offering_index, "offering", offering_id)

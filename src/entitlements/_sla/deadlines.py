@@ -44,7 +44,7 @@ MAX_TARGET_DAYS = (MAX_YEAR - MIN_YEAR + 1) * 366
 class DeadlinePlan:
     """A contract resolved for deadlines: its calendar, target and counting, and their sources.
 
-    Internal: the engine keeps one per contract (:meth:`Engine.response_deadline`).
+    Internal: each :class:`PreparedContract` holds one (:meth:`Engine.prepare`).
     """
 
     offering: str

@@ -172,7 +172,7 @@ def explain(plan: DeadlinePlan, received_at: dt.datetime, catalog: Catalog) -> D
         provisional=projected is not None,
         steps=tuple(steps),
         reasons=reasons,
-        catalog=catalog.stamp.with_holidays(holidays_version()),
+        catalog=catalog.calendar_stamp(),
     )
 
 

@@ -35,7 +35,6 @@ from .._catalog.models import Catalog, CatalogStamp
 from .._errors import InputError
 from .._rules.answers import ResponseState, ResponseStatus
 from .._text.words import iso_duration
-from .._time.holidays import holidays_version
 from .._time.units import format_microseconds as hm
 from .._time.units import micros
 from .deadlines import DeadlinePlan, provisional_reason
@@ -83,7 +82,7 @@ class StatusRule:
     @classmethod
     def build(cls, plan: DeadlinePlan, catalog: Catalog) -> StatusRule:
         levels = catalog.service_levels
-        stamp = catalog.stamp.with_holidays(holidays_version())
+        stamp = catalog.calendar_stamp()
         days = "day" if plan.days == 1 else "days"
         dumps = json.dumps
         share = Fraction(repr(levels.at_risk_fraction))
