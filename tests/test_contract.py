@@ -238,3 +238,21 @@ def test_contract_is_frozen_and_hashable() -> None:
     with pytest.raises(Exception, match="frozen"):
         contract.offering = "saas-premium"  # type: ignore[misc]
     assert hash(contract) == hash(ent.Contract(offering="tsam", timezone="UTC", country="US"))
+
+
+@pytest.mark.parametrize(
+    "hours",
+    [
+        None,
+        "09:00-17:00",
+        "09:00-12:00,13:00-17:00",
+        "mon-thu=09:00-17:00;fri=09:00-15:00",
+        ("08:00", "24:00"),
+    ],
+)
+@pytest.mark.parametrize("mode", ["python", "json"])
+def test_a_dump_validates_back_to_the_same_contract(hours: Any, mode: str) -> None:
+    contract = ent.Contract(
+        offering="saas-premium", timezone="Asia/Shanghai", country="CN", business_hours=hours
+    )
+    assert ent.Contract.model_validate(contract.model_dump(mode=mode)) == contract

@@ -44,7 +44,8 @@ def _hours(value: Any) -> Schedule | None:
     return None if value is None else parse_schedule(value)
 
 
-def _hours_json(value: Schedule | None) -> Any:
+def _hours_out(value: Schedule | None) -> Any:
+    """The hours as the text pairs they are given in, in both dump modes, so that a dump validates back."""
     return None if value is None else value.to_json()
 
 
@@ -89,7 +90,7 @@ _HOURS_SCHEMA = {
 BusinessHours = Annotated[
     Schedule | None,
     PlainValidator(_hours),
-    PlainSerializer(_hours_json, when_used="json"),
+    PlainSerializer(_hours_out),
     WithJsonSchema(_HOURS_SCHEMA),
 ]
 """Agreed wall-clock hours (SPEC "Agreed schedules"): one pair, intervals for every workday, or
