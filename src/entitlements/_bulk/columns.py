@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._errors import InputError, cut
-from .._time.days import MAX_YEAR, MIN_YEAR
+from .._time.units import MAX_YEAR, MIN_YEAR, from_micros, micros
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -37,23 +37,15 @@ if TYPE_CHECKING:
 __all__ = [
     "HIGHEST",
     "LOWEST",
-    "UNIX_EPOCH",
     "Columns",
     "Times",
     "column_name",
     "contract_codes",
-    "micros",
     "one_array",
     "read_times",
 ]
 
-UNIX_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _DAY = 86_400_000_000
-
-
-def micros(t: dt.datetime) -> int:
-    """An aware instant as whole microseconds since 1970."""
-    return (t - UNIX_EPOCH) // dt.timedelta(microseconds=1)
 
 
 LOWEST = micros(dt.datetime(MIN_YEAR, 1, 1, tzinfo=dt.UTC)) + 2 * _DAY
@@ -226,7 +218,7 @@ def _timestamps(column: pa.Array, name: str) -> Times:
 
     def shown(i: int) -> str:
         try:
-            return (UNIX_EPOCH + dt.timedelta(microseconds=int(ints[i]))).astimezone(zone).isoformat()
+            return from_micros(int(ints[i]), zone).isoformat()
         except (OverflowError, ValueError):
             return f"{int(ints[i])} microseconds since 1970"
 

@@ -37,11 +37,12 @@ except ModuleNotFoundError as exc:  # pragma: no cover - the extra is installed 
         name=exc.name,
     ) from None
 
+from .._checks import check_aware
 from .._errors import InputError, cut
 from .._inputs.contract import Contract
 from .._sla.prepared import PreparedContract
-from .._time.calendar import MAX_YEAR, MIN_YEAR, UNIX_US, BusinessCalendar, check_aware
-from .._time.days import EPOCH, US
+from .._time.calendar import BusinessCalendar
+from .._time.units import MAX_YEAR, MIN_YEAR, US, from_micros, micros
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -143,8 +144,7 @@ def _to_us(ints: Ints, unit: str, name: str) -> Ints:
 
 
 def _instant(value: dt.datetime, name: str) -> int:
-    check_aware(value, name)
-    return (value - EPOCH) // US - UNIX_US
+    return micros(check_aware(value, name))
 
 
 # --- the business-time axis ---------------------------------------------------------------------
@@ -299,20 +299,19 @@ def _build_axis(calendar: BusinessCalendar, first_year: int, last_year: int) -> 
 def _shown(u: int) -> str:
     """An instant (microseconds since 1970) in ISO 8601 UTC, or as the number where no datetime holds it."""
     try:
-        return (EPOCH + dt.timedelta(microseconds=u + UNIX_US)).isoformat()
+        return from_micros(u).isoformat()
     except OverflowError:
         return f"{u} microseconds since 1970"
 
 
 def _year(u: int) -> int:
-    return (EPOCH + dt.timedelta(microseconds=u + UNIX_US)).year
+    return from_micros(u).year
 
 
 def _covering(calendar: BusinessCalendar, lo: int, hi: int, name: str, *, where: tuple[int, int]) -> _Axis:
     """An axis whose years hold every instant of ``[lo, hi]`` with a year to spare either side."""
-    first_ok = dt.datetime(MIN_YEAR, 1, 1, tzinfo=dt.UTC) - EPOCH
-    last_ok = dt.datetime(MAX_YEAR, 12, 31, tzinfo=dt.UTC) - EPOCH
-    low, high = first_ok // US - UNIX_US, last_ok // US - UNIX_US
+    low = micros(dt.datetime(MIN_YEAR, 1, 1, tzinfo=dt.UTC))
+    high = micros(dt.datetime(MAX_YEAR, 12, 31, tzinfo=dt.UTC))
     for value, position in ((lo, where[0]), (hi, where[1])):
         if not low + 2 * 86_400_000_000 <= value <= high - 86_400_000_000:
             raise InputError(

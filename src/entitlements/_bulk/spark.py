@@ -58,12 +58,12 @@ except ModuleNotFoundError as exc:  # pragma: no cover - the extra is installed 
         name=exc.name,
     ) from None
 
+from .._checks import check_aware
 from .._engine import Engine
 from .._errors import EntitlementsError, InputError, cut, unknown
 from .._inputs.contract import Contract
 from .._sla.prepared import PreparedContract
-from .._time.calendar import check_aware
-from .._time.days import MAX_YEAR, MIN_YEAR
+from .._time.units import MAX_YEAR, MIN_YEAR
 from .kernel import response_deadlines, response_statuses
 
 __all__ = ["STATUS_COLUMNS", "add_response_deadlines", "add_response_statuses"]

@@ -37,8 +37,8 @@ from .._errors import EntitlementsError, InputError, cut, unknown
 from .._inputs.contract import Contract
 from .._sla.prepared import PreparedContract
 from .._sla.tally import STATES, SlaCounts
-from .._time.days import MAX_YEAR, MIN_YEAR
-from .columns import UNIX_EPOCH, Columns, Times, column_name, contract_codes, micros, one_array, read_times
+from .._time.units import MAX_YEAR, MIN_YEAR, from_micros, micros
+from .columns import Columns, Times, column_name, contract_codes, one_array, read_times
 from .kernel import response_deadlines, response_statuses
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ class Inquiries:
         now: dt.datetime | None,
         columns: Columns,
     ) -> None:
-        from .._time.calendar import check_aware
+        from .._checks import check_aware
 
         if not isinstance(contracts, Mapping):
             raise InputError(
@@ -369,12 +369,12 @@ def _scalar(run: Inquiries, b: _Batch, contract: PreparedContract, rows: Ints) -
     engine, out = run.engine, b.out
     for i in rows.tolist():
         try:
-            at = UNIX_EPOCH + dt.timedelta(microseconds=int(b.received[i]))
+            at = from_micros(int(b.received[i]))
             if not b.statuses:
                 out.deadline[i] = micros(engine.response_deadline(contract, at))
                 continue
             assert run.now is not None
-            responded = UNIX_EPOCH + dt.timedelta(microseconds=int(b.until[i])) if b.answered[i] else None
+            responded = from_micros(int(b.until[i])) if b.answered[i] else None
             st = engine.response_status(contract, at, now=run.now, responded_at=responded)
         except EntitlementsError as exc:
             b.problems.row(i, exc)

@@ -44,7 +44,6 @@ them from the notices for the years the package carries
 package's projection, and :meth:`BusinessCalendar.holidays_provisional` says so.
 """
 
-
 from __future__ import annotations
 
 import datetime as dt
@@ -65,24 +64,13 @@ from .units import MAX_YEAR, MIN_YEAR, SECOND, check_date, check_year, from_micr
 from .zones import zone, zone_name
 
 __all__ = [
-    "MAX_YEAR",
-    "MIN_YEAR",
-    "UNIX_US",
     "Adder",
     "BusinessCalendar",
     "BusinessTimeTable",
-    "check_aware",
-    "check_duration",
 ]
 
-UNIX_US = 0
-"""The Unix epoch in the calendar's microseconds: 0, since the calendar counts from it (:mod:`.units`).
-
-Kept, with ``MAX_YEAR``, ``MIN_YEAR`` and ``check_aware``, for ``_bulk`` until it imports them from
-:mod:`.units` and :mod:`.._checks`; then removed."""
 _MARGIN = 26 * 3_600_000_000
 """More than any UTC offset: every local date starts within this of its UTC midnight."""
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +97,9 @@ class BusinessTimeTable:
     closes: array[int]
 
 
-
 def _sod(local: dt.datetime) -> int:
     """Microseconds since local midnight, by the wall clock."""
     return ((local.hour * 60 + local.minute) * 60 + local.second) * SECOND + local.microsecond
-
 
 
 class BusinessCalendar:
@@ -192,7 +178,6 @@ class BusinessCalendar:
             holiday_years=country_years(spec.country, spec.subdivision),
         )
         self._clock = Clock(self._rules)
-
 
     # --- what it is ------------------------------------------------------------------
 
@@ -561,7 +546,6 @@ class BusinessCalendar:
             )
         return local
 
-
     def _to_local(self, u: int) -> dt.datetime:
         return from_micros(u, self._zone)
 
@@ -626,7 +610,6 @@ class Adder:
         return tuple(out)
 
 
-
 def _checked_spec(**given: Any) -> CalendarSpec:
     """A :class:`CalendarSpec` from the constructor's arguments, each checked and named when wrong."""
     try:
@@ -662,4 +645,3 @@ def _checked_spec(**given: Any) -> CalendarSpec:
         extra_holidays=days,
         weekend_workdays=weekend,
     )
-

@@ -30,14 +30,11 @@ from types import MappingProxyType
 from .._errors import InputError
 from .holidays import country_data
 from .schedule import Interval, merged
-from .units import (  # noqa: F401 - EPOCH, US, MIN_YEAR: read from here by _bulk until it imports .units
-    DAY,
-    EPOCH,
+from .units import (
     HOUR,
     MAX_YEAR,
     MIN_YEAR,
     SECOND,
-    US,
     from_micros,
     midnight,
     offset_seconds,
@@ -45,11 +42,7 @@ from .units import (  # noqa: F401 - EPOCH, US, MIN_YEAR: read from here by _bul
 
 __all__ = [
     "BUSINESS",
-    "EPOCH",
     "IRREGULAR",
-    "MAX_YEAR",
-    "MIN_YEAR",
-    "US",
     "Day",
     "DayRules",
     "YearTable",
