@@ -182,10 +182,11 @@ def test_iso_text_columns_answer_as_timestamps_do_and_bad_text_is_a_bad_row() ->
     got = answers(out)
     assert got[:-4] == expected(rows)
     assert [row["problem"] for row in got[-4:]] == [
-        "received_at '2026-10-30T15:00:00' has no UTC offset",
-        "received_at '30/10/2026' is not an ISO 8601 date and time",
+        "received_at '2026-10-30T15:00:00' is not an aware ISO 8601 instant (e.g. 2026-10-30T15:00:00+08:00)",
+        "received_at '30/10/2026' is not an aware ISO 8601 instant (e.g. 2026-03-02T10:00:00+08:00)",
         "responded_at 2026-10-30T14:00:00+08:00 is before received_at 2026-10-30T15:00:00+08:00",
-        "received_at '2026-02-30T10:00:00Z' is not an ISO 8601 date and time",
+        "received_at '2026-02-30T10:00:00Z' is not an aware ISO 8601 instant "
+        "(e.g. 2026-03-02T10:00:00+08:00)",
     ]
 
 

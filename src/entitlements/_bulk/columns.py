@@ -8,8 +8,8 @@ since 1970 with, for every row present but without a usable instant, the words
 why (:class:`Times`). Times are timestamp columns with a time zone (any unit;
 nanoseconds are cut to the microsecond the instant falls in, as the kernel
 does), or text parsed by Arrow where it has the plain form
-``YYYY-MM-DDTHH:MM:SS[.ffffff](Z|+HH:MM)``, by ``datetime.fromisoformat``
-otherwise, row by row.
+``YYYY-MM-DDTHH:MM:SS[.ffffff](Z|+HH:MM)``, by the one instant parser
+(:func:`.._checks.parse_instant`) otherwise, row by row, with its message.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._checks import parse_instant
 from .._errors import InputError, cut
 from .._time.units import MAX_YEAR, MIN_YEAR, from_micros, micros
 
@@ -228,7 +229,7 @@ def _timestamps(column: pa.Array, name: str) -> Times:
 
 
 def _texts(column: pa.Array, name: str) -> Times:
-    """ISO 8601 text: the plain form parsed by Arrow, the rest by ``datetime.fromisoformat`` row by row."""
+    """ISO 8601 text: the plain form parsed by Arrow, the rest by the one instant parser row by row."""
     n = len(column)
     present = np.asarray(
         pc.and_(pc.is_valid(column), pc.not_equal(pc.utf8_length(column), 0))
@@ -254,14 +255,9 @@ def _texts(column: pa.Array, name: str) -> Times:
         for i in np.flatnonzero(slow).tolist():
             text = column[i].as_py()
             try:
-                when = dt.datetime.fromisoformat(text)
-            except ValueError:
-                problems[i] = f"{name} {text[:60]!r} is not an ISO 8601 date and time"
-                continue
-            if when.tzinfo is None:
-                problems[i] = f"{name} {text[:60]!r} has no UTC offset"
-                continue
-            ints[i] = micros(when)
+                ints[i] = micros(parse_instant(text, name))
+            except InputError as exc:
+                problems[i] = str(exc)
 
     def shown(i: int) -> str:
         return str(column[i].as_py())
