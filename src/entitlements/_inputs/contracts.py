@@ -29,7 +29,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .._errors import ContractError, ContractsFileError, Problem, cut, say
-from .._read.yaml import YamlError, load_file
+from .._read.yaml import YamlError, load_bytes, load_file
 from .contract import Contract
 
 __all__ = ["contracts_schema", "load_contracts"]
@@ -38,8 +38,11 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 """A contract id: letters, digits, ``.``, ``_``, ``:`` and ``-``, at most 128 characters."""
 
 
-def load_contracts(path: str | os.PathLike[str]) -> Mapping[str, Contract]:
-    """The contracts of a YAML or JSON file, by id; a :class:`ContractsFileError` listing every bad one."""
+def load_contracts(path: str | os.PathLike[str], *, data: bytes | None = None) -> Mapping[str, Contract]:
+    """The contracts of a YAML or JSON file, by id; a :class:`ContractsFileError` listing every bad one.
+
+    ``data``: the file's bytes, already read (standard input, say); ``path`` then only names it.
+    """
     if not isinstance(path, (str, os.PathLike)):
         raise ContractsFileError(
             (Problem(cut(path), None, "a contracts file is a path (str or os.PathLike)"),)
@@ -47,20 +50,23 @@ def load_contracts(path: str | os.PathLike[str]) -> Mapping[str, Contract]:
     file = Path(path)
     shown = str(path)
     try:
-        if not file.is_file():
+        if data is not None:
+            loaded = load_bytes(data, shown, where=" in a contracts file", what="a contracts file")
+        elif not file.is_file():
             reason = "is a folder, not a contracts file" if file.is_dir() else "no such file"
             raise YamlError(shown, None, reason)
-        loaded = load_file(file, shown, where=" in a contracts file", what="a contracts file")
+        else:
+            loaded = load_file(file, shown, where=" in a contracts file", what="a contracts file")
     except YamlError as exc:
         raise ContractsFileError((exc.problem,)) from None
-    data = loaded.data
-    if not isinstance(data, dict):
-        kind = "nothing" if data is None else f"a {type(data).__name__}"
+    document = loaded.data
+    if not isinstance(document, dict):
+        kind = "nothing" if document is None else f"a {type(document).__name__}"
         message = f"a contracts file maps contract ids to contracts, not {kind}"
         raise ContractsFileError((Problem(shown, loaded.line_of(()), message),))
     contracts: dict[str, Contract] = {}
     problems: list[Problem] = []
-    for key, fields in data.items():
+    for key, fields in document.items():
         if not isinstance(key, str) or not _ID.fullmatch(key):
             problems.append(
                 Problem(
