@@ -1,4 +1,4 @@
-"""``entitlements plan`` and ``entitlements obligations``, and the rows reader they use."""
+"""``entitlements plan`` and ``entitlements obligations`` (the rows reader itself: tests/test_rows.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import pytest
 
 import entitlements as ent
 from entitlements._cli import main
-from entitlements._read.documents import read_rows
 
 CONTRACTS = """\
 acme-cn:
@@ -194,8 +193,8 @@ def test_obligations_reports_bad_rows_by_line_and_answers_the_rest(
     name = files / "deliveries.csv"
     assert err.splitlines() == [
         f"{name}:6: unknown feature 'servce-review' (did you mean 'service-review'?)",
-        f"{name}:7: invalid delivery at: 2026-01-15T10:00:00 is a naive datetime; give it a UTC offset, "
-        "e.g. 2026-01-15T10:00:00+08:00",
+        f"{name}:7: at '2026-01-15T10:00:00' has no UTC offset; add one, e.g. 2026-01-15T10:00:00+08:00 "
+        "or 2026-01-15T10:00:00Z",
         f"{name}:8: unknown contract 'nobody' (in {files / 'contracts.yaml'}); known: acme-cn, globex-us",
     ]
     lines = out.splitlines()
@@ -290,28 +289,5 @@ def test_obligations_bad_now_and_bad_header(capsys: pytest.CaptureFixture[str], 
     assert code == 2
     assert (
         err == f"entitlements: error: {bad}:1: the header: unknown column 'when'; "
-        "known: contract, feature, at, method\n"
+        "known: contract, feature, at, method (CSV input starts with its header line)\n"
     )
-
-
-# --- the rows reader ----------------------------------------------------------------------------
-
-
-def test_read_rows_csv_and_json_lines() -> None:
-    rows, problems = read_rows(b"\xef\xbb\xbfa,b\n1,2\n\n3,4,5\n", "f.csv", ("a", "b"))
-    assert rows == ((2, {"a": "1", "b": "2"}),)
-    assert problems == ("f.csv:4: 3 values for the header's 2 columns",)
-    rows, problems = read_rows(
-        b'{"a": 1, "b": 2}\n[1]\n{"a": 1}\n{"a": 1, "b": 2, "c": 3}\nnope\n', "f", ("a", "b")
-    )
-    assert rows == ((1, {"a": 1, "b": 2}),)
-    assert problems[:3] == (
-        "f:2: a JSON line must be an object, got [1]",
-        "f:3: missing column 'b'",
-        "f:4: unknown column 'c'; known: a, b",
-    )
-    assert problems[3].startswith("f:5: not a JSON object: ")
-    with pytest.raises(ent.InputError, match="f: no rows; expected a CSV header"):
-        read_rows(b"\n\n", "f", ("a",))
-    with pytest.raises(ent.InputError, match=r"^f: not UTF-8 text"):
-        read_rows(b"\xff\xfe", "f", ("a",))

@@ -5,8 +5,10 @@ The exit codes and ``Answer`` (a command's code and its standard output);
 ``--catalog``, ``--debug``) and ``engine_of``, the engine they name; the
 contract and usage fields as the command line spells them, and ``flagged``,
 which spells a library error's fields that way (``Rendered``); the parsers of
-instants and dates given as flags; ``json_text`` and ``Lines`` for output;
-``write_file``; and ``fail`` and ``silence_stdout``, the error line and the
+instants (the one parser, for flags and row columns alike) and dates;
+``json_text`` and ``Lines`` for output; the file arguments (``-`` for standard
+input, at most once; ``load_contracts``; ``write_file``, never over an input);
+``problem``, the one shape of a problem; and ``fail`` and ``silence_stdout``, the error line and the
 quiet exit once the reader has gone.
 """
 
@@ -17,11 +19,12 @@ import contextlib
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn, TypeVar
 
 import entitlements as ent
+
+from .._read.files import STDIN, write_output
 
 _T = TypeVar("_T")
 
@@ -136,24 +139,40 @@ def flagged(build: Callable[[], _T], flags: Mapping[str, str]) -> _T:
         raise Rendered(exc, exc.render(flags)) from None
 
 
-def parse_instant(value: str, flag: str, example: str = "2026-10-01T10:00:00+08:00") -> dt.datetime:
-    """An ISO 8601 date and time with an offset, from the command line; an error naming ``flag`` otherwise."""
+def parse_instant(value: object, where: str, example: str = "2026-10-01T10:00:00+08:00") -> dt.datetime:
+    """An ISO 8601 date and time with an offset; an :class:`~entitlements.InputError` naming ``where``.
+
+    The one parser of the command line: every flag (``--now``, ``--received``)
+    and every row column (``received_at``, ``at``) is read here, so every
+    message has one shape: where the value came from, the value, and an
+    example with an offset.
+    """
+    if not isinstance(value, str):
+        raise ent.InputError(
+            f"{where} must be an ISO 8601 date and time as text, e.g. {example}, got {_shown(value)}",
+            field=where,
+        )
     try:
         when = dt.datetime.fromisoformat(value)
     except ValueError:
         raise ent.InputError(
-            f"{flag} {value!r} is not an ISO 8601 date and time, e.g. {example}",
-            field=flag,
+            f"{where} {_shown(value)} is not an ISO 8601 date and time, e.g. {example}",
+            field=where,
             value=value,
         ) from None
     if when.tzinfo is None:
         given = when.isoformat()
         raise ent.InputError(
-            f"{flag} {value!r} has no UTC offset; add one, e.g. {given}+08:00 or {given}Z",
-            field=flag,
+            f"{where} {_shown(value)} has no UTC offset; add one, e.g. {given}+08:00 or {given}Z",
+            field=where,
             value=value,
         )
     return when
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:77]}..."
 
 
 def parse_date(value: str, flag: str) -> dt.date:
@@ -173,11 +192,45 @@ def parse_now(value: str) -> dt.datetime:
     return parse_instant(value, "--now", "2026-03-10T09:00:00+08:00")
 
 
-def write_file(path: str, data: bytes, flag: str) -> None:
-    try:
-        Path(path).write_bytes(data)
-    except OSError as exc:
-        raise ent.InputError(f"{flag} {path}: cannot write: {exc.strerror}", field=flag, value=path) from None
+def write_file(path: str, data: bytes, flag: str, inputs: Sequence[str | None] = ()) -> None:
+    """Write ``data`` to ``path`` whole, with the umask's mode, never over one of ``inputs``."""
+    write_output(path, data, flag=flag, inputs=[given for given in inputs if given])
+
+
+def one_stdin(args: argparse.Namespace, *arguments: tuple[str, str]) -> None:
+    """At most one file argument is ``-``: standard input is read once. ``arguments``: (attribute, name)."""
+    given = [name for attribute, name in arguments if getattr(args, attribute, None) == STDIN]
+    if len(given) > 1:
+        raise UsageError(
+            f"entitlements {args.command}: error: {' and '.join(given)} cannot both be - "
+            "(standard input is read once)"
+        )
+
+
+def shown_path(path: str) -> str:
+    """A file argument as messages name it: ``<stdin>`` for ``-``."""
+    return "<stdin>" if path == STDIN else path
+
+
+def load_contracts(path: str) -> Mapping[str, ent.Contract]:
+    """The contracts file ``path`` (``-``: standard input, read whole, once)."""
+    if path == STDIN:
+        return ent.load_contracts("<stdin>", data=sys.stdin.buffer.read())
+    return ent.load_contracts(path)
+
+
+def problem(file: str, line: int | None, message: str, kind: str | None = None) -> dict[str, Any]:
+    """A problem as every ``--json`` answer gives it: ``{"file", "line", "message"}``, plus ``"type"``."""
+    found: dict[str, Any] = {"file": file, "line": line, "message": message}
+    if kind is not None:
+        found["type"] = kind
+    return found
+
+
+def problem_line(found: Mapping[str, Any]) -> str:
+    """A problem as text: ``file:line: message`` (``file: message`` without a line)."""
+    where = found["file"] if found.get("line") is None else f"{found['file']}:{found['line']}"
+    return f"{where}: {found['message']}"
 
 
 Command = Callable[..., argparse.ArgumentParser]

@@ -82,7 +82,11 @@ def same_or_inside(output: str | os.PathLike[str], inputs: Iterable[str | os.Pat
 
 
 def refuse_input(
-    path: str | os.PathLike[str], *, flag: str, inputs: Iterable[str | os.PathLike[str]], field: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    flag: str,
+    inputs: Iterable[str | os.PathLike[str]],
+    field: str | None = None,
 ) -> None:
     """An :class:`InputError` when the output ``path`` is one of ``inputs`` or lies inside an input folder.
 

@@ -41,7 +41,7 @@ from typing import Any, BinaryIO, Literal
 
 from .._errors import InputError, unknown
 
-__all__ = ["MAX_LINE_CHARS", "BadRow", "Row", "RowReader", "read_rows"]
+__all__ = ["MAX_LINE_CHARS", "BadRow", "Row", "RowReader"]
 
 MAX_LINE_CHARS = 1_048_576
 """A line longer than this many characters is a bad row (and no more of it is held in memory)."""
@@ -74,7 +74,7 @@ class RowReader:
     once, as the iteration goes; it is not closed here.
     """
 
-    __slots__ = ("_bad", "_known", "_limit", "_required", "_text", "format", "lines", "name")
+    __slots__ = ("_bad", "_known", "_limit", "_required", "_text", "format", "lines", "name", "stream")
 
     def __init__(
         self,
@@ -86,6 +86,8 @@ class RowReader:
         line_limit: int = MAX_LINE_CHARS,
     ) -> None:
         self.name = name
+        self.stream = stream
+        """The binary stream read (for a caller that peeks at it before reading, or asks how far it is)."""
         self._required = tuple(required)
         self._known = (*required, *optional)
         self._limit = line_limit
@@ -126,6 +128,13 @@ class RowReader:
             yield text
 
     def __iter__(self) -> Iterator[Row | BadRow]:
+        try:
+            yield from self._records()
+        finally:  # the stream is the caller's: not closed with the text wrapper
+            if not self._text.closed:
+                self._text.detach()
+
+    def _records(self) -> Iterator[Row | BadRow]:
         lines = self._lines()
         for first in lines:
             bad = self._bad.pop(self.lines, None)
@@ -239,10 +248,3 @@ def _chain(first: str, lines: Iterator[str]) -> Iterator[str]:
 def _kind(value: Any) -> str:
     kinds = {list: "list", str: "string", bool: "boolean", type(None): "null"}
     return kinds.get(type(value), "number")
-
-
-def read_rows(
-    stream: BinaryIO, name: str, *, required: Sequence[str], optional: Sequence[str] = ()
-) -> Iterator[Row | BadRow]:
-    """The records of ``stream`` (see the module), one at a time: ``iter(RowReader(...))``."""
-    return iter(RowReader(stream, name, required=required, optional=optional))
