@@ -214,5 +214,7 @@ def test_the_fast_path_reads_a_line_without_quotes_as_csv_does(lines: list[str],
                 )
             )
             continue
-        expected.append(Row(number, {k: v for k, v in zip(("contract", "received_at"), cells) if v}))
+        expected.append(
+            Row(number, {k: v for k, v in zip(("contract", "received_at"), cells, strict=True) if v})
+        )
     assert read(data.encode()) == expected

@@ -208,7 +208,7 @@ class RowReader:
                 continue
             cells = list(map(strip, text.rstrip("\r\n").split(",")))
             if len(cells) == width:
-                values = {key: cell for key, cell in zip(names, cells) if cell}
+                values = {key: cell for key, cell in zip(names, cells, strict=True) if cell}
                 if values:
                     yield Row(start, values)
             elif any(cells):
@@ -217,7 +217,7 @@ class RowReader:
     def _quoted(
         self, text: str, lines: Iterator[str], start: int, names: list[str]
     ) -> Iterator[Row | BadRow]:
-        """The one record that starts on line ``start`` with ``text``, read by ``csv`` (quotes, line breaks)."""
+        """The record that starts on line ``start`` with ``text``, read by ``csv`` (quotes, line breaks)."""
         try:
             record = next(csv.reader(_chain(text, lines), strict=True))
         except csv.Error as exc:
@@ -259,7 +259,7 @@ class RowReader:
 
 
 def _chain(first: str, lines: Iterator[str]) -> Iterator[str]:
-    """``first``, then ``lines``; a chain dropped part way leaves ``lines`` open (``yield from`` would close it)."""
+    """``first``, then ``lines``; dropped part way, it leaves ``lines`` open (``yield from`` would close it)."""
     return itertools.chain((first,), lines)
 
 
