@@ -259,7 +259,7 @@ class RowReader:
 
 
 def _chain(first: str, lines: Iterator[str]) -> Iterator[str]:
-    """``first``, then ``lines``; dropped part way, it leaves ``lines`` open (``yield from`` would close it)."""
+    """``first``, then ``lines``; dropped part way, it leaves ``lines`` open (``yield from`` closes it)."""
     return itertools.chain((first,), lines)
 
 
