@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import sys
 from html.parser import HTMLParser
@@ -291,3 +292,124 @@ def test_obligations_bad_now_and_bad_header(capsys: pytest.CaptureFixture[str], 
         err == f"entitlements: error: {bad}:1: the header: unknown column 'when'; "
         "known: contract, feature, at, method (CSV input starts with its header line)\n"
     )
+
+
+# --- one vocabulary (SPEC): the rows reader, -, outputs, problems, instants -----------------------
+
+NOW_ARGS = ("--now", "2026-03-10T09:00:00+08:00")
+
+
+def test_deliveries_stream_past_the_old_whole_file_cap(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    big = files / "big.csv"
+    body = DELIVERIES.splitlines()[:2]
+    big.write_text(body[0] + "\n" + "\n" * 1_200_000 + body[1] + "\n", encoding="utf-8")
+    contracts = str(files / "contracts.yaml")
+    code, out, err = run(
+        capsys, "--json", "obligations", "--contracts", contracts, "--deliveries", str(big), *RANGE, *NOW_ARGS
+    )
+    assert (code, err) == (0, "")
+    lines = [d["line"] for r in json.loads(out)["reports"] for d in r["deliveries"]]
+    assert lines == [1_200_002]
+
+
+def test_obligations_problems_are_objects_in_the_answer_under_json(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    contracts, deliveries = str(files / "contracts.yaml"), files / "deliveries.csv"
+    argv = ["obligations", "--contracts", contracts, "--deliveries", str(deliveries), *RANGE, *NOW_ARGS]
+    code, out, err = run(capsys, "--json", *argv)
+    assert (code, err) == (2, "")  # nothing on standard error under --json
+    problems = json.loads(out)["problems"]
+    assert [(p["file"], p["line"], p["type"]) for p in problems] == [
+        (str(deliveries), 6, "UnknownIdError"),
+        (str(deliveries), 7, "InputError"),
+        (str(deliveries), 8, "InputError"),
+    ]
+    assert problems[1]["message"] == (
+        "at '2026-01-15T10:00:00' has no UTC offset; add one, e.g. 2026-01-15T10:00:00+08:00 or "
+        "2026-01-15T10:00:00Z"
+    )
+
+
+def test_contracts_and_deliveries_from_standard_input_once(
+    capsys: pytest.CaptureFixture[str], files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = DELIVERIES.splitlines()[:2]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(CONTRACTS.encode()), encoding="utf-8"))
+    deliveries = files / "good.csv"
+    deliveries.write_text("\n".join(good) + "\n", encoding="utf-8")
+    argv = ["obligations", "--contracts", "-", "--deliveries", str(deliveries), *RANGE, *NOW_ARGS]
+    code, out, err = run(capsys, "--json", *argv)
+    assert (code, err) == (0, "")
+    assert [r["contract"] for r in json.loads(out)["reports"]] == ["acme-cn", "globex-us"]
+    code, _, err = run(capsys, "obligations", "--contracts", "-", "--deliveries", "-", *RANGE, *NOW_ARGS)
+    assert code == 2
+    assert "--contracts and --deliveries cannot both be - (standard input is read once)" in err
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(CONTRACTS.encode()), encoding="utf-8"))
+    code, out, err = run(
+        capsys,
+        "plan",
+        "--contracts",
+        "-",
+        "--contract",
+        "acme-cn",
+        "--start",
+        "2026-01-01",
+        "--end",
+        "2026-01-31",
+    )
+    assert (code, err) == (0, "")
+    assert out.startswith("Engagement plan for acme-cn")
+
+
+def test_no_output_over_an_input(capsys: pytest.CaptureFixture[str], files: Path) -> None:
+    contracts, deliveries = files / "contracts.yaml", files / "deliveries.csv"
+    before = deliveries.read_bytes(), contracts.read_bytes()
+    base = ["obligations", "--contracts", str(contracts), "--deliveries", str(deliveries), *RANGE, *NOW_ARGS]
+    for target in (deliveries, contracts):
+        code, out, err = run(capsys, *base, "--html", str(target))
+        assert (code, out) == (2, "")
+        assert (
+            err == f"entitlements: error: --html {target} is the input {target}; write the output elsewhere\n"
+        )
+    code, _, err = run(
+        capsys, "plan", "--contracts", str(contracts), "--contract", "acme-cn",
+        "--start", "2026-01-01", "--end", "2026-01-31", "--ics", str(contracts),
+    )  # fmt: skip
+    assert code == 2
+    assert (
+        err
+        == f"entitlements: error: --ics {contracts} is the input {contracts}; write the output elsewhere\n"
+    )
+    assert (deliveries.read_bytes(), contracts.read_bytes()) == before
+
+
+def test_a_failed_write_leaves_no_file_and_a_written_one_has_the_umasks_mode(files: Path) -> None:
+    import os
+    import resource
+    import signal
+    import stat
+    import subprocess
+
+    out = files / "out"
+    out.mkdir()
+    argv = [
+        sys.executable, "-m", "entitlements", "obligations", "--contracts", str(files / "contracts.yaml"),
+        "--deliveries", str(files / "deliveries.csv"), *RANGE, *NOW_ARGS, "--html", str(out / "report.html"),
+    ]  # fmt: skip
+
+    def small_files() -> None:  # a disk that fills up after 2,000 bytes of one file
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2_000, 2_000))
+
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    failed = subprocess.run(
+        argv, capture_output=True, text=True, preexec_fn=small_files, env=env, check=False
+    )
+    assert failed.returncode == 2
+    assert "cannot write: File too large" in failed.stderr
+    assert list(out.iterdir()) == []  # neither a part of the page nor a temporary file
+    subprocess.run(argv, capture_output=True, env=env, check=False, preexec_fn=lambda: os.umask(0o027))
+    assert stat.S_IMODE((out / "report.html").stat().st_mode) == 0o640

@@ -453,3 +453,122 @@ def test_parquet_without_pyarrow_says_how_to_install_the_extra(
         "entitlements: error: --parquet needs pyarrow and numpy (pyarrow is not installed): "
         "pip install 'entitlements[bulk]'\n"
     )
+
+
+# --- one vocabulary (SPEC): the rows reader, -, outputs, problems, instants -----------------------
+
+
+def test_sla_has_the_header_rules_of_every_rows_command(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    """Names matched exactly, an unknown column refused: as obligations --deliveries refuses them."""
+    for header, column in [
+        ("contract,received_at,note", "note"),
+        ("Contract,Received_At", "Contract"),
+    ]:
+        path = write(tmp_path, f"{header}\nacme-cn,2026-09-30T15:00:00+08:00,x\n")
+        code, out, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(path))
+        assert (code, out) == (2, "")
+        assert err.startswith(f"entitlements: error: {path}:1: the header: unknown column {column!r}")
+    rows = [{"contract": "acme-cn", "received_at": "2026-09-30T15:00:00+08:00", "ticket": 7}]
+    path = write(tmp_path, jsonl(rows), "inquiries.jsonl")
+    code, out, _ = run(capsys, "--json", "sla", "--contracts", str(contracts), "--now", NOW, str(path))
+    assert code == 2
+    assert json.loads(out.splitlines()[0])["problem"]["message"].startswith("unknown column 'ticket'")
+
+
+def test_contracts_from_standard_input_and_only_one_dash(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inquiries = write(tmp_path, "\n".join(CSV.splitlines()[:3]) + "\n")
+    stdin = io.TextIOWrapper(io.BytesIO(CONTRACTS.encode()), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code, out, err = run(capsys, "sla", "--contracts", "-", "--now", NOW, str(inquiries))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0].startswith("2\tacme-cn\tat-risk\t")
+    code, out, err = run(capsys, "sla", "--contracts", "-", "--now", NOW, "-")
+    assert (code, out) == (2, "")
+    assert err == (
+        "entitlements sla: error: --contracts and INQUIRIES cannot both be - (standard input is read once)\n"
+    )
+
+
+def test_parquet_never_writes_over_its_input_and_writes_with_the_umask(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    source = parquet_of_csv(tmp_path, CSV)
+    before = source.read_bytes()
+    base = ["sla", "--contracts", str(contracts), "--now", NOW, "--parquet"]
+    code, out, err = run(capsys, *base, str(source), str(source))
+    assert (code, out) == (2, "")
+    assert (
+        err == f"entitlements: error: --parquet {source} is the input {source}; write the output elsewhere\n"
+    )
+    assert source.read_bytes() == before
+    folder = tmp_path / "dataset"
+    folder.mkdir()
+    (folder / "part-0.parquet").write_bytes(before)
+    code, _, err = run(capsys, *base, str(folder / "out.parquet"), str(folder))
+    assert code == 2
+    assert f"is inside the input {folder}" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["part-0.parquet"]
+    code, _, err = run(capsys, *base, str(contracts), str(source))
+    assert code == 2
+    assert "is the input" in err
+    old = os.umask(0o022)
+    try:
+        code, _, _ = run(capsys, *base, str(tmp_path / "out.parquet"), str(source))
+    finally:
+        os.umask(old)
+    assert code == 2  # the bad rows of CSV; the file is written all the same
+    assert stat.S_IMODE((tmp_path / "out.parquet").stat().st_mode) == 0o644
+
+
+def test_problems_are_objects_on_standard_output_under_json(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    inquiries = write(tmp_path, CSV)
+    code, out, err = run(capsys, "--json", "sla", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    assert (code, err) == (2, "")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line.get("line", line.get("problem", {}).get("line")) for line in lines[:7]] == [
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+    ]
+    problems = [line["problem"] for line in lines if "problem" in line]
+    assert [sorted(p) for p in problems] == [["file", "line", "message", "type"]] * 4
+    assert problems[0] == {
+        "file": str(inquiries),
+        "line": 4,
+        "message": "unknown contract 'acme-cm' (did you mean 'acme-cn'?)",
+        "type": "UnknownIdError",
+    }
+
+
+def test_row_instants_and_flags_share_one_parser(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    inquiries = write(
+        tmp_path,
+        "contract,received_at,responded_at\n"
+        "acme-cn,2026-09-30 15:00,\n"
+        "acme-cn,2026-09-30T15:00:00+08:00,yesterday\n",
+    )
+    _, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", "2026-09-30 15:00", str(inquiries))
+    flag = err.removeprefix("entitlements: error: ").rstrip("\n")
+    _, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    rows = [line.split(": ", 2)[2] for line in err.splitlines()]
+    assert flag.replace("--now", "received_at") == rows[0]
+    assert rows == [
+        "received_at '2026-09-30 15:00' has no UTC offset; add one, e.g. 2026-09-30T15:00:00+08:00 or "
+        "2026-09-30T15:00:00Z",
+        "responded_at 'yesterday' is not an ISO 8601 date and time, e.g. 2026-10-01T10:00:00+08:00",
+    ]
