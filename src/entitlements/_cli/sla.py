@@ -168,17 +168,21 @@ def add_sla(command: Command) -> None:
         help="where many inquiries stand against their response deadlines (exit 0; 2 if a row was bad)",
         description=(
             "Read inquiries (CSV with a header, or JSON Lines; columns contract, received_at and "
-            "optionally responded_at) from INQUIRIES, a file or - for standard input, and print each "
-            "one's response status at --now in input order (JSON Lines under --json), then a summary "
-            "per contract and in all. Contract ids are those of the --contracts file. A bad row is "
-            "reported on standard error with its line number; the rest are still answered, and the "
-            "exit code is then 2. With --parquet OUT, INQUIRIES is a Parquet file or a folder of them "
-            "(timestamp columns with a time zone, or ISO 8601 text): the statuses go to OUT, a Parquet "
+            "optionally responded_at, exactly so named) from INQUIRIES, a file or - for standard input, "
+            "and print each one's response status at --now in input order (JSON Lines under --json), "
+            "then a summary per contract and in all. Contract ids are those of the --contracts file "
+            "(- for standard input; not both -). A bad row is reported by its file line, on standard "
+            'error (under --json, as a {"problem": {file, line, message, type}} line among the '
+            "statuses); the rest are still answered, and the exit code is then 2. With --parquet OUT, "
+            "INQUIRIES is a Parquet file or a folder of them (timestamp columns with a time zone, or "
+            "ISO 8601 text): the statuses go to OUT (never an input), a Parquet "
             "file of the input's columns and the status columns, and only the summaries are printed; a "
             "bad row is reported by its row number, counted from 0."
         ),
     )
-    sla.add_argument("--contracts", required=True, metavar="FILE", help="a YAML or JSON contracts file")
+    sla.add_argument(
+        "--contracts", required=True, metavar="FILE", help="a YAML or JSON contracts file, or - for stdin"
+    )
     sla.add_argument(
         "--now", required=True, metavar="ISO8601", help="the moment to answer for, with an offset"
     )
