@@ -100,7 +100,7 @@ def test_global_options_go_before_or_after_the_command(
         (
             ["deadline", "--offering", "tsam", "--timezone", "UTC", "--country", "US", "--received", "x"],
             "InputError",
-            "--received 'x' is not an ISO 8601 date and time, e.g. 2026-10-01T10:00:00+08:00",
+            "--received 'x' is not an aware ISO 8601 instant (e.g. 2026-03-02T10:00:00+08:00)",
         ),
     ],
 )  # fmt: skip
@@ -215,3 +215,22 @@ def test_python_dash_m(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["included"] is True
+
+
+def test_contracts_validate_reads_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    text = "acme-cn: {offering: saas-premium, timezone: Asia/Shanghai, country: CN}\nbad: {offering: 3}\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8"))
+    assert main(["--json", "contracts", "validate", "-"]) == 2
+    out, err = capsys.readouterr()
+    assert err == ""
+    problems = json.loads(out)["problems"]
+    assert [(p["file"], p["line"]) for p in problems] == [("<stdin>", 2)]
+    monkeypatch.setattr(
+        sys, "stdin", io.TextIOWrapper(io.BytesIO(text.splitlines()[0].encode()), encoding="utf-8")
+    )
+    assert main(["contracts", "validate", "-"]) == 0
+    assert capsys.readouterr().out == "<stdin>: valid (1 contracts)\n"

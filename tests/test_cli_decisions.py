@@ -277,3 +277,60 @@ def test_evaluate_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     code, _, err = run(capsys, "evaluate", str(missing))
     assert code == 2
     assert err == f"entitlements: error: {missing}: no such file\n"
+
+
+# --- capacity --records: one vocabulary (SPEC) ----------------------------------------------------
+
+RECORD_CONTRACTS = "acme-cn: {offering: saas-premium, timezone: Asia/Shanghai, country: CN}\n"
+RECORDS_NOW = "2026-10-08T12:00:00+08:00"
+
+
+def test_capacity_records_problems_are_objects_on_standard_output_under_json(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contracts = tmp_path / "contracts.yaml"
+    contracts.write_text(RECORD_CONTRACTS, encoding="utf-8")
+    records = (
+        "kind,contract,start,end\n"
+        "time,acme-cn,2026-10-06T09:00:00+08:00,2026-10-06T10:00:00+08:00\n"
+        "time,acme-cn,2026-10-06T09:00:00,2026-10-06T10:00:00+08:00\n"
+        "time,acme-cm,2026-10-06T09:00:00+08:00,2026-10-06T10:00:00+08:00\n"
+    )
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(records.encode()), encoding="utf-8"))
+    argv = ["capacity", "--contracts", str(contracts), "--records", "-", "--now", RECORDS_NOW]
+    code, out, err = run(capsys, "--json", *argv)
+    assert (code, err) == (2, "")
+    assert json.loads(out) == {
+        "problems": [
+            {
+                "file": "<stdin>",
+                "line": 3,
+                "message": "start '2026-10-06T09:00:00' is not an aware ISO 8601 instant "
+                "(e.g. 2026-10-06T09:00:00+08:00)",
+                "type": "InputError",
+            },
+            {
+                "file": "<stdin>",
+                "line": 4,
+                "message": "unknown contract 'acme-cm' (did you mean 'acme-cn'?)",
+                "type": "UnknownIdError",
+            },
+        ]
+    }
+    code, _, err = run(capsys, "capacity", "--contracts", "-", "--records", "-", "--now", RECORDS_NOW)
+    assert code == 2
+    assert "--contracts and --records cannot both be - (standard input is read once)" in err
+
+
+def test_capacity_records_have_the_header_rules_of_every_rows_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    contracts = tmp_path / "contracts.yaml"
+    contracts.write_text(RECORD_CONTRACTS, encoding="utf-8")
+    records = tmp_path / "records.csv"
+    records.write_text("Kind,contract,date,hours\ntime,acme-cn,2026-10-06,3\n", encoding="utf-8")
+    code, out, err = run(
+        capsys, "capacity", "--contracts", str(contracts), "--records", str(records), "--now", RECORDS_NOW
+    )
+    assert (code, out) == (2, "")
+    assert err.startswith(f"entitlements: error: {records}:1: the header: unknown column 'Kind'")

@@ -1,8 +1,9 @@
-"""``entitlements plan`` and ``entitlements obligations``, and the rows reader they use."""
+"""``entitlements plan`` and ``entitlements obligations`` (the rows reader itself: tests/test_rows.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import sys
 from html.parser import HTMLParser
@@ -12,7 +13,6 @@ import pytest
 
 import entitlements as ent
 from entitlements._cli import main
-from entitlements._read.documents import read_rows
 
 CONTRACTS = """\
 acme-cn:
@@ -122,7 +122,7 @@ def test_plan_json_is_the_answers_json_form(capsys: pytest.CaptureFixture[str], 
         ),
         (
             ("--contract", "acme-cn", "--start", "2026-1-1", "--end", "2026-03-31"),
-            "--start '2026-1-1' is not a date YYYY-MM-DD, e.g. 2026-01-01",
+            "--start '2026-1-1' is not an ISO 8601 date (e.g. 2026-03-02)",
         ),
         (
             ("--contract", "acme-cn", "--start", "2026-01-01", "--end", "2046-03-31"),
@@ -194,7 +194,7 @@ def test_obligations_reports_bad_rows_by_line_and_answers_the_rest(
     name = files / "deliveries.csv"
     assert err.splitlines() == [
         f"{name}:6: unknown feature 'servce-review' (did you mean 'service-review'?)",
-        f"{name}:7: invalid delivery at: '2026-01-15T10:00:00' is not an aware ISO 8601 instant "
+        f"{name}:7: at '2026-01-15T10:00:00' is not an aware ISO 8601 instant "
         "(e.g. 2026-01-15T10:00:00+08:00)",
         f"{name}:8: unknown contract 'nobody' (in {files / 'contracts.yaml'}); known: acme-cn, globex-us",
     ]
@@ -271,8 +271,8 @@ def test_obligations_bad_now_and_bad_header(capsys: pytest.CaptureFixture[str], 
     )
     assert code == 2
     assert err == (
-        "entitlements: error: --now '2026-03-10T09:00:00' has no UTC offset; add one, e.g. "
-        "2026-03-10T09:00:00+08:00 or 2026-03-10T09:00:00Z\n"
+        "entitlements: error: --now '2026-03-10T09:00:00' is not an aware ISO 8601 instant "
+        "(e.g. 2026-03-10T09:00:00+08:00)\n"
     )
     bad = files / "bad.csv"
     bad.write_text("contract,feature,when,method\n", encoding="utf-8")
@@ -290,28 +290,125 @@ def test_obligations_bad_now_and_bad_header(capsys: pytest.CaptureFixture[str], 
     assert code == 2
     assert (
         err == f"entitlements: error: {bad}:1: the header: unknown column 'when'; "
-        "known: contract, feature, at, method\n"
+        "known: contract, feature, at, method (CSV input starts with its header line)\n"
     )
 
 
-# --- the rows reader ----------------------------------------------------------------------------
+# --- one vocabulary (SPEC): the rows reader, -, outputs, problems, instants -----------------------
+
+NOW_ARGS = ("--now", "2026-03-10T09:00:00+08:00")
 
 
-def test_read_rows_csv_and_json_lines() -> None:
-    rows, problems = read_rows(b"\xef\xbb\xbfa,b\n1,2\n\n3,4,5\n", "f.csv", ("a", "b"))
-    assert rows == ((2, {"a": "1", "b": "2"}),)
-    assert problems == ("f.csv:4: 3 values for the header's 2 columns",)
-    rows, problems = read_rows(
-        b'{"a": 1, "b": 2}\n[1]\n{"a": 1}\n{"a": 1, "b": 2, "c": 3}\nnope\n', "f", ("a", "b")
+def test_deliveries_stream_past_the_old_whole_file_cap(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    big = files / "big.csv"
+    body = DELIVERIES.splitlines()[:2]
+    big.write_text(body[0] + "\n" + "\n" * 1_200_000 + body[1] + "\n", encoding="utf-8")
+    contracts = str(files / "contracts.yaml")
+    code, out, err = run(
+        capsys, "--json", "obligations", "--contracts", contracts, "--deliveries", str(big), *RANGE, *NOW_ARGS
     )
-    assert rows == ((1, {"a": 1, "b": 2}),)
-    assert problems[:3] == (
-        "f:2: a JSON line must be an object, got [1]",
-        "f:3: missing column 'b'",
-        "f:4: unknown column 'c'; known: a, b",
+    assert (code, err) == (0, "")
+    lines = [d["line"] for r in json.loads(out)["reports"] for d in r["deliveries"]]
+    assert lines == [1_200_002]
+
+
+def test_obligations_problems_are_objects_in_the_answer_under_json(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    contracts, deliveries = str(files / "contracts.yaml"), files / "deliveries.csv"
+    argv = ["obligations", "--contracts", contracts, "--deliveries", str(deliveries), *RANGE, *NOW_ARGS]
+    code, out, err = run(capsys, "--json", *argv)
+    assert (code, err) == (2, "")  # nothing on standard error under --json
+    problems = json.loads(out)["problems"]
+    assert [(p["file"], p["line"], p["type"]) for p in problems] == [
+        (str(deliveries), 6, "UnknownIdError"),
+        (str(deliveries), 7, "InputError"),
+        (str(deliveries), 8, "InputError"),
+    ]
+    assert problems[1]["message"] == (
+        "at '2026-01-15T10:00:00' is not an aware ISO 8601 instant (e.g. 2026-01-15T10:00:00+08:00)"
     )
-    assert problems[3].startswith("f:5: not a JSON object: ")
-    with pytest.raises(ent.InputError, match="f: no rows; expected a CSV header"):
-        read_rows(b"\n\n", "f", ("a",))
-    with pytest.raises(ent.InputError, match=r"^f: not UTF-8 text"):
-        read_rows(b"\xff\xfe", "f", ("a",))
+
+
+def test_contracts_and_deliveries_from_standard_input_once(
+    capsys: pytest.CaptureFixture[str], files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = DELIVERIES.splitlines()[:2]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(CONTRACTS.encode()), encoding="utf-8"))
+    deliveries = files / "good.csv"
+    deliveries.write_text("\n".join(good) + "\n", encoding="utf-8")
+    argv = ["obligations", "--contracts", "-", "--deliveries", str(deliveries), *RANGE, *NOW_ARGS]
+    code, out, err = run(capsys, "--json", *argv)
+    assert (code, err) == (0, "")
+    assert [r["contract"] for r in json.loads(out)["reports"]] == ["acme-cn", "globex-us"]
+    code, _, err = run(capsys, "obligations", "--contracts", "-", "--deliveries", "-", *RANGE, *NOW_ARGS)
+    assert code == 2
+    assert "--contracts and --deliveries cannot both be - (standard input is read once)" in err
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(CONTRACTS.encode()), encoding="utf-8"))
+    code, out, err = run(
+        capsys,
+        "plan",
+        "--contracts",
+        "-",
+        "--contract",
+        "acme-cn",
+        "--start",
+        "2026-01-01",
+        "--end",
+        "2026-01-31",
+    )
+    assert (code, err) == (0, "")
+    assert out.startswith("Engagement plan for acme-cn")
+
+
+def test_no_output_over_an_input(capsys: pytest.CaptureFixture[str], files: Path) -> None:
+    contracts, deliveries = files / "contracts.yaml", files / "deliveries.csv"
+    before = deliveries.read_bytes(), contracts.read_bytes()
+    base = ["obligations", "--contracts", str(contracts), "--deliveries", str(deliveries), *RANGE, *NOW_ARGS]
+    for target in (deliveries, contracts):
+        code, out, err = run(capsys, *base, "--html", str(target))
+        assert (code, out) == (2, "")
+        assert (
+            err == f"entitlements: error: --html {target} is the input {target}; write the output elsewhere\n"
+        )
+    code, _, err = run(
+        capsys, "plan", "--contracts", str(contracts), "--contract", "acme-cn",
+        "--start", "2026-01-01", "--end", "2026-01-31", "--ics", str(contracts),
+    )  # fmt: skip
+    assert code == 2
+    assert (
+        err
+        == f"entitlements: error: --ics {contracts} is the input {contracts}; write the output elsewhere\n"
+    )
+    assert (deliveries.read_bytes(), contracts.read_bytes()) == before
+
+
+def test_a_failed_write_leaves_no_file_and_a_written_one_has_the_umasks_mode(files: Path) -> None:
+    import os
+    import resource
+    import signal
+    import stat
+    import subprocess
+
+    out = files / "out"
+    out.mkdir()
+    argv = [
+        sys.executable, "-m", "entitlements", "obligations", "--contracts", str(files / "contracts.yaml"),
+        "--deliveries", str(files / "deliveries.csv"), *RANGE, *NOW_ARGS, "--html", str(out / "report.html"),
+    ]  # fmt: skip
+
+    def small_files() -> None:  # a disk that fills up after 2,000 bytes of one file
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2_000, 2_000))
+
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    failed = subprocess.run(
+        argv, capture_output=True, text=True, preexec_fn=small_files, env=env, check=False
+    )
+    assert failed.returncode == 2
+    assert "cannot write: File too large" in failed.stderr
+    assert list(out.iterdir()) == []  # neither a part of the page nor a temporary file
+    subprocess.run(argv, capture_output=True, env=env, check=False, preexec_fn=lambda: os.umask(0o027))
+    assert stat.S_IMODE((out / "report.html").stat().st_mode) == 0o640

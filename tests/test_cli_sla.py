@@ -87,7 +87,8 @@ def test_csv_human_lines_then_summaries_and_bad_rows_by_line(
     assert err.splitlines() == [
         f"entitlements: {inquiries}:4: unknown contract 'acme-cm' (did you mean 'acme-cn'?)",
         f"entitlements: {inquiries}:6: contract for 'tsam' has no timezone; a time question needs one",
-        f"entitlements: {inquiries}:7: received_at '2026-09-30T15:00:00' has no UTC offset",
+        f"entitlements: {inquiries}:7: received_at '2026-09-30T15:00:00' is not an aware ISO 8601 instant "
+        "(e.g. 2026-09-30T15:00:00+08:00)",
         f"entitlements: {inquiries}:8: now 2026-10-08T14:00:00+08:00 is before received_at "
         "2026-10-09T09:00:00+08:00",
     ]
@@ -121,7 +122,6 @@ def test_json_lines_from_stdin(
             "contract": "hooli-de",
             "received_at": "2026-10-07T10:00:00+02:00",
             "responded_at": None,
-            "ticket": 7,
         },
         {"contract": "acme-cn"},
         [1, 2],
@@ -129,17 +129,22 @@ def test_json_lines_from_stdin(
     stdin = io.TextIOWrapper(io.BytesIO(jsonl(rows).encode() + b"\n\n"), encoding="utf-8")
     monkeypatch.setattr(sys, "stdin", stdin)
     code, out, err = run(capsys, "--json", "sla", "--contracts", str(contracts), "--now", NOW, "-")
-    assert code == 2
+    assert (code, err) == (2, "")  # under --json, nothing on standard error: problems are answers
     lines = [json.loads(line) for line in out.splitlines()]
     assert [(x["line"], x["contract"], x["status"]["state"]) for x in lines[:2]] == [
         (1, "acme-cn", "at-risk"),
         (2, "hooli-de", "open"),
     ]
-    assert [x["summary"]["contract"] for x in lines[2:]] == ["acme-cn", "hooli-de", None]
-    assert [json.loads(line)["error"] for line in err.splitlines()] == [
-        {"type": "InputError", "message": "no received_at", "line": 3},
-        {"type": "InputError", "message": "not a JSON object", "line": 4},
+    assert [x["problem"] for x in lines[2:4]] == [
+        {"file": "<stdin>", "line": 3, "message": "missing column 'received_at'", "type": "InputError"},
+        {
+            "file": "<stdin>",
+            "line": 4,
+            "message": "a JSON line must be an object, got a list",
+            "type": "InputError",
+        },
     ]
+    assert [x["summary"]["contract"] for x in lines[4:]] == ["acme-cn", "hooli-de", None]
 
 
 def test_json_rows_equal_the_api_on_many_rows(
@@ -158,8 +163,8 @@ def test_json_rows_equal_the_api_on_many_rows(
         rows.append((key, shown, responded))
     inquiries = write(
         tmp_path,
-        "received_at,contract,responded_at,note\n"
-        + "".join(f"{r.isoformat()},{k},{a.isoformat() if a else ''},x\n" for k, r, a in rows),
+        "received_at,contract,responded_at\n"
+        + "".join(f"{r.isoformat()},{k},{a.isoformat() if a else ''}\n" for k, r, a in rows),
     )
     code, out, err = run(capsys, "sla", "--json", "--contracts", str(contracts), "--now", NOW, str(inquiries))
     assert (code, err) == (0, "")
@@ -176,8 +181,8 @@ def test_json_rows_equal_the_api_on_many_rows(
 def test_an_over_long_or_broken_line_is_a_bad_row(
     capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("entitlements._read.documents.MAX_INPUT_BYTES", 120)
-    good = "acme-cn,2026-09-30T15:00:00+08:00,\n"
+    monkeypatch.setattr("entitlements._read.rows.MAX_LINE_CHARS", 120)
+    good = "acme-cn,2026-09-30T15:00:00+08:00\n"
     path = tmp_path / "inquiries.csv"
     path.write_bytes(
         b"contract,received_at\n"
@@ -192,8 +197,8 @@ def test_an_over_long_or_broken_line_is_a_bad_row(
     assert code == 2
     assert [line.split("\t")[0] for line in out.splitlines()[:2]] == ["2", "5"]
     assert err.splitlines() == [
-        f"entitlements: {path}:3: line is over the limit of 120 bytes",
-        f"entitlements: {path}:4: not UTF-8 text (byte 0: invalid start byte)",
+        f"entitlements: {path}:3: line is over the limit of 120 characters",
+        f"entitlements: {path}:4: not UTF-8 text (byte 0xff)",
     ]
 
 
@@ -202,7 +207,7 @@ def test_an_over_long_or_broken_line_is_a_bad_row(
     [
         (
             "contract,when\nacme-cn,x\n",
-            "the CSV header has no 'received_at' column (columns: contract, when)",
+            "the header: unknown column 'when'; known: contract, received_at, responded_at",
         ),
         ("", None),
     ],
@@ -217,10 +222,7 @@ def test_a_header_without_the_columns(
         assert out == "summary: all contracts: 0 inquiries: 0 breached, 0 at risk, 0 open, 0 met, 0 missed\n"
         return
     assert code == 2
-    assert (
-        err == f"entitlements: error: {path}:1: {message}; give contract, received_at and optionally "
-        "responded_at, or JSON Lines\n"
-    )
+    assert err == f"entitlements: error: {path}:1: {message} (CSV input starts with its header line)\n"
 
 
 def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path) -> None:
@@ -228,27 +230,27 @@ def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str], contracts: Pat
     code, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", "2026-10-08T14:00", str(path))
     assert code == 2
     assert err == (
-        "entitlements: error: --now '2026-10-08T14:00' has no UTC offset; add one, e.g. "
-        "2026-10-08T14:00:00+08:00 or 2026-10-08T14:00:00Z\n"
+        "entitlements: error: --now '2026-10-08T14:00' is not an aware ISO 8601 instant "
+        "(e.g. 2026-10-08T14:00:00+08:00)\n"
     )
     code, _, err = run(capsys, "sla", "--contracts", str(tmp_path / "none.yaml"), "--now", NOW, str(path))
     assert code == 2
     assert "no such file" in err
     code, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(tmp_path / "nope.csv"))
     assert code == 2
-    assert err == f"entitlements: error: {tmp_path / 'nope.csv'}: cannot read: No such file or directory\n"
+    assert err == f"entitlements: error: {tmp_path / 'nope.csv'}: no such file\n"
 
 
 def test_a_reader_that_goes_away_leaves_the_exit_code_right(contracts: Path, tmp_path: Path) -> None:
     body = "acme-cn,2026-09-30T15:00:00+08:00,\n" * 20_000 + "acme-cm,2026-09-30T15:00:00+08:00,\n"
     path = write(tmp_path, "contract,received_at,responded_at\n" + body)
-    command = [sys.executable, "-m", "entitlements", "sla", "--json", "--contracts", str(contracts)]
+    command = [sys.executable, "-m", "entitlements", "sla", "--contracts", str(contracts)]
     with subprocess.Popen(
         [*command, "--now", NOW, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     ) as child:
         assert child.stdout is not None
         assert child.stderr is not None
-        assert json.loads(child.stdout.readline())["line"] == 2
+        assert child.stdout.readline().startswith(b"2\tacme-cn\t")
         child.stdout.close()  # the reader goes away: the command answers on, without output
         err = child.stderr.read().decode()
         code = child.wait()
@@ -295,7 +297,7 @@ def test_parquet_summaries_equal_the_csv_path_and_bad_rows_by_row_number(
         code, csv_out, _ = run(
             capsys, "sla", *flags, "--contracts", str(contracts), "--now", NOW, str(write(tmp_path, CSV))
         )
-        summaries = [line for line in csv_out.splitlines() if "summary" in line]
+        summaries = [line for line in csv_out.splitlines() if line.startswith(("summary", '{"summary'))]
         code, stdout, err = run(
             capsys,
             "sla",
@@ -309,13 +311,20 @@ def test_parquet_summaries_equal_the_csv_path_and_bad_rows_by_row_number(
             str(source),
         )
         assert code == 2
-        assert stdout.splitlines() == summaries
-    assert err.splitlines() == [  # the last run's, under --json: the CSV's messages, rows from 0
-        json.dumps({"error": {"type": kind, "message": message, "row": row}})
+        assert [line for line in stdout.splitlines() if "problem" not in line] == summaries
+    assert err == ""  # the last run's, under --json: the problems are on standard output
+    file = str(source)
+    assert [json.loads(line)["problem"] for line in stdout.splitlines() if "problem" in line] == [
+        {"file": file, "line": None, "message": message, "type": kind, "row": row}
         for kind, message, row in [
             ("UnknownIdError", "unknown contract 'acme-cm' (did you mean 'acme-cn'?)", 2),
             ("ContractError", "contract for 'tsam' has no timezone; a time question needs one", 4),
-            ("InputError", "received_at '2026-09-30T15:00:00' has no UTC offset", 5),
+            (
+                "InputError",
+                "received_at '2026-09-30T15:00:00' is not an aware ISO 8601 instant "
+                "(e.g. 2026-09-30T15:00:00+08:00)",
+                5,
+            ),
             (
                 "InputError",
                 "now 2026-10-08T14:00:00+08:00 is before received_at 2026-10-09T09:00:00+08:00",
@@ -450,3 +459,121 @@ def test_parquet_without_pyarrow_says_how_to_install_the_extra(
         "entitlements: error: --parquet needs pyarrow and numpy (pyarrow is not installed): "
         "pip install 'entitlements[bulk]'\n"
     )
+
+
+# --- one vocabulary (SPEC): the rows reader, -, outputs, problems, instants -----------------------
+
+
+def test_sla_has_the_header_rules_of_every_rows_command(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    """Names matched exactly, an unknown column refused: as obligations --deliveries refuses them."""
+    for header, column in [
+        ("contract,received_at,note", "note"),
+        ("Contract,Received_At", "Contract"),
+    ]:
+        path = write(tmp_path, f"{header}\nacme-cn,2026-09-30T15:00:00+08:00,x\n")
+        code, out, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(path))
+        assert (code, out) == (2, "")
+        assert err.startswith(f"entitlements: error: {path}:1: the header: unknown column {column!r}")
+    rows = [{"contract": "acme-cn", "received_at": "2026-09-30T15:00:00+08:00", "ticket": 7}]
+    path = write(tmp_path, jsonl(rows), "inquiries.jsonl")
+    code, out, _ = run(capsys, "--json", "sla", "--contracts", str(contracts), "--now", NOW, str(path))
+    assert code == 2
+    assert json.loads(out.splitlines()[0])["problem"]["message"].startswith("unknown column 'ticket'")
+
+
+def test_contracts_from_standard_input_and_only_one_dash(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inquiries = write(tmp_path, "\n".join(CSV.splitlines()[:3]) + "\n")
+    stdin = io.TextIOWrapper(io.BytesIO(CONTRACTS.encode()), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code, out, err = run(capsys, "sla", "--contracts", "-", "--now", NOW, str(inquiries))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0].startswith("2\tacme-cn\tat-risk\t")
+    code, out, err = run(capsys, "sla", "--contracts", "-", "--now", NOW, "-")
+    assert (code, out) == (2, "")
+    assert err == (
+        "entitlements sla: error: --contracts and INQUIRIES cannot both be - (standard input is read once)\n"
+    )
+
+
+def test_parquet_never_writes_over_its_input_and_writes_with_the_umask(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    source = parquet_of_csv(tmp_path, CSV)
+    before = source.read_bytes()
+    base = ["sla", "--contracts", str(contracts), "--now", NOW, "--parquet"]
+    code, out, err = run(capsys, *base, str(source), str(source))
+    assert (code, out) == (2, "")
+    assert (
+        err == f"entitlements: error: --parquet {source} is the input {source}; write the output elsewhere\n"
+    )
+    assert source.read_bytes() == before
+    folder = tmp_path / "dataset"
+    folder.mkdir()
+    (folder / "part-0.parquet").write_bytes(before)
+    code, _, err = run(capsys, *base, str(folder / "out.parquet"), str(folder))
+    assert code == 2
+    assert f"is inside the input {folder}" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["part-0.parquet"]
+    code, _, err = run(capsys, *base, str(contracts), str(source))
+    assert code == 2
+    assert "is the input" in err
+    old = os.umask(0o022)
+    try:
+        code, _, _ = run(capsys, *base, str(tmp_path / "out.parquet"), str(source))
+    finally:
+        os.umask(old)
+    assert code == 2  # the bad rows of CSV; the file is written all the same
+    assert stat.S_IMODE((tmp_path / "out.parquet").stat().st_mode) == 0o644
+
+
+def test_problems_are_objects_on_standard_output_under_json(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    inquiries = write(tmp_path, CSV)
+    code, out, err = run(capsys, "--json", "sla", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    assert (code, err) == (2, "")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line.get("line", line.get("problem", {}).get("line")) for line in lines[:7]] == [
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+    ]
+    problems = [line["problem"] for line in lines if "problem" in line]
+    assert [sorted(p) for p in problems] == [["file", "line", "message", "type"]] * 4
+    assert problems[0] == {
+        "file": str(inquiries),
+        "line": 4,
+        "message": "unknown contract 'acme-cm' (did you mean 'acme-cn'?)",
+        "type": "UnknownIdError",
+    }
+
+
+def test_row_instants_and_flags_share_one_parser(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    inquiries = write(
+        tmp_path,
+        "contract,received_at,responded_at\n"
+        "acme-cn,2026-09-30 15:00,\n"
+        "acme-cn,2026-09-30T15:00:00+08:00,yesterday\n",
+    )
+    _, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", "2026-09-30 15:00", str(inquiries))
+    flag = err.removeprefix("entitlements: error: ").rstrip("\n")
+    _, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    rows = [line.split(": ", 2)[2] for line in err.splitlines()]
+    assert flag.replace("--now", "received_at") == rows[0]
+    assert rows == [
+        "received_at '2026-09-30 15:00' is not an aware ISO 8601 instant (e.g. 2026-09-30T15:00:00+08:00)",
+        "responded_at 'yesterday' is not an aware ISO 8601 instant (e.g. 2026-03-02T10:00:00+08:00)",
+    ]

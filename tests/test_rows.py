@@ -192,3 +192,29 @@ def test_any_bytes_give_rows_in_line_order_or_an_input_error(data: bytes) -> Non
     lines = [r.line for r in found]
     assert lines == sorted(set(lines))
     assert all(1 <= line <= max(1, data.count(b"\n") + data.count(b"\r") + 1) for line in lines)
+
+
+UNQUOTED = st.text(st.characters(exclude_categories=("Cs",), exclude_characters='"\r\n'), max_size=30)
+
+
+@given(st.lists(UNQUOTED, max_size=15), st.sampled_from(["\n", "\r\n"]))
+@example(["a,b", " , ", "\t,\x0b,x", "a,\xa0", "a,b,c,d"], "\n")
+def test_the_fast_path_reads_a_line_without_quotes_as_csv_does(lines: list[str], end: str) -> None:
+    """A line without a quote is split at its commas, not parsed: the oracle is ``csv`` itself."""
+    data = "contract,received_at" + end + "".join(line + end for line in lines)
+    expected: list[Row | BadRow] = []
+    for number, line in enumerate(lines, start=2):
+        cells = [cell.strip() for cell in next(csv.reader([line]), [])]
+        if not any(cells):
+            continue
+        if len(cells) != 2:
+            expected.append(
+                BadRow(
+                    number, f"{len(cells)} value{'s' if len(cells) != 1 else ''} for the header's 2 columns"
+                )
+            )
+            continue
+        expected.append(
+            Row(number, {k: v for k, v in zip(("contract", "received_at"), cells, strict=True) if v})
+        )
+    assert read(data.encode()) == expected

@@ -15,18 +15,19 @@ a row group at a time (``ParquetFile.iter_batches``; see :func:`_batches`),
 the writer holds one row group, and the counters are bounded per contract.
 A row group is read whole, so a file written with huge row groups costs one
 of those. The output
-is written beside the destination under a temporary name and renamed into
-place when complete: a run that fails leaves no half-written file.
+is written as every file the command line writes is
+(:func:`entitlements._read.files.writing`): never over the source or inside
+its folder, beside the destination under a temporary name renamed into place
+when complete (a run that fails leaves no half-written file), with the mode
+the umask gives.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.dataset as ds
@@ -36,6 +37,7 @@ from .._base import Frozen
 from .._catalog.models import CatalogStamp
 from .._errors import EntitlementsError, InputError, cut
 from .._inputs.contract import Contract
+from .._read.files import writing
 from .._rules.answers import Instant, Reason, SlaSummary
 from .._sla.prepared import PreparedContract
 from .._sla.tally import merged
@@ -125,21 +127,8 @@ def write_response_statuses(  # noqa: PLR0913 - the columns named as add_respons
     responded = names.check(dataset.schema, where, statuses=True)
     fields = status_fields()
     schema = added(dataset.schema.empty_table(), fields, [pa.array([], f.type) for f in fields], where).schema
-    target = Path(os.fspath(destination))
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        os.close(handle)
-    except OSError as exc:
-        raise InputError(f"{target}: cannot write: {exc.strerror}", field="destination") from None
-    try:
-        _stream(run, dataset, schema, temporary, batch_size, responded, on_problem, where)
-        os.replace(temporary, target)
-    except OSError as exc:
-        why = exc.strerror or _said(exc)
-        raise InputError(f"{target}: cannot write: {why}", field="destination") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    with writing(destination, flag="", inputs=(source,), field="destination") as stream:
+        _stream(run, dataset, schema, stream, batch_size, responded, on_problem, where)
     total = merged(run.counts.values()).summary(None)
     empty = engine.sla_report(contracts, (), now=now)  # the report's reasons and stamp, from the one place
     return SlaFileReport(
@@ -197,7 +186,7 @@ def _stream(  # noqa: PLR0913, PLR0917 - one run's parts, each named
     run: Inquiries,
     dataset: Any,
     schema: pa.Schema,
-    path: str,
+    path: BinaryIO,
     batch_size: int,
     responded: bool,
     on_problem: Problem | None,

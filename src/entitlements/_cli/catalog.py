@@ -22,6 +22,8 @@ from .common import (
     engine_of,
     global_flags,
     json_text,
+    load_contracts,
+    shown_path,
 )
 
 
@@ -64,7 +66,7 @@ def cmd_catalog_schema(args: argparse.Namespace) -> Answer:
 
 def cmd_contracts_validate(args: argparse.Namespace) -> Answer:
     try:
-        contracts = ent.load_contracts(args.path)
+        contracts = load_contracts(args.path)
     except ent.ContractsFileError as exc:
         if args.json:
             problems = [{"file": p.file, "line": p.line, "message": p.message} for p in exc.problems]
@@ -76,7 +78,7 @@ def cmd_contracts_validate(args: argparse.Namespace) -> Answer:
         engine.offering(contract.offering)
     if args.json:
         return Answer(EXIT_OK, json_text({"valid": True, "contracts": list(contracts)}))
-    return Answer(EXIT_OK, f"{args.path}: valid ({len(contracts)} contracts)\n")
+    return Answer(EXIT_OK, f"{shown_path(args.path)}: valid ({len(contracts)} contracts)\n")
 
 
 def cmd_contracts_schema(args: argparse.Namespace) -> Answer:
@@ -118,7 +120,7 @@ def add_contracts(command: Command) -> None:
         "validate", help="check every contract of a YAML or JSON contracts file (exit 0 valid, 2 problems)"
     )
     global_flags(check_file, top=False)
-    check_file.add_argument("path", metavar="FILE")
+    check_file.add_argument("path", metavar="FILE", help="the contracts file, or - for standard input")
     check_file.set_defaults(handler=cmd_contracts_validate)
     contracts_schema = contracts_commands.add_parser("schema", help="print a JSON Schema for contracts files")
     global_flags(contracts_schema, top=False)

@@ -5,8 +5,10 @@ The exit codes and ``Answer`` (a command's code and its standard output);
 ``--catalog``, ``--debug``) and ``engine_of``, the engine they name; the
 contract and usage fields as the command line spells them, and ``flagged``,
 which spells a library error's fields that way (``Rendered``); the parsers of
-instants and dates given as flags; ``json_text`` and ``Lines`` for output;
-``write_file``; and ``fail`` and ``silence_stdout``, the error line and the
+instants (the one parser, for flags and row columns alike) and dates;
+``json_text`` and ``Lines`` for output; the file arguments (``-`` for standard
+input, at most once; ``load_contracts``; ``write_file``, never over an input);
+``problem``, the one shape of a problem; and ``fail`` and ``silence_stdout``, the error line and the
 quiet exit once the reader has gone.
 """
 
@@ -14,14 +16,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn, TypeVar
 
 import entitlements as ent
+
+from .._read.files import STDIN, write_output
 
 _T = TypeVar("_T")
 
@@ -136,48 +138,45 @@ def flagged(build: Callable[[], _T], flags: Mapping[str, str]) -> _T:
         raise Rendered(exc, exc.render(flags)) from None
 
 
-def parse_instant(value: str, flag: str, example: str = "2026-10-01T10:00:00+08:00") -> dt.datetime:
-    """An ISO 8601 date and time with an offset, from the command line; an error naming ``flag`` otherwise."""
-    try:
-        when = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise ent.InputError(
-            f"{flag} {value!r} is not an ISO 8601 date and time, e.g. {example}",
-            field=flag,
-            value=value,
-        ) from None
-    if when.tzinfo is None:
-        given = when.isoformat()
-        raise ent.InputError(
-            f"{flag} {value!r} has no UTC offset; add one, e.g. {given}+08:00 or {given}Z",
-            field=flag,
-            value=value,
+def write_file(path: str, data: bytes, flag: str, inputs: Sequence[str | None] = ()) -> None:
+    """Write ``data`` to ``path`` whole, with the umask's mode, never over one of ``inputs``."""
+    write_output(path, data, flag=flag, inputs=[given for given in inputs if given])
+
+
+def one_stdin(args: argparse.Namespace, *arguments: tuple[str, str]) -> None:
+    """At most one file argument is ``-``: standard input is read once. ``arguments``: (attribute, name)."""
+    given = [name for attribute, name in arguments if getattr(args, attribute, None) == STDIN]
+    if len(given) > 1:
+        raise UsageError(
+            f"entitlements {args.command}: error: {' and '.join(given)} cannot both be - "
+            "(standard input is read once)"
         )
-    return when
 
 
-def parse_date(value: str, flag: str) -> dt.date:
-    """A date ``YYYY-MM-DD`` from the command line; an error naming ``flag`` otherwise."""
-    try:
-        if len(value) == 10:
-            return dt.date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise ent.InputError(
-        f"{flag} {value!r} is not a date YYYY-MM-DD, e.g. 2026-01-01", field=flag, value=value
-    )
+def shown_path(path: str) -> str:
+    """A file argument as messages name it: ``<stdin>`` for ``-``."""
+    return "<stdin>" if path == STDIN else path
 
 
-def parse_now(value: str) -> dt.datetime:
-    """``--now`` of the plan and obligations questions: :func:`parse_instant` with their example."""
-    return parse_instant(value, "--now", "2026-03-10T09:00:00+08:00")
+def load_contracts(path: str) -> Mapping[str, ent.Contract]:
+    """The contracts file ``path`` (``-``: standard input, read whole, once)."""
+    if path == STDIN:
+        return ent.load_contracts(sys.stdin.buffer, name="<stdin>")
+    return ent.load_contracts(path)
 
 
-def write_file(path: str, data: bytes, flag: str) -> None:
-    try:
-        Path(path).write_bytes(data)
-    except OSError as exc:
-        raise ent.InputError(f"{flag} {path}: cannot write: {exc.strerror}", field=flag, value=path) from None
+def problem(file: str, line: int | None, message: str, kind: str | None = None) -> dict[str, Any]:
+    """A problem as every ``--json`` answer gives it: ``{"file", "line", "message"}``, plus ``"type"``."""
+    found: dict[str, Any] = {"file": file, "line": line, "message": message}
+    if kind is not None:
+        found["type"] = kind
+    return found
+
+
+def problem_line(found: Mapping[str, Any]) -> str:
+    """A problem as text: ``file:line: message`` (``file: message`` without a line)."""
+    where = found["file"] if found.get("line") is None else f"{found['file']}:{found['line']}"
+    return f"{where}: {found['message']}"
 
 
 Command = Callable[..., argparse.ArgumentParser]

@@ -11,6 +11,7 @@ import argparse
 
 import entitlements as ent
 
+from .._checks import parse_instant
 from .._text.render import format_duration
 from .common import (
     CONTRACT_FLAGS,
@@ -21,7 +22,6 @@ from .common import (
     engine_of,
     flagged,
     json_text,
-    parse_instant,
 )
 
 

@@ -10,14 +10,15 @@ JSON or YAML document.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from collections.abc import Mapping
 from typing import Any
 
 import entitlements as ent
 
+from .._checks import parse_instant
 from .._read.documents import parse_document, read_bytes
+from .._read.rows import BadRow
 from .common import (
     CONTRACT_FLAGS,
     EXIT_ERROR,
@@ -30,9 +31,12 @@ from .common import (
     engine_of,
     flagged,
     json_text,
-    parse_instant,
+    load_contracts,
+    one_stdin,
+    problem,
+    problem_line,
 )
-from .streams import BadRow, Inquiries, Sink
+from .streams import rows_of
 
 
 def _decision_text(engine: ent.Engine, title: str, decision: ent.Decision) -> str:
@@ -102,35 +106,41 @@ def cmd_capacity(args: argparse.Namespace) -> Answer:
     return _decision_answer(engine, args, title, decision)
 
 
+RECORD_COLUMNS = ("kind", "contract")
+"""The columns every record has (CSV header or JSON Lines keys)."""
+RECORD_OPTIONAL = ("start", "end", "date", "hours", "case", "opened_at", "closed_at", "contact")
+"""The columns some kinds of record have: time entries, cases, contacts."""
+_RECORD_INSTANTS = ("start", "end", "opened_at", "closed_at")
+
+
 def _capacity_report(engine: ent.Engine, args: argparse.Namespace) -> Answer:
     """``capacity --contracts FILE --records FILE --now T [--shared A,B ...]``: who is over capacity."""
-    from .._read.documents import MAX_INPUT_BYTES  # read when asked: tests lower it
-
     if args.offering is not None or not (args.contracts and args.records and args.now):
         raise UsageError(
             "entitlements capacity: error: --contracts, --records and --now go together, without --offering"
         )
-    contracts = ent.load_contracts(args.contracts)
+    one_stdin(args, ("contracts", "--contracts"), ("records", "--records"))
+    contracts = load_contracts(args.contracts)
     tally = engine.capacity_tally(contracts, now=parse_instant(args.now, "--now"))
     shared = [tuple(part.strip() for part in group.split(",") if part.strip()) for group in args.shared]
-    name = "<stdin>" if args.records == "-" else args.records
-    try:
-        stream = sys.stdin.buffer if args.records == "-" else open(args.records, "rb")  # noqa: SIM115
-    except OSError as exc:
-        raise ent.InputError(f"{name}: cannot read: {exc.strerror}", field="--records") from None
-    source = Inquiries(stream, name, MAX_INPUT_BYTES)
-    sink = Sink(name, args.json)
-    with contextlib.ExitStack() as stack:
-        if stream is not sys.stdin.buffer:
-            stack.callback(stream.close)
-        for number, text in source.rows(sink, source.names_of):
+    problems: list[dict[str, Any]] = []
+    with rows_of(args.records, "--records", required=RECORD_COLUMNS, optional=RECORD_OPTIONAL) as reader:
+        for row in reader:
+            if isinstance(row, BadRow):
+                problems.append(problem(reader.name, row.line, row.message, "InputError"))
+                continue
             try:
-                tally.add(source.mapping(text))
-            except BadRow as exc:
-                sink.report(number, str(exc))
+                values = {
+                    key: parse_instant(value, key) if key in _RECORD_INSTANTS else value
+                    for key, value in row.values.items()
+                }
+                tally.add(values)
             except ent.EntitlementsError as exc:
-                sink.report(number, str(exc), type(exc).__name__)
-    if sink.bad:  # a decision on part of the records would mislead: none is given
+                problems.append(problem(reader.name, row.line, str(exc), type(exc).__name__))
+    if problems:  # a decision on part of the records would mislead: none is given
+        if args.json:
+            return Answer(EXIT_ERROR, json_text({"problems": problems}))
+        sys.stderr.write("".join(f"entitlements: {problem_line(found)}\n" for found in problems))
         return Answer(EXIT_ERROR)
     return _capacity_answer(engine, args, tally.report(shared), shared)
 
@@ -204,12 +214,18 @@ def add_capacity(command: Command) -> None:
         "--add-hours", type=float, default=0.0, metavar="H", help="preflight: H more hours this week"
     )
     capacity.add_argument(
-        "--contracts", metavar="FILE", help="who is over capacity: a YAML or JSON contracts file"
+        "--contracts",
+        metavar="FILE",
+        help="who is over capacity: a YAML or JSON contracts file (- for stdin)",
     )
     capacity.add_argument(
         "--records",
         metavar="FILE",
-        help="time entries, cases and contacts (CSV with a header, or JSON Lines; - for stdin)",
+        help=(
+            "time entries, cases and contacts: CSV with a header, or JSON Lines, with the columns kind, "
+            "contract and as each kind needs start, end, date, hours, case, opened_at, closed_at, contact "
+            "(- for stdin)"
+        ),
     )
     capacity.add_argument(
         "--now", metavar="ISO8601", help="the moment to answer for: its ISO week is the current week"

@@ -12,10 +12,14 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import entitlements as ent
 
-from .._read.documents import named, read_bytes, read_rows
+from .._checks import parse_date, parse_instant
+from .._read.documents import named
+from .._read.files import refuse_input
+from .._read.rows import BadRow
 from .common import (
     CONTRACT_FLAGS,
     EXIT_ERROR,
@@ -28,10 +32,14 @@ from .common import (
     fail,
     flagged,
     json_text,
-    parse_date,
-    parse_now,
+    load_contracts,
+    one_stdin,
+    problem,
+    problem_line,
+    shown_path,
     write_file,
 )
+from .streams import rows_of
 
 RANGE_FLAGS: Mapping[str, str] = {"start": "--start", "end": "--end", "now": "--now"}
 """Arguments of the plan and obligations questions as the command line spells them."""
@@ -69,8 +77,8 @@ def _plan_text(engine: ent.Engine, plan: ent.EngagementPlan) -> str:
 
 def cmd_plan(args: argparse.Namespace) -> Answer:
     engine = engine_of(args)
-    contracts = ent.load_contracts(args.contracts)
-    contract = named(contracts, args.contract, "contract", f"--contract in {args.contracts}")
+    contracts = load_contracts(args.contracts)
+    contract = named(contracts, args.contract, "contract", f"--contract in {shown_path(args.contracts)}")
     start, end = parse_date(args.start, "--start"), parse_date(args.end, "--end")
     plan = flagged(
         lambda: engine.engagement_plan(contract, start=start, end=end, contract_id=args.contract),
@@ -81,7 +89,7 @@ def cmd_plan(args: argparse.Namespace) -> Answer:
             data = plan.to_ics()
         except ModuleNotFoundError as exc:
             return Answer(fail(str(exc), "MissingDependency", args.json))
-        write_file(args.ics, data, "--ics")
+        write_file(args.ics, data, "--ics", [args.contracts, args.catalog])
     if args.json:
         return Answer(EXIT_OK, json_text(plan.model_dump(mode="json")))
     text = _plan_text(engine, plan)
@@ -92,28 +100,30 @@ def cmd_plan(args: argparse.Namespace) -> Answer:
 
 def _deliveries(
     engine: ent.Engine, args: argparse.Namespace, contracts: Mapping[str, ent.Contract]
-) -> tuple[dict[str, list[tuple[int, ent.DeliveryRecord]]], list[str]]:
-    """Each contract's deliveries with their line numbers, and one ``file:line: message`` per bad row."""
-    source = sys.stdin.buffer if args.deliveries == "-" else args.deliveries
-    data, name = read_bytes(source)
-    rows, bad = read_rows(data, name, DELIVERY_COLUMNS)
-    problems = list(bad)
+) -> tuple[dict[str, list[tuple[int, ent.DeliveryRecord]]], list[dict[str, Any]]]:
+    """Each contract's deliveries with their file lines, and a problem per bad row."""
+    problems: list[dict[str, Any]] = []
     call = engine.catalog.scope.weekly_call.id
     found: dict[str, list[tuple[int, ent.DeliveryRecord]]] = {cid: [] for cid in contracts}
-    for line, row in rows:
-        try:
-            cid = row["contract"]
-            named(contracts, cid, "contract", f"in {args.contracts}")
-            record = ent.DeliveryRecord.model_validate(
-                {**{k: row[k] for k in ("feature", "at", "method")}, "line": line}
-            )
-            if record.feature != call:
-                engine.feature(record.feature)
-            engine.method(record.method)
-        except ent.EntitlementsError as exc:
-            problems.append(f"{name}:{line}: {exc}")
-            continue
-        found[cid].append((line, record))
+    with rows_of(args.deliveries, "--deliveries", required=DELIVERY_COLUMNS) as reader:
+        for row in reader:
+            if isinstance(row, BadRow):
+                problems.append(problem(reader.name, row.line, row.message, "InputError"))
+                continue
+            try:
+                values = row.values
+                cid = values["contract"]
+                named(contracts, cid, "contract", f"in {shown_path(args.contracts)}")
+                fields = {key: values.get(key) for key in ("feature", "method")}
+                at = parse_instant(values.get("at"), "at")
+                record = ent.DeliveryRecord.model_validate({**fields, "at": at, "line": row.line})
+                if record.feature != call:
+                    engine.feature(record.feature)
+                engine.method(record.method)
+            except ent.EntitlementsError as exc:
+                problems.append(problem(reader.name, row.line, str(exc), type(exc).__name__))
+                continue
+            found[cid].append((row.line, record))
     return found, problems
 
 
@@ -155,10 +165,13 @@ def _checker(
 
 
 def cmd_obligations(args: argparse.Namespace) -> Answer:
+    one_stdin(args, ("contracts", "--contracts"), ("deliveries", "--deliveries"))
     engine = engine_of(args)
-    contracts = ent.load_contracts(args.contracts)
+    contracts = load_contracts(args.contracts)
     start, end = parse_date(args.start, "--start"), parse_date(args.end, "--end")
-    now = parse_now(args.now)
+    now = parse_instant(args.now, "--now")
+    if args.html:  # before the rows are read: an output over an input is refused first
+        refuse_input(args.html, flag="--html", inputs=_inputs(args))
     found, problems = _deliveries(engine, args, contracts)
     reports = []
     for cid, contract in contracts.items():
@@ -168,21 +181,31 @@ def cmd_obligations(args: argparse.Namespace) -> Answer:
         except Rendered as exc:
             if exc.error.field in RANGE_FLAGS:  # the range is wrong for every contract: one error
                 raise
-            problems.append(f"{args.contracts}: contract {cid!r}: {exc}")
+            problems.append(
+                problem(
+                    shown_path(args.contracts), None, f"contract {cid!r}: {exc}", type(exc.error).__name__
+                )
+            )
             continue
         reports.append(report)
     summary = ent.ObligationsSummary.of(reports)
     if args.html:
-        notes = [f"{len(problems)} problem(s) in the input; these rows are not counted:", *problems]
+        lines = [problem_line(found) for found in problems]
+        notes = [f"{len(problems)} problem(s) in the input; these rows are not counted:", *lines]
         page = summary.to_html(title=args.title, notes=notes if problems else ())
-        write_file(args.html, page.encode("utf-8"), "--html")
-    sys.stderr.write("".join(f"{problem}\n" for problem in problems))
+        write_file(args.html, page.encode("utf-8"), "--html", _inputs(args))
     code = EXIT_ERROR if problems else EXIT_OK
-    if args.json:
+    if args.json:  # the problems in the answer, nothing on standard error
         data = summary.model_dump(mode="json")
         data["problems"] = problems
         return Answer(code, json_text(data))
+    sys.stderr.write("".join(f"{problem_line(found)}\n" for found in problems))
     return Answer(code, _obligations_text(summary))
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """The files ``obligations`` reads, which no output may be (or lie inside)."""
+    return [given for given in (args.contracts, args.deliveries, args.catalog) if given]
 
 
 def add_plan(command: Command) -> None:
@@ -196,7 +219,9 @@ def add_plan(command: Command) -> None:
             "without a business day. --ics writes it as an iCalendar file (needs the ics extra)."
         ),
     )
-    plan.add_argument("--contracts", required=True, metavar="FILE", help="a YAML or JSON contracts file")
+    plan.add_argument(
+        "--contracts", required=True, metavar="FILE", help="a YAML or JSON contracts file, or - for stdin"
+    )
     plan.add_argument("--contract", required=True, metavar="ID", help="the contract's id in FILE")
     plan.add_argument("--start", required=True, metavar="DATE", help="first day, YYYY-MM-DD")
     plan.add_argument("--end", required=True, metavar="DATE", help="last day (included), YYYY-MM-DD")
@@ -212,12 +237,14 @@ def add_obligations(command: Command) -> None:
             "Check each contract of a contracts file against its engagement plan over "
             "--start..--end at --now: every item met, wrong-method, pending or missed, with totals "
             "per deliverable and per contract. DELIVERIES is CSV with a header, or JSON Lines, with "
-            "the columns contract, feature, at (ISO 8601 with an offset) and method. Missed items "
-            "do not change the exit code; a bad row is reported with its line and the exit code is 2."
+            "the columns contract, feature, at (ISO 8601 with an offset) and method, exactly so named. "
+            "Missed items do not change the exit code; a bad row is reported with its file line (under "
+            "--json, as {file, line, message, type} in the answer's problems) and the exit code is 2. "
+            "At most one of --contracts and --deliveries may be - (standard input)."
         ),
     )
     obligations.add_argument(
-        "--contracts", required=True, metavar="FILE", help="a YAML or JSON contracts file"
+        "--contracts", required=True, metavar="FILE", help="a YAML or JSON contracts file, or - for stdin"
     )
     obligations.add_argument(
         "--deliveries", required=True, metavar="FILE", help="CSV or JSON Lines, or - for standard input"

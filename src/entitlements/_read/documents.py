@@ -2,24 +2,23 @@
 
 The same limit and the same safe YAML reader as catalog files serve every
 input path: request documents, and the files a caller names on the command
-line. Bytes that are not UTF-8, JSON nested too deeply, numbers too long to
+line. Rows (CSV or JSON Lines) are not documents: they stream through
+:mod:`.rows`, with no whole-file limit. Bytes that are not UTF-8, JSON nested too deeply, numbers too long to
 read, or a YAML tag that would build an object are an
 :class:`~entitlements.InputError` naming the document, never a crash.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
-from .._errors import InputError, cut, unknown
+from .._errors import InputError, unknown
 from .yaml import MAX_FILE_BYTES, YamlError, load_text
 
-__all__ = ["MAX_INPUT_BYTES", "Rows", "named", "parse_document", "read_bytes", "read_rows"]
+__all__ = ["MAX_INPUT_BYTES", "named", "parse_document", "read_bytes"]
 
 _T = TypeVar("_T")
 
@@ -74,93 +73,6 @@ def parse_document(data: bytes, name: str, expected: str = "") -> Any:
         return load_text(text, name, where=" in this input").data
     except YamlError as exc:  # the same safe loader as catalogs; this input is not a catalog
         raise InputError(json_error or str(exc.problem), field=name) from None
-
-
-# --- rows: CSV with a header, or JSON Lines ---------------------------------------------------
-
-Rows = tuple[tuple[tuple[int, dict[str, Any]], ...], tuple[str, ...]]
-"""``(rows, problems)``: each row with its line number, and one ``name:line: message`` per bad row."""
-
-
-def read_rows(data: bytes, name: str, required: Sequence[str], optional: Sequence[str] = ()) -> Rows:
-    """The rows of CSV (with a header) or JSON Lines bytes, each with its line number.
-
-    JSON Lines when the first non-blank character is ``{``, else CSV. Columns
-    (keys) must be among ``required`` and ``optional``, and every ``required``
-    one present: a CSV header that breaks this is an :class:`InputError` for the
-    whole file; a JSON line that does is a problem of its row, and the other
-    rows are still read. Values are CSV's text or JSON's values.
-    """
-    if len(data) > MAX_INPUT_BYTES:
-        raise InputError(f"{name}: input is over the limit of {MAX_INPUT_BYTES} bytes; not read", field=name)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason})", field=name) from None
-    known = (*required, *optional)
-    if text.lstrip().startswith("{"):
-        return _json_lines(text, name, required, known)
-    return _csv_rows(text, name, required, known)
-
-
-def _columns(keys: Sequence[str], required: Sequence[str], known: Sequence[str]) -> str | None:
-    """What is wrong with a row's columns, or None."""
-    for key in keys:
-        if key not in known:
-            return str(unknown("column", key, known, error=InputError))
-    missing = [column for column in required if column not in keys]
-    if missing:
-        return f"missing column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}"
-    return None
-
-
-def _json_lines(text: str, name: str, required: Sequence[str], known: Sequence[str]) -> Rows:
-    rows: list[tuple[int, dict[str, Any]]] = []
-    problems: list[str] = []
-    for line, raw in enumerate(text.splitlines(), 1):
-        if not raw.strip():
-            continue
-        try:
-            value = json.loads(raw)
-        except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-            problems.append(f"{name}:{line}: not a JSON object: {str(exc)[:80]}")
-            continue
-        if not isinstance(value, dict):
-            problems.append(f"{name}:{line}: a JSON line must be an object, got {cut(value)}")
-            continue
-        wrong = _columns(list(value), required, known)
-        if wrong:
-            problems.append(f"{name}:{line}: {wrong}")
-            continue
-        rows.append((line, value))
-    return tuple(rows), tuple(problems)
-
-
-def _csv_rows(text: str, name: str, required: Sequence[str], known: Sequence[str]) -> Rows:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[tuple[int, dict[str, Any]]] = []
-    problems: list[str] = []
-    header: list[str] | None = None
-    try:
-        for record in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if header is None:
-                header = [cell.strip() for cell in record]
-                wrong = _columns(header, required, known)
-                if wrong:
-                    raise InputError(f"{name}:{line}: the header: {wrong}", field=name)
-                continue
-            if len(record) != len(header):
-                problems.append(f"{name}:{line}: {len(record)} values for the header's {len(header)} columns")
-                continue
-            rows.append((line, {key: value.strip() for key, value in zip(header, record, strict=True)}))
-    except csv.Error as exc:
-        raise InputError(f"{name}:{reader.line_num}: malformed CSV: {exc}", field=name) from None
-    if header is None:
-        raise InputError(f"{name}: no rows; expected a CSV header ({', '.join(required)}) or JSON Lines")
-    return tuple(rows), tuple(problems)
 
 
 def named(mapping: Mapping[str, _T], key: str, kind: str, where: str) -> _T:

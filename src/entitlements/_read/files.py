@@ -24,7 +24,7 @@ from typing import BinaryIO
 
 from .._errors import InputError
 
-__all__ = ["STDIN", "open_input", "read_input", "same_or_inside", "write_output", "writing"]
+__all__ = ["STDIN", "open_input", "read_input", "refuse_input", "same_or_inside", "write_output", "writing"]
 
 STDIN = "-"
 """The file argument that means standard input."""
@@ -81,35 +81,59 @@ def same_or_inside(output: str | os.PathLike[str], inputs: Iterable[str | os.Pat
     return None
 
 
-@contextlib.contextmanager
-def writing(
-    path: str | os.PathLike[str], *, flag: str, inputs: Iterable[str | os.PathLike[str]] = ()
-) -> Iterator[BinaryIO]:
-    """A binary stream whose bytes become the file ``path`` when the block ends without an error.
+def refuse_input(
+    path: str | os.PathLike[str],
+    *,
+    flag: str,
+    inputs: Iterable[str | os.PathLike[str]],
+    field: str | None = None,
+) -> None:
+    """An :class:`InputError` when the output ``path`` is one of ``inputs`` or lies inside an input folder.
 
-    See the module: never over an input, whole or not at all, with the umask's mode.
+    ``flag`` (``--parquet``) starts the message; an empty one starts it with the path.
     """
     shown = os.fspath(path)
     clash = same_or_inside(path, inputs)
     if clash is not None:
         where = "is" if Path(clash).resolve() == Path(path).resolve() else "is inside"
+        said = f"{flag} {shown}" if flag else shown
         raise InputError(
-            f"{flag} {shown} {where} the input {clash}; write the output elsewhere", field=flag, value=shown
+            f"{said} {where} the input {clash}; write the output elsewhere", field=field or flag, value=shown
         )
+
+
+@contextlib.contextmanager
+def writing(
+    path: str | os.PathLike[str],
+    *,
+    flag: str,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    field: str | None = None,
+) -> Iterator[BinaryIO]:
+    """A binary stream whose bytes become the file ``path`` when the block ends without an error.
+
+    See the module: never over an input, whole or not at all, with the umask's mode. ``flag``
+    starts every message (an empty one: the path does) and is the error's field unless
+    ``field`` is given (a library function's argument name).
+    """
+    shown = os.fspath(path)
+    said, field = (f"{flag} {shown}" if flag else shown), field or flag
+    refuse_input(path, flag=flag, inputs=inputs, field=field)
     target = Path(path)
     if target.is_dir():
-        raise InputError(f"{flag} {shown}: is a folder; give a file name", field=flag, value=shown)
+        raise InputError(f"{said}: is a folder; give a file name", field=field, value=shown)
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
-        raise InputError(f"{flag} {shown}: cannot write: {exc.strerror}", field=flag, value=shown) from None
+        raise InputError(f"{said}: cannot write: {exc.strerror}", field=field, value=shown) from None
     try:
         with os.fdopen(descriptor, "wb") as stream:
             yield stream
         os.replace(temporary, target)
     except OSError as exc:
-        raise InputError(f"{flag} {shown}: cannot write: {exc.strerror}", field=flag, value=shown) from None
+        why = exc.strerror or str(exc).strip().split("\n")[0] or type(exc).__name__
+        raise InputError(f"{said}: cannot write: {why}", field=field, value=shown) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ from typing import Any, BinaryIO, Literal
 
 from .._errors import InputError, unknown
 
-__all__ = ["MAX_LINE_CHARS", "BadRow", "Row", "RowReader", "read_rows"]
+__all__ = ["MAX_LINE_CHARS", "BadRow", "Row", "RowReader"]
 
 MAX_LINE_CHARS = 1_048_576
 """A line longer than this many characters is a bad row (and no more of it is held in memory)."""
@@ -74,7 +75,7 @@ class RowReader:
     once, as the iteration goes; it is not closed here.
     """
 
-    __slots__ = ("_bad", "_known", "_limit", "_required", "_text", "format", "lines", "name")
+    __slots__ = ("_bad", "_known", "_limit", "_required", "_text", "format", "lines", "name", "stream")
 
     def __init__(
         self,
@@ -86,6 +87,8 @@ class RowReader:
         line_limit: int = MAX_LINE_CHARS,
     ) -> None:
         self.name = name
+        self.stream = stream
+        """The binary stream read (for a caller that peeks at it before reading, or asks how far it is)."""
         self._required = tuple(required)
         self._known = (*required, *optional)
         self._limit = line_limit
@@ -126,6 +129,13 @@ class RowReader:
             yield text
 
     def __iter__(self) -> Iterator[Row | BadRow]:
+        try:
+            yield from self._records()
+        finally:  # the stream is the caller's: not closed with the text wrapper
+            if not self._text.closed:
+                self._text.detach()
+
+    def _records(self) -> Iterator[Row | BadRow]:
         lines = self._lines()
         for first in lines:
             bad = self._bad.pop(self.lines, None)
@@ -177,37 +187,54 @@ class RowReader:
     # --- CSV ------------------------------------------------------------------------------------
 
     def _csv_rows(self, first: str, lines: Iterator[str]) -> Iterator[Row | BadRow]:
-        header_line = self.lines  # the file line of the chain's first line
-        records = csv.reader(_chain(first, lines), strict=True)
+        """The records after the header: a line without a quote split at its commas (the fast path,
+        which is what ``csv`` would make of it), any other read by ``csv`` from that line on."""
+        header_line = self.lines
         try:
-            names = [cell.strip() for cell in next(records)]
+            names = [cell.strip() for cell in next(csv.reader(_chain(first, lines), strict=True))]
         except csv.Error as exc:
             raise InputError(
                 f"{self.name}:{header_line}: the header: malformed CSV: {exc}", field=self.name
             ) from None
         self._check_header(names, header_line)
-        width = len(names)
-        while True:
-            start = header_line + records.line_num
-            try:
-                record = next(records)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                self._first_bad(start, header_line + records.line_num - 1)
-                yield BadRow(start, f"malformed CSV: {exc}")
+        width, bad, strip = len(names), self._bad, str.strip
+        for text in lines:
+            start = self.lines
+            if bad and start in bad:  # a line too long or not UTF-8, given blank: a bad row of its own
+                yield BadRow(start, bad.pop(start))
                 continue
-            bad = self._first_bad(start, header_line + records.line_num - 1)
-            if bad is not None:
-                yield BadRow(start, bad)
-            elif not any(cell.strip() for cell in record):
+            if '"' in text:
+                yield from self._quoted(text, lines, start, names)
                 continue
-            elif len(record) != width:
-                count = f"{len(record)} value{'s' if len(record) != 1 else ''}"
-                yield BadRow(start, f"{count} for the header's {width} columns")
-            else:
-                values = {key: cell.strip() for key, cell in zip(names, record, strict=True) if cell.strip()}
-                yield Row(start, values)
+            cells = list(map(strip, text.rstrip("\r\n").split(",")))
+            if len(cells) == width:
+                values = {key: cell for key, cell in zip(names, cells, strict=True) if cell}
+                if values:
+                    yield Row(start, values)
+            elif any(cells):
+                yield BadRow(start, _width(len(cells), width))
+
+    def _quoted(
+        self, text: str, lines: Iterator[str], start: int, names: list[str]
+    ) -> Iterator[Row | BadRow]:
+        """The record that starts on line ``start`` with ``text``, read by ``csv`` (quotes, line breaks)."""
+        try:
+            record = next(csv.reader(_chain(text, lines), strict=True))
+        except csv.Error as exc:
+            self._first_bad(start, self.lines)
+            yield BadRow(start, f"malformed CSV: {exc}")
+            return
+        bad = self._first_bad(start, self.lines)
+        if bad is not None:
+            yield BadRow(start, bad)
+        elif not any(cell.strip() for cell in record):
+            return
+        elif len(record) != len(names):
+            yield BadRow(start, _width(len(record), len(names)))
+        else:
+            yield Row(
+                start, {key: cell.strip() for key, cell in zip(names, record, strict=True) if cell.strip()}
+            )
 
     def _first_bad(self, start: int, end: int) -> str | None:
         found = None
@@ -232,17 +259,14 @@ class RowReader:
 
 
 def _chain(first: str, lines: Iterator[str]) -> Iterator[str]:
-    yield first
-    yield from lines
+    """``first``, then ``lines``; dropped part way, it leaves ``lines`` open (``yield from`` closes it)."""
+    return itertools.chain((first,), lines)
+
+
+def _width(count: int, width: int) -> str:
+    return f"{count} value{'s' if count != 1 else ''} for the header's {width} columns"
 
 
 def _kind(value: Any) -> str:
     kinds = {list: "list", str: "string", bool: "boolean", type(None): "null"}
     return kinds.get(type(value), "number")
-
-
-def read_rows(
-    stream: BinaryIO, name: str, *, required: Sequence[str], optional: Sequence[str] = ()
-) -> Iterator[Row | BadRow]:
-    """The records of ``stream`` (see the module), one at a time: ``iter(RowReader(...))``."""
-    return iter(RowReader(stream, name, required=required, optional=optional))

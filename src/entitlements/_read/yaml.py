@@ -83,6 +83,7 @@ __all__ = [
     "Budget",
     "LoadedFile",
     "YamlError",
+    "load_bytes",
     "load_file",
     "load_text",
     "paused_gc",
@@ -224,6 +225,17 @@ def load_file(
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise YamlError(name, None, f"cannot read: {exc.strerror}") from None
+    return load_bytes(data, name, where, what, budget)
+
+
+def load_bytes(
+    data: bytes,
+    name: str,
+    where: str = " in a catalog",
+    what: str = "a catalog file",
+    budget: Budget | None = None,
+) -> LoadedFile:
+    """Safely parse the bytes of a file already read (standard input, say), as :func:`load_file` does."""
     if len(data) > MAX_FILE_BYTES:  # it grew, or it is not a regular file
         raise YamlError(name, None, f"over the limit of {MAX_FILE_BYTES} bytes; not parsed")
     try:
