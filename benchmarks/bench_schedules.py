@@ -20,8 +20,9 @@ name, and times its one-interval deadlines in the same run, interleaved:
     python benchmarks/bench_schedules.py --baseline ../entitlements-base/src
 
 Every deadline is checked first: the business time from the clock start to
-it is one business day of its schedule. Figures are the best of ``--rounds``
-runs of each, the runs interleaved so that a slow spell slows every side.
+it is one business day of its schedule. Each goal is the median over ``--rounds``
+interleaved runs of the ratio within a run (a slow spell slows every side); the
+script exits 1 when a goal is missed (benchmarks/runs.py).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from types import ModuleType
 from typing import Any
 
 import entitlements as ent
-from runs import best_of
+from runs import Goals, ratios, timed
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 SCHEDULES: dict[str, Any] = {
@@ -112,22 +113,25 @@ def main() -> None:
         fns["baseline, batch"] = lambda: base_engine.response_deadlines(base_contract, received)
         fns["baseline, single"] = lambda: [base_engine.response_deadline(base_contract, t) for t in received]
 
-    per = {name: seconds / args.n * 1e6 for name, seconds in best_of(fns, args.rounds).items()}
+    times = timed(fns, args.rounds)
+    per = {name: min(runs) / args.n * 1e6 for name, runs in times.items()}
     print(
         f"inquiries: {args.n} (2026-2028, Asia/Shanghai, CN holidays, 1 business day); best of {args.rounds}"
     )
     for name, us in per.items():
         print(f"  {name + ':':26} {us:6.2f} us/deadline")
+    goals = Goals("bench_schedules")
     for kind in ("batch", "single"):
-        one = per[f"one interval, {kind}"]
-        print(f"{kind}:")
+        one = f"one interval, {kind}"
+        peer = f"one interval {per[one]:.2f} us/deadline"
         for name in ("lunch break", "short Friday"):
-            ratio = per[f"{name}, {kind}"] / one
-            print(f"  {name + ' / one interval:':28} {ratio:5.2f}x   (goal: at most 1.5x)")
+            runs = ratios(times[f"{name}, {kind}"], times[one])
+            goals.at_most(f"{name} / one interval, {kind}", runs, 1.5, unit="x", peer=peer)
         if args.baseline is not None:
-            print(
-                f"  one interval / baseline:  {one / per[f'baseline, {kind}']:5.2f}x   (goal: at most 1.0x)"
-            )
+            runs = ratios(times[one], times[f"baseline, {kind}"])
+            peer = f"baseline {per[f'baseline, {kind}']:.2f} us/deadline"
+            goals.at_most(f"one interval / baseline, {kind}", runs, 1.0, unit="x", peer=peer)
+    goals.exit()
 
 
 if __name__ == "__main__":

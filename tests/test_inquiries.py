@@ -136,6 +136,12 @@ def answers(out: pa.Table) -> list[dict[str, Any]]:
 ROWS = inquiries(3_000, seed=11)
 
 
+def answerable(row: Row) -> bool:
+    """Whether the row can be answered, by how it was made: a known contract with a zone, a receipt."""
+    key, received, _ = row
+    return key in CONTRACTS and CONTRACTS[key].timezone is not None and received is not None
+
+
 def test_every_row_equals_the_scalar_path() -> None:
     out = bulk.add_response_statuses(table(ROWS), CONTRACTS, now=NOW)
     assert out.column_names == ["ticket", "contract", "received_at", "responded_at", *bulk.STATUS_COLUMNS]
@@ -269,6 +275,7 @@ def test_other_column_names_and_no_responses() -> None:
 def test_the_answers_do_not_depend_on_the_order_or_the_cut(picks: list[int], cut: int) -> None:
     rows = [ROWS[i] for i in picks]
     whole = answers(bulk.add_response_statuses(table(rows), CONTRACTS, now=NOW))
+    assert [row["problem"] is None for row in whole] == [answerable(row) for row in rows]  # not all refused
     parts = [table(rows[:cut]), table(rows[cut:])]
     assert [
         a for part in parts for a in answers(bulk.add_response_statuses(part, CONTRACTS, now=NOW))

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 from pathlib import Path
@@ -20,16 +19,21 @@ import pytest
 
 import entitlements as ent
 from entitlements import bulk
-from tests.test_inquiries import CONTRACTS, NOW, ROWS, answers, table
+from tests.test_inquiries import CONTRACTS, NOW, ROWS, answerable, answers, table
 
 ENGINE = ent.Engine.default()
 
 
 def tally_of(rows: list[tuple[str | None, dt.datetime | None, dt.datetime | None]]) -> ent.SlaTally:
+    """The scalar tally of the rows: every answerable row counted, every other one refused with our error."""
     tally = ENGINE.sla_tally(CONTRACTS, now=NOW)
     for key, received, responded in rows:
-        with contextlib.suppress(ent.EntitlementsError):
+        if answerable((key, received, responded)):
             tally.count(key, received, responded)  # type: ignore[arg-type]
+            continue
+        with pytest.raises(ent.EntitlementsError):
+            tally.count(key, received, responded)  # type: ignore[arg-type]
+    assert tally.total().inquiries == sum(map(answerable, rows)) > 0
     return tally
 
 
