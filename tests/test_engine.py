@@ -10,7 +10,7 @@ from pathlib import Path
 
 import entitlements as ent
 
-from .test_catalog import edit
+from .catalog.test_load import edit
 
 RECEIVED = dt.datetime(2024, 12, 31, 16, 30, tzinfo=dt.UTC)
 NOW = dt.datetime(2025, 1, 3, 12, tzinfo=dt.UTC)

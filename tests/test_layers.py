@@ -132,3 +132,30 @@ def test_the_layers_catch_an_upward_import(tmp_path: pathlib.Path) -> None:
     """The check itself can fail: a rule importing the engine is upward."""
     assert _rank("_rules.capacity") < _rank("_engine")
     assert _rank("_cli.app") > _rank("entitlements")
+
+
+TESTS = pathlib.Path(__file__).resolve().parent
+
+ACROSS = {
+    "test_hostile": "hostile input through every surface",
+    "test_layers": "this file: the layout itself",
+    "test_public_api": "the public names of __init__",
+    "test_readme": "the README's code blocks, run in order",
+    "test_support_tools": "docs/support-tools.md's code blocks, run in order",
+}
+"""Top-level test files that test no one module, and what each tests instead."""
+
+
+@pytest.mark.parametrize("path", sorted(TESTS.rglob("test_*.py")), ids=lambda p: str(p.relative_to(TESTS)))
+def test_tests_mirror_the_modules(path: pathlib.Path) -> None:
+    """``tests/<layer>/test_<name>.py`` tests ``_<layer>/<name>.py``; ``tests/test_<x>.py``, ``_<x>.py``."""
+    parts = path.relative_to(TESTS).with_suffix("").parts
+    name = parts[-1].removeprefix("test_")
+    if len(parts) == 1:
+        assert f"_{name}" in MODULES or parts[0] in ACROSS, (
+            f"tests/{path.name} names no module _{name}.py: move it under the layer it tests, or say in "
+            "ACROSS what it tests instead"
+        )
+    else:
+        module = ".".join([f"_{parts[0]}", *parts[1:-1], name])
+        assert module in MODULES, f"{path.relative_to(TESTS)} names no module {module}: rename or move it"

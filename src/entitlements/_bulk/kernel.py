@@ -14,7 +14,7 @@ time, in instants, with the running total), so for a whole column at once:
 - a status's durations are differences of ``B``.
 
 No Python code runs per inquiry, and the arrays are the calendar's own stretches,
-so every answer equals the scalar path's (``tests/test_bulk.py`` checks a million).
+so every answer equals the scalar path's (``tests/bulk/test_kernel.py`` checks a million).
 Instants are microseconds since 1970-01-01 UTC throughout.
 """
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import entitlements as ent
 
-from .conftest import DATA, REPO
+from ..conftest import DATA, REPO
 
 ENGINE = ent.Engine.default()
 GOLDEN = yaml.safe_load((DATA / "plans.yaml").read_text(encoding="utf-8"))

@@ -19,7 +19,8 @@ import pytest
 
 import entitlements as ent
 from entitlements import bulk
-from tests.test_inquiries import CONTRACTS, NOW, ROWS, answerable, answers, table
+
+from .test_tables import CONTRACTS, NOW, ROWS, answerable, answers, table
 
 ENGINE = ent.Engine.default()
 

@@ -498,7 +498,7 @@ def test_without_pyspark_the_import_says_what_to_install() -> None:
 
 def test_the_docs_example_runs(session: tuple[SparkSession, Path]) -> None:
     """docs/bulk.md's Spark block, on this module's session (its getOrCreate returns it)."""
-    text = (Path(__file__).resolve().parents[1] / "docs" / "bulk.md").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[2] / "docs" / "bulk.md").read_text(encoding="utf-8")
     blocks = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "pyspark" in b]
     assert len(blocks) == 1
     namespace: dict[str, object] = {}

@@ -14,7 +14,7 @@ import yaml
 import entitlements as ent
 from entitlements._inputs.requests import REQUEST_KINDS
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
@@ -213,7 +213,7 @@ def test_a_meeting_duration_in_json_is_iso_8601() -> None:
 
 def test_the_integration_guide_runs() -> None:
     """The Python blocks of docs/integration.md, in order, in one namespace."""
-    guide = (Path(__file__).resolve().parents[1] / "docs" / "integration.md").read_text(encoding="utf-8")
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "integration.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", guide, flags=re.DOTALL)
     assert len(blocks) >= 6
     namespace: dict[str, Any] = {}

@@ -20,8 +20,8 @@ from hypothesis import given, settings
 import entitlements as ent
 from entitlements import bulk
 
-from .conftest import CATALOG
-from .test_catalog import edit
+from ..catalog.test_load import edit
+from ..conftest import CATALOG
 from .test_deadlines import contracts, durations, receipts
 
 ENGINE = ent.Engine.default()

@@ -13,7 +13,7 @@ import pytest
 import entitlements as ent
 from entitlements._cli import main
 
-from .conftest import CATALOG
+from ..conftest import CATALOG
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -24,7 +24,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import entitlements as ent
-from tests.test_deadlines import contracts, receipts
+
+from ..sla.test_deadlines import contracts, receipts
 
 np = pytest.importorskip("numpy")
 pa = pytest.importorskip("pyarrow")
@@ -296,7 +297,7 @@ def test_statuses_of_nulls_and_the_schema() -> None:
 
 def test_the_docs_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """docs/bulk.md's Python blocks without Spark, in order (the Parquet one writes files here)."""
-    text = (Path(__file__).resolve().parents[1] / "docs" / "bulk.md").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[2] / "docs" / "bulk.md").read_text(encoding="utf-8")
     blocks = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "pyspark" not in b]
     assert len(blocks) == 2
     monkeypatch.chdir(tmp_path)

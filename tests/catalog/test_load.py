@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 import entitlements as ent
 from entitlements import CatalogError, load_catalog
 
-from .conftest import CATALOG
-from .contracts import assert_catalog_contract
+from ..conftest import CATALOG
+from ..contracts import assert_catalog_contract
 
 
 def edit(folder: Path, name: str, old: str, new: str, count: int = 1) -> None:

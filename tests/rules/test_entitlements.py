@@ -12,7 +12,7 @@ import yaml
 
 import entitlements as ent
 
-from .conftest import CATALOG, DATA
+from ..conftest import CATALOG, DATA
 
 GOLDEN = yaml.safe_load((DATA / "tables.golden.yaml").read_text(encoding="utf-8"))
 FEATURES = list(GOLDEN["table1"])

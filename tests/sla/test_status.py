@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import entitlements as ent
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 GOLDEN = yaml.safe_load((DATA / "status.yaml").read_text(encoding="utf-8"))["cases"]
 ENGINE = ent.Engine.default()
 QUARTER = dt.timedelta(minutes=15)

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 import entitlements as ent
 from entitlements._cli import main
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 GOLDEN = yaml.safe_load((DATA / "deadlines.yaml").read_text(encoding="utf-8"))["cases"]
 ENGINE = ent.Engine.default()
 US = dt.timedelta(microseconds=1)

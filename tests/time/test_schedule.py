@@ -25,9 +25,10 @@ from hypothesis import strategies as st
 
 import entitlements as ent
 from entitlements._cli import main
-from tests.test_deadlines import contracts, durations, receipts
 
-DATA = Path(__file__).resolve().parent / "data"
+from ..sla.test_deadlines import contracts, durations, receipts
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 GOLDEN = yaml.safe_load((DATA / "schedules.yaml").read_text(encoding="utf-8"))["cases"]
 ENGINE = ent.Engine.default()
 SHANGHAI = ZoneInfo("Asia/Shanghai")
