@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import entitlements as ent
+from runs import Goals
 
 GOAL_SECONDS = 10.0
 ZONES = (
@@ -65,20 +64,7 @@ def yaml_text(document: dict[str, dict[str, object]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check(results: dict[str, float], goal: float) -> int:
-    """Print each result against the goal; 1 if any misses it, else 0.
-
-    A stand-in for the shared goals helper in ``runs.py``: each result is a
-    median in seconds, the goal the most it may be.
-    """
-    missed = [name for name, seconds in results.items() if seconds > goal]
-    for name, seconds in results.items():
-        verdict = "MISSED" if name in missed else "met"
-        print(f"goal {name}: median {seconds:.2f} s, at most {goal:.0f} s: {verdict}")
-    return 1 if missed else 0
-
-
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="contracts in the file (default 100,000)")
     parser.add_argument("--rounds", type=int, default=5, help="loads of each file (default 5)")
@@ -97,17 +83,18 @@ def main(argv: list[str] | None = None) -> int:
                 loaded = ent.load_contracts(path)
                 times[name].append(time.perf_counter() - timer)
                 assert len(loaded) == args.n, (name, len(loaded))
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"load average (1, 5, 15 min): {load} on {os.cpu_count()} cores")
-    medians = {}
+    goals = Goals("bench_contracts")
     for name, runs in times.items():
-        median = medians[f"load {name}"] = statistics.median(runs)
+        median = statistics.median(runs)
         print(
             f"{name}: median {median:.2f} s, slowest {max(runs):.2f} s over {len(runs)} runs "
             f"({args.n / median:,.0f} contracts/s)"
         )
-    return check(medians, GOAL_SECONDS)
+        goals.at_most(
+            f"load {args.n:,} contracts from {name}", runs, GOAL_SECONDS, peer="SPEC: under 10 s", unit=" s"
+        )
+    goals.exit()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
