@@ -334,3 +334,47 @@ def test_capacity_records_have_the_header_rules_of_every_rows_command(
     )
     assert (code, out) == (2, "")
     assert err.startswith(f"entitlements: error: {records}:1: the header: unknown column 'Kind'")
+
+
+RECORD = "time,acme-cn,2026-10-06T09:00:00+08:00,2026-10-06T10:00:00+08:00"
+RECORD_JSON = (
+    '{"kind": "time", "contract": "acme-cn", "start": "2026-10-06T09:00:00+08:00", '
+    '"end": "2026-10-06T10:00:00+08:00"}'
+)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xef\xbb\xbf" + RECORD_JSON.encode() + b"\n",  # a BOM before JSON Lines
+        ("kind,contract,start,end\r" + RECORD + "\r").encode(),  # CR-only line ends
+        b"\xef\xbb\xbfkind,contract,start,end\r\n" + RECORD.encode() + b"\r\n",
+    ],
+    ids=["bom-jsonl", "cr-only", "bom-crlf-csv"],
+)
+def test_capacity_records_lose_no_first_record(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, data: bytes
+) -> None:
+    """Issue 22: the first record of a BOM-led or CR-only file counts (one hour in the last week)."""
+    contracts = tmp_path / "contracts.yaml"
+    contracts.write_text(RECORD_CONTRACTS, encoding="utf-8")
+    records = tmp_path / "records"
+    records.write_bytes(data)
+    argv = ["capacity", "--contracts", str(contracts), "--records", str(records), "--now", RECORDS_NOW]
+    code, out, err = run(capsys, "--json", *argv)
+    assert (code, err) == (0, "")
+    (item,) = json.loads(out)["items"]
+    assert "the mean of the last 4 weeks is 0.25 hours" in item["decision"]["reasons"][2]["message"]
+
+
+def test_capacity_records_without_a_header_are_refused_not_read_short(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    contracts = tmp_path / "contracts.yaml"
+    contracts.write_text(RECORD_CONTRACTS, encoding="utf-8")
+    records = tmp_path / "records.csv"
+    records.write_text(RECORD + "\n" + RECORD + "\n", encoding="utf-8")
+    argv = ["capacity", "--contracts", str(contracts), "--records", str(records), "--now", RECORDS_NOW]
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"entitlements: error: {records}:1: the header: unknown column 'time'")

@@ -412,3 +412,32 @@ def test_a_failed_write_leaves_no_file_and_a_written_one_has_the_umasks_mode(fil
     assert list(out.iterdir()) == []  # neither a part of the page nor a temporary file
     subprocess.run(argv, capture_output=True, env=env, check=False, preexec_fn=lambda: os.umask(0o027))
     assert stat.S_IMODE((out / "report.html").stat().st_mode) == 0o640
+
+
+def test_a_delivery_outside_the_calendar_is_a_problem_by_its_line_and_the_rest_are_answered(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    """Issue 22: one out-of-range delivery dropped acme-cn's whole report, naming ``deliveries[1]``."""
+    deliveries = files / "edges.csv"
+    rows = DELIVERIES.splitlines()[:2]
+    edge = "acme-cn,service-review,{},video-conference"
+    deliveries.write_text(
+        "\n".join([*rows, edge.format("9999-12-31T23:00:00-14:00"), edge.format("0001-01-01T00:00:00+14:00")])
+        + "\n",
+        encoding="utf-8",
+    )
+    argv = ["obligations", "--contracts", str(files / "contracts.yaml"), "--deliveries", str(deliveries)]
+    code, out, err = run(capsys, "--json", *argv, *RANGE, *NOW_ARGS)
+    assert (code, err) == (2, "")
+    data = json.loads(out)
+    assert [(p["file"], p["line"], p["type"]) for p in data["problems"]] == [
+        (str(deliveries), 3, "InputError"),
+        (str(deliveries), 4, "InputError"),
+    ]
+    assert data["problems"][0]["message"] == (
+        "at 9999-12-31T23:00:00-14:00 is outside the range of dates the calendar answers for"
+    )
+    acme = data["reports"][0]
+    assert acme["contract"] == "acme-cn"
+    assert [d["line"] for d in acme["deliveries"]] == [2]
+    assert any(i["status"] == "met" for i in acme["items"] if i["feature"] == "service-review")

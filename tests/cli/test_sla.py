@@ -577,3 +577,57 @@ def test_row_instants_and_flags_share_one_parser(
         "received_at '2026-09-30 15:00' is not an aware ISO 8601 instant (e.g. 2026-09-30T15:00:00+08:00)",
         "responded_at 'yesterday' is not an aware ISO 8601 instant (e.g. 2026-03-02T10:00:00+08:00)",
     ]
+
+
+# --- issue 22: no row lost, split or invented -------------------------------------------------
+
+ROW = "acme-cn,2026-09-30T15:00:00+08:00,"
+ROW_JSON = '{"contract": "acme-cn", "received_at": "2026-09-30T15:00:00+08:00"}'
+U2028 = '{"contract": "acme-cn", "received_at": "2026-09-30T15:00:00+08:00", "x": "a\u2028b"}'
+HEADER = "contract,received_at,responded_at"
+
+
+@pytest.mark.parametrize(
+    ("data", "answered", "problems"),
+    [
+        # a quoted line break is text inside one record (RFC 4180): one (unknown) contract 'acme-\ncn'
+        # on line 2, and the next record starts on line 4
+        (f'{HEADER}\n"acme-\ncn",2026-09-30T15:00:00+08:00,\n{ROW}\n'.encode(), [4], [2]),
+        (f"{HEADER}\r{ROW}\r{ROW}\r".encode(), [2, 3], []),  # CR-only line ends
+        (f"\ufeff{ROW_JSON}\n{ROW_JSON}\n".encode(), [1, 2], []),  # a BOM before JSON Lines
+        # U+2028 is text in a JSON string, not a line end: line 1 is bad (its unknown key), alone
+        (f"{U2028}\n{ROW_JSON}\n".encode(), [2], [1]),
+    ],
+    ids=["quoted-newline", "cr-only", "bom-jsonl", "u2028"],
+)
+def test_every_record_once_by_its_first_line(
+    capsys: pytest.CaptureFixture[str],
+    contracts: Path,
+    tmp_path: Path,
+    data: bytes,
+    answered: list[int],
+    problems: list[int],
+) -> None:
+    inquiries = tmp_path / "inquiries"
+    inquiries.write_bytes(data)
+    code, out, err = run(capsys, "--json", "sla", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["line"] for r in records if "problem" not in r and "summary" not in r] == answered
+    assert [r["problem"]["line"] for r in records if "problem" in r] == problems
+    assert (code, err) == (2 if problems else 0, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (f"contract,received_at,contract\n{ROW}\n", "the header names the column 'contract' twice"),
+        (f"contract,received_at\n{ROW}x\n", ":2: 3 values for the header's 2 columns"),
+    ],
+)
+def test_a_duplicated_column_or_an_extra_value_is_not_silent(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path, text: str, message: str
+) -> None:
+    inquiries = write(tmp_path, text)
+    code, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    assert code == 2
+    assert message in err

@@ -907,3 +907,14 @@ def test_deliveries_are_numbered_by_their_file_line_when_they_have_one() -> None
     assert report.model_dump(mode="json")["deliveries"][0]["line"] == 7
     with pytest.raises(ent.InputError, match="line"):
         ent.DeliveryRecord(feature="service-review", at=NOW, method="email", line=0)
+
+
+def test_the_api_names_an_out_of_range_delivery_by_its_file_line() -> None:
+    engine = ent.Engine.default()
+    contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+    late = {"feature": "service-review", "at": "9999-12-31T23:00:00-14:00", "method": "email", "line": 7}
+    with pytest.raises(ent.InputError, match=r"^the delivery on line 7: at 9999-12-31T23:00:00-14:00 "):
+        engine.check_obligations(
+            contract, [late], start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31),
+            now=dt.datetime(2026, 3, 10, tzinfo=dt.UTC),
+        )  # fmt: skip

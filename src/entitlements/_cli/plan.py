@@ -105,6 +105,7 @@ def _deliveries(
     problems: list[dict[str, Any]] = []
     call = engine.catalog.scope.weekly_call.id
     found: dict[str, list[tuple[int, ent.DeliveryRecord]]] = {cid: [] for cid in contracts}
+    calendars: dict[str, ent.BusinessCalendar | None] = {}
     with rows_of(args.deliveries, "--deliveries", required=DELIVERY_COLUMNS) as reader:
         for row in reader:
             if isinstance(row, BadRow):
@@ -120,11 +121,23 @@ def _deliveries(
                 if record.feature != call:
                     engine.feature(record.feature)
                 engine.method(record.method)
+                if cid not in calendars:  # a contract without a calendar is one problem, reported below
+                    calendars[cid] = _calendar(engine, contracts[cid])
+                calendar = calendars[cid]
+                if calendar is not None:  # an instant the calendar cannot answer for: this row's problem
+                    calendar.local(at, "at")
             except ent.EntitlementsError as exc:
                 problems.append(problem(reader.name, row.line, str(exc), type(exc).__name__))
                 continue
             found[cid].append((row.line, record))
     return found, problems
+
+
+def _calendar(engine: ent.Engine, contract: ent.Contract) -> ent.BusinessCalendar | None:
+    try:
+        return engine.calendar(contract)
+    except ent.EntitlementsError:
+        return None
 
 
 def _obligations_text(summary: ent.ObligationsSummary) -> str:

@@ -66,7 +66,8 @@ def check_obligations(
     outcomes: list[DeliveryOutcome] = []
     lines = [i + 1 if record.line is None else record.line for i, record in enumerate(records)]
     for i, record in enumerate(records):
-        local = calendar.local(record.at, f"deliveries[{i}].at")
+        where = f"deliveries[{i}].at" if record.line is None else f"the delivery on line {record.line}: at"
+        local = calendar.local(record.at, where)
         day = local.date()
         status: DeliveryStatus
         period: str | None = None
