@@ -378,3 +378,27 @@ def test_capacity_records_without_a_header_are_refused_not_read_short(
     code, out, err = run(capsys, *argv)
     assert (code, out) == (2, "")
     assert err.startswith(f"entitlements: error: {records}:1: the header: unknown column 'time'")
+
+
+def test_capacity_shared_refuses_a_contract_named_twice_in_a_group(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Issue 22: ``--shared acme-cn,acme-cn`` counted the manager's contacts twice.
+
+    Refused, not deduplicated: a contract named twice is most likely a typo
+    for another, and counting it once would hide that the other was left out.
+    """
+    contracts = tmp_path / "contracts.yaml"
+    contracts.write_text(RECORD_CONTRACTS, encoding="utf-8")
+    records = tmp_path / "records.csv"
+    records.write_text("kind,contract,contact\ncontact,acme-cn,ann\ncontact,acme-cn,bob\n", encoding="utf-8")
+    argv = ["capacity", "--contracts", str(contracts), "--records", str(records), "--now", RECORDS_NOW]
+    code, out, err = run(capsys, *argv, "--shared", "acme-cn,acme-cn")
+    assert (code, out) == (2, "")
+    assert err == (
+        "entitlements: error: shared[0] (acme-cn, acme-cn) names the contract 'acme-cn' twice; "
+        "a shared manager's totals count each contract once\n"
+    )
+    code, out, _ = run(capsys, "--json", *argv, "--shared", "acme-cn")
+    assert code == 0
+    assert "2 contacts" in json.loads(out)["shared"][0]["reasons"][0]["message"]

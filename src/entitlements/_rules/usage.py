@@ -214,6 +214,14 @@ class CapacityTally:
         for i, group in enumerate(groups):
             if not group or isinstance(group, str):
                 raise InputError(f"shared[{i}] must list contract ids, got {cut(group)}", field="shared")
+            twice = next((key for n, key in enumerate(group) if key in group[:n]), None)
+            if twice is not None:  # refused, not deduplicated: most likely a typo for another contract
+                raise InputError(
+                    f"shared[{i}] ({', '.join(map(str, group))}) names the contract {twice!r} twice; "
+                    "a shared manager's totals count each contract once",
+                    field="shared",
+                    value=twice,
+                )
             pairs = []
             for key in group:
                 usage = self.usage(key)
