@@ -128,13 +128,40 @@ def test_every_refusal_says_where_it_would_be_allowed(req: ent.DeliverableReques
             assert alternative.billing == ENGINE.offering(alternative.offering).billing
         for alternative in decision.elsewhere:
             assert alternative.deployment != deployment
-        if ENGINE.entitlement(offering, req.feature).included:  # elsewhere, the request itself is allowed
-            for alternative in (*decision.upsell, *decision.elsewhere):
-                assert ENGINE.evaluate(ent.Contract(offering=alternative.offering), req).allowed
-        else:  # elsewhere, the feature is included (SPEC: the offerings that include it)
-            for alternative in (*decision.upsell, *decision.elsewhere):
-                assert ENGINE.entitlement(alternative.offering, req.feature).included
+        for alternative in (*decision.upsell, *decision.elsewhere):  # it includes the feature (SPEC)
+            assert ENGINE.entitlement(alternative.offering, req.feature).included
     assert decision == ENGINE.evaluate(ent.Contract(offering=offering), req.model_dump(mode="json"))
+
+
+@given(deliverables(), st.sampled_from(OFFERINGS))
+def test_upsell_and_elsewhere_are_exactly_the_offerings_that_allow_the_whole_request(
+    req: ent.DeliverableRequest, offering: str
+) -> None:
+    """Issue 22: Standard asking client advocacy by phone named Premium, which needs approval for it.
+
+    The law: an offering is listed (in ``upsell`` or ``elsewhere``, by its
+    deployment) exactly when it is another offering and answers ``allow`` for
+    the same request, whether the refused offering lacks the feature or only
+    the method or cadence asked.
+    """
+    decision = ENGINE.evaluate(ent.Contract(offering=offering), req)
+    if decision.outcome == "allow":
+        return
+    allowing = [
+        o.id
+        for o in ENGINE.offerings()
+        if o.id != offering and ENGINE.evaluate(ent.Contract(offering=o.id), req).outcome == "allow"
+    ]
+    listed = [a.offering for a in (*decision.upsell, *decision.elsewhere)]
+    assert sorted(listed) == sorted(allowing)
+
+
+def test_an_offering_that_would_need_approval_is_no_upsell() -> None:
+    req = ent.DeliverableRequest(feature="client-advocacy", method="phone")
+    assert ENGINE.evaluate(SAAS_PREMIUM, req).outcome == "needs-approval"
+    decision = ENGINE.evaluate(SAAS_STANDARD, req)
+    assert (decision.outcome, decision.upsell, decision.elsewhere) == ("deny", (), ())
+    assert decision.reasons[-1].message == "no other SaaS offering would allow it"
 
 
 @given(deliverables(), st.sampled_from(OFFERINGS))
