@@ -791,3 +791,122 @@ def test_law_the_cli_never_crashes_and_exits_1_only_for_no(
     if fitting:
         assert (code, err) == (answer, "")
         assert out
+
+
+# --- issue 22, third group: non-library exceptions and unsafe rebuilds -------------------------
+
+UTC = dt.UTC
+PLUS14 = dt.timezone(dt.timedelta(hours=14))
+MINUS14 = dt.timezone(dt.timedelta(hours=-14))
+EDGE_ENTRY = {
+    "kind": "time",
+    "contract": "a",
+    "start": "0001-01-01T00:00:00+14:00",
+    "end": "0001-01-01T01:00:00+14:00",
+}
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        dt.datetime(1, 1, 1, tzinfo=UTC),
+        dt.datetime(1, 1, 1, 12, tzinfo=UTC),
+        dt.datetime(9999, 12, 31, 12, tzinfo=UTC),
+    ],
+)
+def test_bug_capacity_with_now_at_the_calendars_ends_is_our_error(now: dt.datetime) -> None:
+    error = raises_ours(lambda: ENGINE.capacity_report({"a": SHANGHAI}, [EDGE_ENTRY], now=now))
+    assert "too near the ends of the calendar" in str(error)
+
+
+def test_bug_a_time_entry_at_the_first_instant_is_counted_before_the_window() -> None:
+    usage = ENGINE.usage_from_records(
+        SHANGHAI, [dict(EDGE_ENTRY, contract=None)], now=dt.datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    assert usage.weekly_hours == (0.0, 0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    "stamp", [dt.datetime.min.replace(tzinfo=PLUS14), dt.datetime.max.replace(tzinfo=MINUS14)]
+)
+def test_bug_an_ics_stamp_at_the_calendars_ends_is_our_error(stamp: dt.datetime) -> None:
+    plan = ENGINE.engagement_plan(SHANGHAI, start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
+    error = raises_ours(lambda: plan.to_ics(dtstamp=stamp))
+    assert "outside the range of instants iCalendar can write" in str(error)
+
+
+@pytest.mark.parametrize("contract", ["x\r\nBEGIN:VEVENT", "x\nUID:y", " spaced", ""])
+def test_bug_a_rebuilt_plan_is_held_to_the_engines_contract_ids(contract: str) -> None:
+    import pydantic
+
+    plan = ENGINE.engagement_plan(
+        SHANGHAI, start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31), contract_id="acme"
+    )
+    data = plan.model_dump(mode="json")
+    assert ent.EngagementPlan.model_validate(data) == plan
+    for key in ("contract", "uid_stem"):
+        with pytest.raises(pydantic.ValidationError, match="contract_id must be letters"):
+            ent.EngagementPlan.model_validate({**data, key: contract})
+
+
+def _report_json() -> dict[str, Any]:
+    report = ENGINE.check_obligations(
+        SHANGHAI, [], start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31),
+        now=dt.datetime(2026, 2, 1, tzinfo=UTC), contract_id="acme",
+    )  # fmt: skip
+    data: dict[str, Any] = report.model_dump(mode="json")
+    assert ent.ObligationReport.model_validate(data).to_html() == report.to_html()
+    return data
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["items"][0].update(feature="nope"),
+        lambda d: d["items"][0].update(period="2026-X99"),
+        lambda d: d["items"][0].update(period="2026-13"),
+        lambda d: d["by_feature"][0].update(feature="nope"),
+        lambda d: d["by_feature"][0].update(feature=None),
+        lambda d: d.update(contract="a\r\nb"),
+    ],
+)
+def test_bug_a_rebuilt_report_is_refused_not_a_key_error_in_to_html(
+    change: Callable[[dict[str, Any]], None],
+) -> None:
+    import pydantic
+
+    data = _report_json()
+    change(data)
+    with pytest.raises(pydantic.ValidationError):
+        ent.ObligationReport.model_validate(data)
+
+
+def test_bug_bidi_controls_are_shown_in_the_html_not_obeyed() -> None:
+    report = ent.ObligationReport.model_validate(_report_json())
+    page = report.to_html(title="evil \u202egnp.exe", notes=["\u2066note\u2069"])
+    assert not {"\u202e", "\u2066", "\u2069"} & set(page)
+    assert "evil [U+202E]gnp.exe" in page
+    assert "[U+2066]note[U+2069]" in page
+
+
+@pytest.mark.parametrize("contract", [[1], {"a": 1}, ["a"], ("a",)])
+def test_bug_a_list_or_dict_as_a_contract_id_is_an_input_error(contract: object) -> None:
+    now = dt.datetime(2026, 2, 1, tzinfo=UTC)
+    inquiry = {"contract": contract, "received_at": dt.datetime(2026, 1, 5, tzinfo=UTC)}
+    error = raises_ours(lambda: ENGINE.sla_report({"a": SHANGHAI}, [inquiry], now=now))
+    assert isinstance(error, ent.InputError)
+    assert "a contract id must be text" in str(error)
+    tally = ENGINE.sla_tally({"a": SHANGHAI}, now=now)
+    with pytest.raises(ent.InputError, match="a contract id must be text"):
+        tally.status(contract, dt.datetime(2026, 1, 5, tzinfo=UTC))  # type: ignore[arg-type]
+
+
+def test_bug_a_non_text_key_of_the_contracts_is_an_input_error() -> None:
+    now = dt.datetime(2026, 2, 1, tzinfo=UTC)
+    for call in (
+        lambda: ENGINE.sla_tally({1: SHANGHAI}, now=now),  # type: ignore[dict-item]
+        lambda: ENGINE.sla_report({("a",): SHANGHAI}, [], now=now),  # type: ignore[dict-item]
+    ):
+        error = raises_ours(call)
+        assert isinstance(error, ent.InputError)
+        assert "contracts: a contract id must be text" in str(error)

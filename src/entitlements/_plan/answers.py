@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from .._base import Frozen
 from .._catalog.models import CatalogStamp, LocalText
@@ -20,6 +20,7 @@ from .._checks import check_aware
 from .._rules.answers import Instant, Reason, SortedSet
 from .._text.ics import AllDayEvent, calendar_file
 from .._version import __version__
+from .inputs import contract_id_value
 
 __all__ = [
     "Compliance",
@@ -40,6 +41,13 @@ DeliveryStatus = Literal[
 SkipCode = Literal["no-business-day", "partial-period"]
 
 
+Period = Annotated[str, Field(pattern=r"^[0-9]{4}-(W(0[1-9]|[1-4][0-9]|5[0-3])|Q[1-4]|0[1-9]|1[0-2])$")]
+"""A period's label: ``2026-W08`` (ISO week), ``2026-02`` (month) or ``2026-Q1`` (quarter)."""
+ContractId = Annotated[str | None, AfterValidator(contract_id_value)]
+"""A contract id as plans and reports take it: a rebuilt answer is held to the engine's own rule."""
+UidStem = Annotated[str, AfterValidator(contract_id_value)]
+
+
 class PlanItem(Frozen):
     """One thing owed in one period: a deliverable (or the weekly call), when, and how."""
 
@@ -47,7 +55,7 @@ class PlanItem(Frozen):
     """A Table 2 feature id, or the weekly call's id (``weekly-call``)."""
     name: LocalText
     frequency: str
-    period: str
+    period: Period
     """``2026-W08`` (ISO week), ``2026-02`` (month) or ``2026-Q1`` (quarter)."""
     period_start: dt.date
     period_end: dt.date
@@ -63,7 +71,7 @@ class PlanItem(Frozen):
 class SkippedPeriod(Frozen):
     """A period the plan has no item for, the deliverables it concerns, and why."""
 
-    period: str
+    period: Period
     period_start: dt.date
     period_end: dt.date
     frequency: str
@@ -76,9 +84,9 @@ class SkippedPeriod(Frozen):
 class EngagementPlan(Frozen):
     """What is owed to one contract over ``[start, end]``: the items, the periods left out, and why."""
 
-    contract: str | None
+    contract: ContractId
     """The contract's id, as given to the plan (``contract_id=``), or None."""
-    uid_stem: str
+    uid_stem: UidStem
     """The calendar UIDs' stem: ``contract``, or ``contract-<hash of the contract's fields>`` without one."""
     offering: str
     timezone: str
@@ -148,7 +156,7 @@ class DeliveryOutcome(Frozen):
     local_date: dt.date
     """The contract's local date of ``at``: the date matched against periods."""
     status: DeliveryStatus
-    period: str | None
+    period: Period | None
     """The period it fell in, for ``counted`` and ``wrong-method``."""
     reasons: tuple[Reason, ...] = Field(min_length=1)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .._base import Frozen
 from .._catalog.models import CatalogStamp
@@ -20,7 +20,7 @@ from .._errors import InputError, cut
 from .._rules.answers import Instant, Reason
 from .._text.html import Cell, Grid, Page, Row, Section, Table, render_page
 from .._version import __version__
-from .answers import Compliance, DeliveryOutcome, ObligationItem, SkippedPeriod
+from .answers import Compliance, ContractId, DeliveryOutcome, ObligationItem, SkippedPeriod
 from .periods import periods
 
 __all__ = ["ObligationReport", "ObligationsSummary"]
@@ -29,7 +29,7 @@ __all__ = ["ObligationReport", "ObligationsSummary"]
 class ObligationReport(Frozen):
     """The plan's items with their status at ``now``, every delivery accounted for, and the totals."""
 
-    contract: str | None
+    contract: ContractId
     """The contract's id, as given (``contract_id=``), or None."""
     offering: str
     timezone: str
@@ -46,6 +46,21 @@ class ObligationReport(Frozen):
     total: Compliance
     reasons: tuple[Reason, ...] = Field(min_length=1)
     catalog: CatalogStamp
+
+    @model_validator(mode="after")
+    def _one_feature_each(self) -> ObligationReport:
+        """Every item's and skipped period's deliverable has its totals (as the engine makes them)."""
+        features = [c.feature for c in self.by_feature]
+        if None in features:
+            raise ValueError("by_feature: every total names its deliverable")
+        for item in self.items:
+            if item.feature not in features:
+                raise ValueError(f"items: {item.feature!r} has no totals in by_feature")
+        for gap in self.skipped:
+            for feature in gap.features:
+                if feature not in features:
+                    raise ValueError(f"skipped: {feature!r} has no totals in by_feature")
+        return self
 
     def to_html(self, *, title: str | None = None, notes: Iterable[str] = ()) -> str:
         """This report as a self-contained HTML page (see :meth:`ObligationsSummary.to_html`)."""

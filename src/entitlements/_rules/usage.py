@@ -29,14 +29,30 @@ _HOUR_US = 3_600_000_000
 
 
 def week_starts(now: dt.datetime, timezone: str, weeks: int) -> tuple[dt.datetime, ...]:
-    """The Mondays 00:00 (local wall clock) that start the ``weeks`` weeks up to ``now``'s, oldest first."""
+    """The Mondays 00:00 (local wall clock) that start the ``weeks`` weeks up to ``now``'s, oldest first.
+
+    A ``now`` so near the calendar's ends that these weeks (or the end of the
+    last) fall outside it is an :class:`~entitlements.InputError`.
+    """
     tz = zone(timezone)
-    today = now.astimezone(tz).date()
-    monday = today - dt.timedelta(days=today.weekday())
-    return tuple(
-        dt.datetime.combine(monday - dt.timedelta(weeks=weeks - 1 - k), dt.time(0), tzinfo=tz)
-        for k in range(weeks)
-    )
+    try:
+        today = now.astimezone(tz).date()
+        monday = today - dt.timedelta(days=today.weekday())
+        starts = tuple(
+            dt.datetime.combine(monday - dt.timedelta(weeks=weeks - 1 - k), dt.time(0), tzinfo=tz)
+            for k in range(weeks)
+        )
+        (monday + dt.timedelta(weeks=1)).isoformat()
+        for start in starts:
+            start.astimezone(_UTC)
+    except (OverflowError, ValueError):
+        raise InputError(
+            f"now {now.isoformat()} is too near the ends of the calendar to count its {weeks} weeks of "
+            f"time in {timezone}",
+            field="now",
+            value=now,
+        ) from None
+    return starts
 
 
 class _Usage:
@@ -68,7 +84,7 @@ class _Usage:
                     field="end",
                     value=entry.end,
                 )
-            start, end = entry.start.astimezone(_UTC), entry.end.astimezone(_UTC)
+            start, end = entry.start, entry.end  # compared as aware instants: never out of range in UTC
             bounds = self.bounds
             for k in range(len(self.spans)):
                 a, b = max(start, bounds[k]), min(end, bounds[k + 1])

@@ -217,6 +217,11 @@ class SlaTally:
         now: dt.datetime,
         stamp: CatalogStamp,
     ) -> None:
+        for key in contracts:  # ids are text: a did-you-mean compares them, a report shows them
+            if not isinstance(key, str):
+                raise InputError(
+                    f"contracts: a contract id must be text, got {cut(key)}", field="contracts", value=key
+                )
         self._contracts = contracts
         self._resolve = resolve
         self._now = now
@@ -240,10 +245,14 @@ class SlaTally:
 
     def _entry(self, contract: str) -> tuple[StatusRule, dt.datetime, SlaCounts, int, str]:
         """The contract's rule, ``now`` in its zone and its counters, resolved on first use."""
-        entry = self._rules.get(contract)
+        entry = self._rules.get(contract) if isinstance(contract, str) else None
         if entry is None:
             try:
-                if not isinstance(contract, str) or contract not in self._contracts:
+                if not isinstance(contract, str):
+                    raise InputError(
+                        f"a contract id must be text, got {cut(contract)}", field="contract", value=contract
+                    )
+                if contract not in self._contracts:
                     raise unknown("contract", contract, self._contracts, field="contract")
                 rule = self._resolve(self._contracts[contract])
                 current = rule.plan.calendar.local(self._now, "now")

@@ -15,11 +15,20 @@ answers offering a page stay above it.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html import escape
 
 __all__ = ["Cell", "Grid", "Page", "Row", "Section", "Table", "render_page"]
+
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""The bidirectional controls: obeyed, they could reorder what a page shows (Trojan Source)."""
+
+
+def escape(value: str) -> str:
+    """:func:`html.escape`, and every bidi control shown as its code point (``[U+202E]``), not obeyed."""
+    return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", html.escape(value))
 
 
 @dataclass(frozen=True, slots=True)

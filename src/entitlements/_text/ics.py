@@ -15,6 +15,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .._errors import InputError
+
 __all__ = ["EXTRA", "AllDayEvent", "calendar_file"]
 
 EXTRA = "ics"
@@ -31,6 +33,18 @@ class AllDayEvent:
     summary: str
     description: str
     categories: tuple[str, ...] = ()
+
+
+def _utc(dtstamp: dt.datetime) -> dt.datetime:
+    """``dtstamp`` in UTC, where iCalendar writes it; one the calendar's ends push past is refused."""
+    try:
+        return dtstamp.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        raise InputError(
+            f"dtstamp {dtstamp.isoformat()} is outside the range of instants iCalendar can write in UTC",
+            field="dtstamp",
+            value=dtstamp,
+        ) from None
 
 
 def calendar_file(events: Iterable[AllDayEvent], *, prodid: str, name: str, dtstamp: dt.datetime) -> bytes:
@@ -51,12 +65,18 @@ def calendar_file(events: Iterable[AllDayEvent], *, prodid: str, name: str, dtst
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
-    stamp = dtstamp.astimezone(dt.UTC)
+    stamp = _utc(dtstamp)
     for event in events:
         ev = Event()
         ev.add("uid", event.uid)
         ev.add("dtstamp", stamp)
         ev.add("dtstart", event.first)
+        if event.last == dt.date.max:
+            raise InputError(
+                f"an event ending on {event.last.isoformat()} has no next day to end before in iCalendar",
+                field="end",
+                value=event.last,
+            )
         ev.add("dtend", event.last + dt.timedelta(days=1))
         ev.add("summary", event.summary)
         ev.add("description", event.description)
