@@ -14,6 +14,7 @@ import functools
 import io
 import math
 import pickle
+import re
 import subprocess
 import sys
 import threading
@@ -910,3 +911,79 @@ def test_bug_a_non_text_key_of_the_contracts_is_an_input_error() -> None:
         error = raises_ours(call)
         assert isinstance(error, ent.InputError)
         assert "contracts: a contract id must be text" in str(error)
+
+
+# --- issue 22, fourth group: configuration that should not load; copies and pickles ------------
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("localtime", "time zone 'localtime' is not a portable IANA name"),
+        ("posixrules", "time zone 'posixrules' is not a portable IANA name"),
+        ("Factory", "time zone 'Factory' is not a portable IANA name"),
+        ("right/UTC", "unknown time zone 'right/UTC' (did you mean 'Etc/UTC'?)"),
+        ("posix/Asia/Shanghai", "unknown time zone 'posix/Asia/Shanghai' (did you mean 'Asia/Shanghai'?)"),
+    ],
+)
+def test_bug_only_portable_zone_names_load(name: str, message: str, tmp_path: Path) -> None:
+    with pytest.raises(ent.ContractError, match=re.escape(message)):
+        ent.Contract(offering="saas-premium", timezone=name, country="CN")
+    contracts = tmp_path / "contracts.yaml"
+    contracts.write_text(
+        f"acme:\n  offering: saas-premium\n  timezone: {name}\n  country: CN\n", encoding="utf-8"
+    )
+    error = raises_ours(lambda: ent.load_contracts(contracts))
+    assert message in str(error)
+    assert f"{contracts}:3" in str(error)
+
+
+def test_bug_business_hours_that_open_and_close_at_once_fail_catalog_validate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    folder = tmp_path / "catalog"
+    shutil.copytree(ent.bundled_catalog_path(), folder)
+    levels = folder / "service-levels.yaml"
+    levels.write_text(
+        levels.read_text(encoding="utf-8").replace('close: "17:00"', 'close: "09:00"'), encoding="utf-8"
+    )
+    assert main(["catalog", "validate", str(folder)]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"{levels}:3: service_levels: business_hours business hours 09:00-09:00"
+    )
+
+
+def test_bug_engines_and_tallies_copy_and_calendars_adders_and_tallies_pickle() -> None:
+    import copy
+
+    assert copy.deepcopy(ENGINE) is ENGINE
+    assert copy.copy(ENGINE) is ENGINE
+    now = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+    text = b"a: {offering: saas-premium, timezone: Asia/Shanghai, country: CN}\n"
+    loaded = ent.load_contracts(io.BytesIO(text))  # a read-only mapping, as load_contracts gives
+    for contracts in (loaded, {"a": ENGINE.prepare(SHANGHAI), "b": SHANGHAI}):
+        tally = ENGINE.sla_tally(contracts, now=now)
+        tally.status("a", dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+        tally.status(
+            "a", dt.datetime(2026, 1, 30, 9, tzinfo=dt.UTC), dt.datetime(2026, 1, 30, 10, tzinfo=dt.UTC)
+        )
+        for other in (copy.deepcopy(tally), pickle.loads(pickle.dumps(tally))):
+            assert other.summaries() == tally.summaries()
+            other.status("a", dt.datetime(2026, 1, 31, 23, tzinfo=dt.UTC))
+            assert other.total().inquiries == tally.total().inquiries + 1 == 3  # counted on, not anew
+    calendar = ENGINE.calendar(SHANGHAI)
+    again = pickle.loads(pickle.dumps(calendar))
+    assert again == calendar
+    assert copy.deepcopy(calendar) is calendar
+    t = dt.datetime(2026, 9, 30, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert again.add_business_time(t, dt.timedelta(hours=8)) == calendar.add_business_time(
+        t, dt.timedelta(hours=8)
+    )
+    adder = calendar.adding(dt.timedelta(hours=8))
+    assert (
+        pickle.loads(pickle.dumps(adder))(t)
+        == adder(t)
+        == dt.datetime(2026, 10, 8, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
+    )

@@ -614,6 +614,12 @@ class Engine:
         """Pickled as its catalog: another process (a Spark executor) builds the rules again, once."""
         return (_unpickled, (self._catalog,))
 
+    def __copy__(self) -> Engine:
+        return self  # immutable: its caches only remember answers
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Engine:
+        return self
+
 
 def _given_prepared(value: object) -> PreparedContract | None:
     """``value`` if it is a PreparedContract (its module imported only when something else was given)."""

@@ -28,6 +28,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     WithJsonSchema,
+    model_validator,
 )
 
 from .._base import Frozen
@@ -252,6 +253,15 @@ class BusinessHours(Frozen):
     close: ClockTime
     source: Source
 
+    @model_validator(mode="after")
+    def _a_working_day(self) -> BusinessHours:
+        """Hours that open and close at one time (or close before opening) are refused at load."""
+        try:
+            parse_schedule((self.open, self.close))
+        except InputError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
     @property
     def schedule(self) -> Schedule:
         """These hours as the schedule a contract without agreed hours has: one interval, every workday."""
@@ -461,6 +471,9 @@ class Catalog(Frozen):
     def __setstate__(self, state: dict[Any, Any]) -> None:
         super().__setstate__(state)
         self.model_post_init(None)
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Catalog:
+        return self  # frozen all the way down: a deep copy is the catalog itself
 
     def calendar_stamp(self) -> CatalogStamp:
         """The stamp of an answer that used a business calendar: :attr:`stamp` with the `holidays` version.

@@ -229,6 +229,17 @@ class SlaTally:
         self._rules: dict[str, tuple[StatusRule, dt.datetime, SlaCounts, int, str] | EntitlementsError] = {}
         self._counts: dict[str, SlaCounts] = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Every slot, the contracts as a plain dict (a read-only view does not pickle): a pool
+        worker or a deep copy counts on from the same counters."""
+        state = {name: getattr(self, name) for name in self.__slots__}
+        state["_contracts"] = dict(self._contracts)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+
     @property
     def now(self) -> dt.datetime:
         """The moment every status is taken at."""

@@ -257,6 +257,16 @@ class BusinessCalendar:
         """
         return self._rules.holiday_years
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its definition: a pool worker builds the same calendar from the spec."""
+        return (BusinessCalendar.from_spec, (self._spec,))
+
+    def __copy__(self) -> BusinessCalendar:
+        return self  # immutable: a copy is the calendar itself
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> BusinessCalendar:
+        return self
+
     def __repr__(self) -> str:
         where = self.country + (f"-{self.subdivision}" if self.subdivision else "")
         return f"<BusinessCalendar {self.timezone} {where} {self.hours}>"
@@ -451,7 +461,7 @@ class BusinessCalendar:
         amount = check_duration(duration)
         if amount == 0:
             raise InputError("duration must be more than 0 for adding()", field="duration", value=duration)
-        return Adder(self._clock.fast, self._add_slow, amount)
+        return Adder(self._clock.fast, self._add_slow, amount, calendar=self)
 
     def business_time_between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
         """The business time in ``[a, b)``; zero when ``b <= a``."""
@@ -569,17 +579,24 @@ class Adder:
     answers each of ``ts`` in order and names a bad one by its position.
     """
 
-    __slots__ = ("_amount", "_fast", "_slow")
+    __slots__ = ("_amount", "_calendar", "_fast", "_slow")
 
     def __init__(
         self,
         fast: Callable[[dt.datetime, int], dt.datetime | None],
         slow: Callable[[dt.datetime, int, str], dt.datetime],
         amount: int,
+        *,
+        calendar: BusinessCalendar,
     ) -> None:
         self._fast = fast
         self._slow = slow
         self._amount = amount
+        self._calendar = calendar
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its calendar and amount: unpickled, the calendar's ``adding`` again."""
+        return (_adding, (self._calendar, self._amount))
 
     @property
     def duration(self) -> dt.timedelta:
@@ -645,3 +662,8 @@ def _checked_spec(**given: Any) -> CalendarSpec:
         extra_holidays=days,
         weekend_workdays=weekend,
     )
+
+
+def _adding(calendar: BusinessCalendar, amount: int) -> Adder:
+    """The :class:`Adder` of ``amount`` microseconds on ``calendar`` (how an unpickled one is built)."""
+    return calendar.adding(dt.timedelta(microseconds=amount))

@@ -19,11 +19,25 @@ MAX_NAME = 64
 """No time zone or country code is longer than this; a longer value is refused without a search."""
 
 
+_NOT_PORTABLE = frozenset({"localtime", "posixrules", "Factory"})
+"""Names a zone database may hold that are not portable zones: the server's own zone, a rules
+template, a placeholder. With ``right/`` (leap seconds) and ``posix/`` copies, never a contract's."""
+
+
 @functools.cache
-def _zone_names() -> tuple[str, ...]:
+def _zone_names() -> frozenset[str]:
     import zoneinfo
 
-    return tuple(sorted(zoneinfo.available_timezones()))
+    return frozenset(
+        name
+        for name in zoneinfo.available_timezones()
+        if name not in _NOT_PORTABLE and not name.startswith(("right/", "posix/"))
+    )
+
+
+@functools.cache
+def _sorted_names() -> tuple[str, ...]:
+    return tuple(sorted(_zone_names()))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -39,15 +53,27 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
 
 
 def zone_name(name: object) -> str:
-    """``name`` if it is the name of an IANA time zone; an :class:`InputError` otherwise."""
+    """``name`` if it is a portable IANA time zone's name; an :class:`InputError` otherwise.
+
+    Portable: a name of the zone database other than ``localtime``,
+    ``posixrules``, ``Factory`` and the ``right/`` and ``posix/`` copies, so
+    that an answer never depends on the server's own zone or files.
+    """
     if not isinstance(name, str):
         raise InputError(f"a time zone is an IANA name such as 'Asia/Shanghai', got {cut(name)}", value=name)
-    if not name or len(name) > MAX_NAME or not name.isascii() or not name.isprintable():
-        raise unknown("time zone", name, _zone_names(), field="timezone", error=InputError)
+    if name in _NOT_PORTABLE:
+        raise InputError(
+            f"time zone {name!r} is not a portable IANA name (it depends on the server's zone files); "
+            "name the zone, such as 'Asia/Shanghai'",
+            field="timezone",
+            value=name,
+        )
+    if name not in _zone_names():  # only portable IANA names: never the server's zone ('localtime')
+        raise unknown("time zone", name, _sorted_names(), field="timezone", error=InputError)
     try:
         _load_zone(name)
     except (LookupError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
-        raise unknown("time zone", name, _zone_names(), field="timezone", error=InputError) from None
+        raise unknown("time zone", name, _sorted_names(), field="timezone", error=InputError) from None
     return name
 
 
