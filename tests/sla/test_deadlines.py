@@ -365,7 +365,8 @@ COUNTRIES = {
 
 @cache
 def zone_names() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
+    """The portable zone names a contract may give (not the server's own 'localtime' and the like)."""
+    return tuple(sorted(available_timezones() - {"localtime", "posixrules", "Factory"}))
 
 
 def day_hours() -> st.SearchStrategy[list[tuple[str, str]]]:
