@@ -54,8 +54,8 @@ _T = TypeVar("_T")
 MAX_CALENDARS = 128
 """Calendars kept in the process (shared by every engine); the least recently used goes beyond this.
 
-With each calendar's own bounds (``MAX_YEARS`` year tables, ``MAX_WALL_YEARS`` years of
-openings), a long-running process holds at most about 128 x (64 x 5 KB + 4 x 45 KB), some 64 MB.
+What calendars hold (year tables, openings) has one bound over every calendar alive, this cache's
+and those prepared contracts keep: ``HELD_TABLES`` and ``HELD_WALL_YEARS`` in ``_time/clock.py``.
 """
 MAX_PREPARED = 1024
 """Prepared contracts kept per engine (one per contract asked about)."""

@@ -325,3 +325,54 @@ def test_receipts_centuries_apart_are_answered_group_by_group() -> None:
     far = [as_us(FRIDAY), as_us(dt.datetime(1900, 1, 1, tzinfo=UTC)), 253_390_000_000_000_000]
     with pytest.raises(ent.InputError, match=r"received\[2\] .* outside"):
         bulk.response_deadlines(ENGINE, CONTRACT, timestamps(far))
+
+
+# --- issue 22: long spans and the calendar's ends, as the scalar path answers them ----------------
+
+
+def _statuses_equal_the_scalar_path(
+    contract: ent.Contract, received: list[int], now: dt.datetime, responded: list[int | None]
+) -> None:
+    table = bulk.response_statuses(
+        ENGINE, contract, timestamps(received), now=now, responded=timestamps(responded)
+    )  # type: ignore[arg-type]
+    for r, a, row in zip(received, responded, table.to_pylist(), strict=True):
+        s = ENGINE.response_status(
+            contract, EPOCH + US * r, now=now, responded_at=None if a is None else EPOCH + US * a
+        )
+        assert (row["state"], row["deadline"], row["provisional"]) == (s.state, s.deadline, s.provisional)
+        assert (row["target"], row["elapsed"], row["remaining"], row["overdue"]) == (
+            s.target, s.elapsed, s.remaining, s.overdue,
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("timezone", ["Asia/Shanghai", "America/New_York"])
+def test_a_now_centuries_on_is_answered_as_the_scalar_path_and_in_budget(timezone: str) -> None:
+    """Issue 22: ``now`` in 9998 built an axis over 8,000 years (11.8 s), then refused what the scalar
+    path answers ("a deadline of now falls after the year 9998")."""
+    import time
+
+    contract = ent.Contract(offering="saas-premium", timezone=timezone, country="CN")
+    now = dt.datetime(9998, 6, 1, tzinfo=UTC)
+    received = [as_us(dt.datetime(2026, 3, d, 9, tzinfo=UTC)) for d in range(2, 28)]
+    responded = [None if k % 3 else r + 3_600_000_000 * (k + 1) for k, r in enumerate(received)]
+    responded[1] = as_us(dt.datetime(9000, 1, 2, tzinfo=UTC))  # a response centuries on
+    start = time.perf_counter()
+    bulk.response_statuses(ENGINE, contract, timestamps(received), now=now, responded=timestamps(responded))  # type: ignore[arg-type]
+    assert time.perf_counter() - start < 2
+    _statuses_equal_the_scalar_path(contract, received, now, responded)
+
+
+def test_receipts_at_the_calendars_ends_are_answered_row_by_row() -> None:
+    """Issue 22: the kernel refused year-2 receipts the scalar path answers, failing the whole column."""
+    contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+    early = [as_us(dt.datetime(2, 1, 1, 12, tzinfo=UTC)), as_us(dt.datetime(2, 1, 2, 3, tzinfo=UTC))]
+    values = [*early, as_us(dt.datetime(2026, 3, 2, 9, tzinfo=UTC))]
+    out = bulk.response_deadlines(ENGINE, contract, timestamps(values)).to_pylist()
+    assert out == [ENGINE.response_deadline(contract, EPOCH + US * v) for v in values]
+    _statuses_equal_the_scalar_path(
+        contract, values, dt.datetime(2026, 3, 3, tzinfo=UTC), [None, values[1] + 1, None]
+    )
+    late = as_us(dt.datetime(9998, 12, 31, 10, tzinfo=UTC))  # refused by the scalar path, and by row here
+    with pytest.raises(ent.InputError, match=r"^received\[1\] "):
+        bulk.response_deadlines(ENGINE, contract, timestamps([values[2], late]))

@@ -38,7 +38,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - the extra is installed 
     ) from None
 
 from .._checks import check_aware
-from .._errors import InputError, cut
+from .._errors import EntitlementsError, InputError, cut
 from .._inputs.contract import Contract
 from .._sla.prepared import PreparedContract
 from .._time.calendar import BusinessCalendar
@@ -327,8 +327,45 @@ def _covering(calendar: BusinessCalendar, lo: int, hi: int, name: str, *, where:
 def _longer(calendar: BusinessCalendar, axis: _Axis, more: int, name: str) -> _Axis:
     """The same axis running ``more`` years further (at most to the calendar's last year)."""
     if axis.last_year >= MAX_YEAR:
-        raise InputError(f"a deadline of {name} falls after the year {MAX_YEAR}", field=name)
+        raise InputError(
+            f"a deadline of an inquiry of {name} falls after the year {MAX_YEAR}, the last the calendar "
+            "answers for",
+            field=name,
+        )
     return _axis(calendar, axis.first_year, min(MAX_YEAR, axis.last_year + max(1, more)))
+
+
+_EDGE_LOW = micros(dt.datetime(MIN_YEAR, 1, 1, tzinfo=dt.UTC)) + 2 * 86_400_000_000
+_EDGE_HIGH = micros(dt.datetime(MAX_YEAR, 12, 31, tzinfo=dt.UTC)) - 86_400_000_000
+
+
+def _edges(u: Ints) -> NDArray[np.bool_]:
+    """The instants too near the calendar's ends for an axis (a year to spare either side): the scalar
+    path answers them, one by one, as it answers any (or refuses them with its own error)."""
+    edge: NDArray[np.bool_] = (u < _EDGE_LOW) | (u > _EDGE_HIGH)
+    return edge
+
+
+def _scalar(name: str, position: int, call: Any) -> Any:
+    """``call()``, its error naming the row."""
+    try:
+        return call()
+    except EntitlementsError as exc:
+        raise InputError(f"{name}[{position}] {exc}", field=name) from None
+
+
+def _business_at(calendar: BusinessCalendar, axis: _Axis, u: Ints) -> Ints:
+    """``B(u)`` on the axis; an instant after it adds the calendar's business time from the axis's last
+    instant (one question per distinct instant, each O(years)): ``now`` centuries on needs no axis there."""
+    beyond = u >= axis.end
+    if not beyond.any():
+        return axis.before(u)[0]
+    last = axis.end - 1
+    b = axis.before(np.where(beyond, last, u))[0]
+    start = from_micros(last)
+    for value in np.unique(u[beyond]):
+        b[u == value] += calendar.business_microseconds(start, from_micros(int(value)))
+    return b
 
 
 # --- the kernel -------------------------------------------------------------------------------------
@@ -417,7 +454,16 @@ def response_deadlines(engine: Engine, contract: Contract | PreparedContract, re
     if not column.values.size or (column.valid is not None and not column.valid.any()):
         return pa.nulls(len(column.values), type=pa.timestamp("us", tz=zone))
     u = _filled(column)
-    deadline = _spread_deadlines(rule, u, "received")
+    edge = _edges(u)
+    if not edge.any():
+        return _timestamps(_spread_deadlines(rule, u, "received"), column.valid, zone)
+    deadline = np.zeros_like(u)
+    inner = np.flatnonzero(~edge)
+    if inner.size:
+        deadline[inner] = _spread_deadlines(rule, u[inner], "received")
+    for i in np.flatnonzero(edge if column.valid is None else edge & column.valid):
+        t = from_micros(int(u[i]))
+        deadline[i] = micros(_scalar("received", int(i), lambda t=t: rule.plan.deadline(t)))
     return _timestamps(deadline, column.valid, zone)
 
 
@@ -470,34 +516,33 @@ def response_statuses(
         _first_bad(answers.values < u, answered, answers.values, "responded", "is before its received")
         _first_bad(answers.values > nu, answered, answers.values, "responded", "is after now")
         until = np.where(answered, answers.values, nu)
-    axis, deadline = _deadlines(rule, u, "received")
-    hi = max(int(deadline.max()), int(until.max()))
-    while hi >= axis.end:  # the axis must hold every instant asked about
-        axis = _longer(rule.calendar, axis, _year(hi) - axis.last_year + 1, "now")
-    b_received, _ = axis.before(u)
-    b_until, _ = axis.before(until)
-    elapsed = b_until - b_received
-    if rule.plan.counting == "business-hours":
-        target = np.full(n, rule.plan.amount // US, dtype=np.int64)
-    else:
-        target = axis.before(deadline)[0] - b_received
-    early = until <= deadline
-    remaining = np.where(early, target - elapsed, 0)
-    overdue = np.where(early, 0, elapsed - target)
-    share = rule.status_rule.share
-    threshold = target * share.numerator // share.denominator
-    state = np.where(
-        answered,
-        np.where(early, 3, 4),
-        np.where(nu > deadline, 2, np.where(remaining <= threshold, 1, 0)),
-    ).astype(np.int8)
+    edge = _edges(u)
+    state, deadline, target, elapsed, remaining, overdue, provisional = (
+        np.zeros(n, dtype=np.int8),
+        *(np.zeros(n, dtype=np.int64) for _ in range(5)),
+        np.zeros(n, dtype=bool),
+    )
+    inner = np.flatnonzero(~edge)
+    if inner.size:
+        found = _status_arrays(rule, u[inner], until[inner], answered[inner], nu)
+        for column_of, values in zip(
+            (state, deadline, target, elapsed, remaining, overdue, provisional), found, strict=True
+        ):
+            column_of[inner] = values
+    now_t = from_micros(nu)
+    for i in np.flatnonzero(edge if column.valid is None else edge & column.valid):
+        t, r = from_micros(int(u[i])), (from_micros(int(until[i])) if answered[i] else None)
+        st = _scalar("received", int(i), lambda t=t, r=r: rule.status_rule.status(t, now_t, r))
+        state[i] = _STATES.index(st.state)
+        deadline[i] = micros(st.deadline)
+        for column_of, value in zip(
+            (target, elapsed, remaining, overdue),
+            (st.target, st.elapsed, st.remaining, st.overdue),
+            strict=True,
+        ):
+            column_of[i] = value // dt.timedelta(microseconds=1)
+        provisional[i] = st.provisional
     mask = None if column.valid is None else ~column.valid
-    through = rule.calendar.holidays_official_through
-    if through is None or through >= MAX_YEAR:
-        provisional = np.zeros(n, dtype=bool)
-    else:
-        first_projected = _instant(dt.datetime(through + 1, 1, 1, tzinfo=rule.calendar.zone), "now")
-        provisional = np.maximum(deadline, until) >= first_projected
     durations = [
         pa.array(v, type=pa.duration("us"), mask=mask) for v in (target, elapsed, remaining, overdue)
     ]
@@ -520,3 +565,34 @@ def _first_bad(
     if bad.any():
         i = int(bad.argmax())
         raise InputError(f"{name}[{i}] {_shown(int(values[i]))} {what}", field=name)
+
+
+def _status_arrays(
+    rule: PreparedContract, u: Ints, until: Ints, answered: NDArray[np.bool_], nu: int
+) -> tuple[Any, ...]:
+    """State, deadline, target, elapsed, remaining, overdue and provisional of inquiries an axis holds."""
+    n = len(u)
+    axis, deadline = _deadlines(rule, u, "received")
+    b_received, _ = axis.before(u)
+    elapsed = _business_at(rule.calendar, axis, until) - b_received
+    if rule.plan.counting == "business-hours":
+        target = np.full(n, rule.plan.amount // US, dtype=np.int64)
+    else:
+        target = axis.before(deadline)[0] - b_received
+    early = until <= deadline
+    remaining = np.where(early, target - elapsed, 0)
+    overdue = np.where(early, 0, elapsed - target)
+    share = rule.status_rule.share
+    threshold = target * share.numerator // share.denominator
+    state = np.where(
+        answered,
+        np.where(early, 3, 4),
+        np.where(nu > deadline, 2, np.where(remaining <= threshold, 1, 0)),
+    ).astype(np.int8)
+    through = rule.calendar.holidays_official_through
+    if through is None or through >= MAX_YEAR:
+        provisional = np.zeros(n, dtype=bool)
+    else:
+        first_projected = _instant(dt.datetime(through + 1, 1, 1, tzinfo=rule.calendar.zone), "now")
+        provisional = np.maximum(deadline, until) >= first_projected
+    return state, deadline, target, elapsed, remaining, overdue, provisional

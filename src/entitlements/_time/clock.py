@@ -17,21 +17,43 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import weakref
 import zoneinfo
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable
 
 from .._errors import InputError
-from .days import BUSINESS, IRREGULAR, DayRules, YearTable, build_year
-from .units import DAY, MAX_YEAR, SECOND, US, midnight
+from .days import BUSINESS, IRREGULAR, DayRules, Irregulars, YearTable, build_year, year_totals
+from .units import DAY, MAX_YEAR, MIN_YEAR, SECOND, US, midnight
 
-__all__ = ["MAX_WALL_YEARS", "MAX_YEARS", "Clock", "modal"]
+__all__ = [
+    "HELD_SPANS",
+    "HELD_TABLES",
+    "HELD_WALL_YEARS",
+    "MAX_WALL_YEARS",
+    "MAX_YEARS",
+    "SPAN_YEARS",
+    "Clock",
+    "modal",
+]
 
 MAX_YEARS = 64
 """Year tables a calendar keeps (about 5 KB each); the oldest built is dropped beyond this."""
+SPAN_YEARS = 64
+"""Whole years a span crosses beyond which their totals come from the calendar's running totals."""
 MAX_WALL_YEARS = 16
 """Years of wall-clock openings and closings a calendar keeps for its hot path (about 45 KB each
 for one interval a day): enough that inquiries spread over 15 years do not rebuild them by turns."""
+
+HELD_TABLES = 8192
+"""Year tables every calendar of the process holds together (about 40 MB): the oldest built is
+dropped beyond this, whichever calendar holds it. With :data:`HELD_WALL_YEARS`, the one bound on what
+calendars hold, however many are alive (kept by the engine's caches, prepared contracts or callers)."""
+HELD_WALL_YEARS = 512
+"""Years of wall-clock openings every calendar of the process holds together (at most 45-90 KB each)."""
+HELD_SPANS = 64
+"""Calendars of the process that keep their running totals per year (120 KB each) at once."""
 
 Walls = tuple[tuple[dt.datetime, ...], tuple[dt.datetime, ...]]
 """A year's openings and closings, one per day: the hot path of a one-interval schedule."""
@@ -58,6 +80,36 @@ def _wall_time(us: int) -> dt.time:
     return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60, micro)
 
 
+class _Held:
+    """What every clock of the process holds, in the order built: beyond ``limit`` entries, the
+    oldest is dropped from the clock holding it (a clock gone already has nothing to drop)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.entries: dict[tuple[int, str, int], weakref.ref[Clock]] = {}
+        self.lock = threading.Lock()
+
+    def add(self, clock: Clock, store: str, year: int) -> None:
+        dropped = []
+        with self.lock:
+            key = (id(clock), store, year)
+            self.entries.pop(key, None)
+            self.entries[key] = weakref.ref(clock)
+            while len(self.entries) > self.limit:
+                (_, name, old), ref = next(iter(self.entries.items()))
+                del self.entries[_, name, old]
+                dropped.append((ref, name, old))
+        for ref, name, old in dropped:  # outside the lock: a clock's own lock may be held by its caller
+            owner = ref()
+            if owner is not None:
+                owner.drop(name, old)
+
+
+_HELD_TABLES = _Held(HELD_TABLES)
+_HELD_WALLS = _Held(HELD_WALL_YEARS)
+_HELD_SPANS = _Held(HELD_SPANS)
+
+
 class Clock:
     """The business time of one calendar definition (:class:`DayRules`), counted in integers.
 
@@ -65,8 +117,11 @@ class Clock:
     """
 
     __slots__ = (
+        "__weakref__",
         "_close",
+        "_cumulative",
         "_day_walls",
+        "_kept",
         "_last",
         "_length",
         "_lock",
@@ -97,6 +152,10 @@ class Clock:
         self._wall_times: dict[int, Walls] = {}
         self._day_walls: dict[int, DayWalls] = {}
         self._lock = threading.Lock()
+        self._kept: dict[int, Irregulars] = {}
+        self._cumulative: tuple[array[int], array[int]] | None = None
+        """Business days and time before each year from MIN_YEAR on, once a span of centuries asked."""
+        """The irregular days of each year of the 400-year cycle asked about (:func:`year_totals`)."""
 
     @property
     def tables(self) -> int:
@@ -129,7 +188,21 @@ class Clock:
                 if len(self._tables) >= MAX_YEARS:  # the oldest built goes first
                     self._tables.pop(next(iter(self._tables)))
                 self._tables[year] = table
-            return table
+        _HELD_TABLES.add(self, "tables", year)
+        return table
+
+    def drop(self, store: str, year: int) -> None:
+        """Let go of ``year``'s table (``tables``), openings (``walls``) or the running totals per year
+        (``cumulative``): the process holds too many."""
+        if store == "tables":
+            table = self._tables.pop(year, None)
+            if table is not None and self._last is table:
+                self._last = None
+        elif store == "cumulative":
+            self._cumulative = None
+        else:
+            self._wall_times.pop(year, None)
+            self._day_walls.pop(year, None)
 
     def intervals(self, o: int) -> tuple[tuple[int, int], ...]:
         """Day ``o``'s business time as ``(start, end)`` instants; empty if it is not a business day."""
@@ -151,6 +224,50 @@ class Clock:
             return table.irregular[o].close
         return midnight(o) - table.offsets[i] * SECOND + self.rules.hours_of(o)[-1][1]
 
+    def totals(self, year: int) -> tuple[int, int]:
+        """The business days and business time (µs) of the whole local ``year``: from its table if one
+        is kept, else from the year's weekday hours and holidays (:func:`year_totals`), else built."""
+        table = self._tables.get(year)
+        if table is None:
+            with self._lock:
+                found = year_totals(self.rules, year, self._kept)
+            if found is not None:
+                return found
+            table = self.table_of(dt.date(year, 1, 1).toordinal() if MIN_YEAR <= year <= MAX_YEAR else 0)
+        return table.total, table.cumt[-1]
+
+    def cumulative(self) -> tuple[array[int], array[int]]:
+        """The business days and time before each year, from :data:`MIN_YEAR` to after :data:`MAX_YEAR`
+        (80 KB and 40 KB): built once per calendar, the first time a span of centuries is asked."""
+        found = self._cumulative
+        if found is None:
+            days, time = array("q", [0]), array("q", [0])
+            for year in range(MIN_YEAR, MAX_YEAR + 1):
+                d, t = self.totals(year)
+                days.append(days[-1] + d)
+                time.append(time[-1] + t)
+            found = self._cumulative = (array("i", days), time)
+            _HELD_SPANS.add(self, "cumulative", 0)
+        return found
+
+    def _whole_years(self, o: int, b: int, what: int) -> tuple[int, int]:
+        """From day ``o`` (a 1 January) the whole years before day ``b``: (their total ``what`` (0: days,
+        1: time), the day after them). Beyond :data:`SPAN_YEARS` of them, two lookups."""
+        total = 0
+        year = dt.date.fromordinal(o).year
+        last = dt.date.fromordinal(b).year if b <= dt.date.max.toordinal() else MAX_YEAR + 1
+        if last - year > SPAN_YEARS:
+            cumulative = self.cumulative()[what]
+            last = min(last, MAX_YEAR)
+            return cumulative[last - MIN_YEAR] - cumulative[year - MIN_YEAR], dt.date(last, 1, 1).toordinal()
+        while year < MAX_YEAR:
+            following = dt.date(year + 1, 1, 1).toordinal()
+            if following > b:
+                break
+            total += self.totals(year)[what]
+            o, year = following, year + 1
+        return total, o
+
     def count(self, a: int, b: int) -> int:
         """Business days in ``[a, b)``, ``a <= b``."""
         total = 0
@@ -160,6 +277,9 @@ class Clock:
             end = min(b, table.end)
             total += table.cum[end - table.base] - table.cum[o - table.base]
             o = end
+            if o < b:  # whole years between: their totals, not their tables
+                whole, o = self._whole_years(o, b, 0)
+                total += whole
         return total
 
     def nth_after(self, o: int, n: int) -> int:
@@ -170,9 +290,18 @@ class Clock:
             )
         table = self.table_of(o)
         rank = table.cum[o + 1 - table.base] + n - 1  # rank of the wanted day within its year
-        while rank >= table.total:
+        if rank >= table.total:  # whole years next: their business days from their totals
             rank -= table.total
-            table = self.table_of(table.end)
+            year = table.year + 1
+            while True:
+                if year > MAX_YEAR:
+                    self.table_of(0)  # the InputError of a year past the calendar's
+                days = self.totals(year)[0]
+                if rank < days:
+                    break
+                rank -= days
+                year += 1
+            table = self.table_of(dt.date(year, 1, 1).toordinal())
         return table.base + table.select[rank]
 
     def time_in(self, a: int, b: int) -> int:
@@ -184,6 +313,9 @@ class Clock:
             end = min(b, table.end)
             total += table.cumt[end - table.base] - table.cumt[o - table.base]
             o = end
+            if o < b:  # whole years between: their totals, not their tables
+                whole, o = self._whole_years(o, b, 1)
+                total += whole
         return total
 
     def opening_at(self, u: int, o: int) -> int:
@@ -211,6 +343,7 @@ class Clock:
                 if len(self._wall_times) >= MAX_WALL_YEARS:
                     self._wall_times.pop(next(iter(self._wall_times)), None)
                 self._wall_times[table.year] = walls
+            _HELD_WALLS.add(self, "walls", table.year)
         return walls
 
     def _day_walls_of(self, table: YearTable) -> DayWalls:
@@ -231,6 +364,7 @@ class Clock:
                 if len(self._day_walls) >= MAX_WALL_YEARS:
                     self._day_walls.pop(next(iter(self._day_walls)), None)
                 self._day_walls[table.year] = walls
+            _HELD_WALLS.add(self, "walls", table.year)
         return walls
 
     def _at(self, table: YearTable) -> Callable[[int], list[dt.datetime]]:
@@ -368,14 +502,22 @@ class Clock:
                     return start + amount
                 amount -= e - start
         o += 1
-        while True:  # whole years first: each year's business time read from its running total, once
-            table = self.table_of(o)  # past the last year the calendar covers: an InputError
-            i = o - table.base
-            rest = table.cumt[-1] - table.cumt[i]
-            if rest >= amount:
-                break
+        table = self.table_of(o)  # past the last year the calendar covers: an InputError
+        i = o - table.base
+        rest = table.cumt[-1] - table.cumt[i]
+        if rest < amount:  # whole years next: each year's business time from its totals, once
             amount -= rest
-            o = table.end
+            year = table.year + 1
+            while True:
+                if year > MAX_YEAR:
+                    table = self.table_of(0)  # the InputError of a year past the calendar's
+                time = self.totals(year)[1]
+                if time >= amount:
+                    break
+                amount -= time
+                year += 1
+            table = self.table_of(dt.date(year, 1, 1).toordinal())
+            i = 0
         target = table.cumt[i] + amount
         j = bisect_left(table.cumt, target, i + 1) - 1  # cumt[j] < target <= cumt[j + 1]
         need = target - table.cumt[j]
@@ -405,4 +547,3 @@ class Clock:
         if ob - oa > 1:
             total += self.time_in(oa + 1, ob)
         return total
-

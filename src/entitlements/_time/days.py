@@ -48,6 +48,8 @@ __all__ = [
     "YearTable",
     "build_year",
     "exact_day",
+    "like_year",
+    "year_totals",
 ]
 
 _NOON = dt.time(12)
@@ -274,13 +276,37 @@ def _irregular_days(rules: DayRules, base: int, flags: bytearray, noon: list[int
     return irregular
 
 
-@functools.lru_cache(maxsize=1024)
+RULES_FROM = 2101
+"""From this year on, a zone's offsets follow its rule (the TZif footer), as they do years before
+:data:`LMT_BEFORE` its first offset: each year's are those of the year 400 earlier (the Gregorian
+calendar repeats every 400 years, to the weekday), so they are read from a year of
+``[RULES_FROM, RULES_FROM + 400)`` (or of the 400 years before ``LMT_BEFORE``)."""
+LMT_BEFORE = 1800
+"""Before this year every zone keeps one offset (its local mean time: no transition is older)."""
+
+
+def like_year(year: int) -> int:
+    """The year whose days have ``year``'s weekdays and UTC offsets: ``year`` itself in
+    ``[LMT_BEFORE, RULES_FROM + 400)``, else the one of the same place in the 400-year cycle there."""
+    if year >= RULES_FROM + 400:
+        return RULES_FROM + (year - RULES_FROM) % 400
+    if year < LMT_BEFORE:
+        return LMT_BEFORE - 400 + (year - LMT_BEFORE) % 400
+    return year
+
+
 def _noon_offsets(zone: zoneinfo.ZoneInfo, year: int) -> bytes:
     """The UTC offset at local noon, in seconds, of every day of ``year`` and one day either side.
 
-    Shared by every calendar of the zone (they differ in holidays and hours, not in offsets);
+    Shared by every calendar of the zone (they differ in holidays and hours, not in offsets), and by
+    the years of the same place in the 400-year cycle where offsets repeat (:func:`like_year`);
     kept as the bytes of an ``array('i')`` (1.5 KB a year) so the cache stays small.
     """
+    return _noon_offsets_of(zone, like_year(year))
+
+
+@functools.lru_cache(maxsize=1024)
+def _noon_offsets_of(zone: zoneinfo.ZoneInfo, year: int) -> bytes:
     days = dt.date(year + 1, 1, 1).toordinal() - dt.date(year, 1, 1).toordinal() + 2
     first = dt.datetime.combine(dt.date.fromordinal(dt.date(year, 1, 1).toordinal() - 1), _NOON, tzinfo=zone)
     # aware + timedelta is wall-clock arithmetic: noon of each day in turn, every step a C loop
@@ -340,3 +366,60 @@ def build_year(rules: DayRules, year: int) -> YearTable:
     )
 
 
+def year_totals(rules: DayRules, year: int, kept: dict[int, Irregulars]) -> tuple[int, int] | None:
+    """``year``'s business days and business time (µs), as its table's ``total`` and ``cumt[-1]``,
+    without building the table: None for a year the `holidays` package covers (build it then).
+
+    Outside those years a day's business time is its weekday's hours, less the vendor's and the
+    contract's holidays, except on the few days a change of UTC offset makes irregular; those are
+    the same days, with the same business time, in every year of one place in the 400-year cycle
+    (:func:`like_year`), so a long span costs a few operations per year, not per day. ``kept`` is
+    the caller's store of those days by year of the cycle (at most 1,100 years; for zones that
+    change offset only).
+    """
+    first, last = rules.holiday_years
+    if first <= year <= last or not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    base = dt.date(year, 1, 1).toordinal()
+    n = dt.date(year + 1, 1, 1).toordinal() - base
+    days, time, irregular = _regular_totals(rules, like_year(year), (base - 1) % 7, n, kept)
+    shift = base - dt.date(like_year(year), 1, 1).toordinal()
+    own = rules.own
+    for o in {o for o, _ in own[bisect_left(own, (base,)) : bisect_left(own, (base + n,))]}:
+        length = irregular.get(o - shift)
+        if length is None:
+            length = sum(b - a for a, b in rules.week[(o - 1) % 7])
+            if not length:
+                continue  # a holiday on a day without hours closes nothing
+        days -= 1
+        time -= length
+    return days, time
+
+
+Irregulars = tuple[int, Mapping[int, int]]
+"""A year's change to its business time from its irregular days, and each one's business time."""
+
+
+def _regular_totals(
+    rules: DayRules, like: int, first: int, n: int, kept: dict[int, Irregulars]
+) -> tuple[int, int, Mapping[int, int]]:
+    """Business days, business time and ``{ordinal: business time}`` of the irregular days of the year
+    ``like`` (of ``n`` days, 1 January's weekday ``first``), with no holiday at all."""
+    weekly = [sum(b - a for a, b in day) for day in rules.week]
+    whole, rest = divmod(n, 7)
+    tail = [weekly[(first + k) % 7] for k in range(rest)]
+    days = whole * sum(1 for w in weekly if w) + sum(1 for w in tail if w)
+    time = whole * sum(weekly) + sum(tail)
+    packed = array("i")
+    packed.frombytes(_noon_offsets(rules.zone, like))
+    if min(packed) == max(packed):  # one offset all year: no day is irregular
+        return days, time, {}
+    found = kept.get(like)
+    if found is None:
+        base = dt.date(like, 1, 1).toordinal()
+        flags = bytearray(BUSINESS if rules.week[(o - 1) % 7] else 0 for o in range(base, base + n))
+        irregular = _irregular_days(rules, base, flags, packed.tolist())
+        weekly = [sum(b - a for a, b in day) for day in rules.week]
+        change = sum(day.length - weekly[(o - 1) % 7] for o, day in irregular.items())
+        found = kept[like] = (change, MappingProxyType({o: day.length for o, day in irregular.items()}))
+    return days, time + found[0], found[1]
