@@ -18,7 +18,9 @@ Every delivery is accounted for in ``report.deliveries``: ``counted``,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from .._catalog.models import Catalog, Offering
 from .._checks import check_aware
@@ -61,10 +63,15 @@ def check_obligations(
     by_feature: dict[str, list[int]] = {}
     for n, item in enumerate(plan.items):
         by_feature.setdefault(item.feature, []).append(n)
+    for indexes in by_feature.values():  # a deliverable's periods, in order: found by bisection
+        indexes.sort(key=lambda k: plan.items[k].period_start)
+    starts = {f: [plan.items[k].period_start for k in indexes] for f, indexes in by_feature.items()}
     matched: list[list[int]] = [[] for _ in plan.items]
     good = [False] * len(plan.items)
     outcomes: list[DeliveryOutcome] = []
     lines = [i + 1 if record.line is None else record.line for i, record in enumerate(records)]
+    memo = _Memo().of
+
     for i, record in enumerate(records):
         where = f"deliveries[{i}].at" if record.line is None else f"the delivery on line {record.line}: at"
         local = calendar.local(record.at, where)
@@ -72,9 +79,13 @@ def check_obligations(
         status: DeliveryStatus
         period: str | None = None
         if record.feature not in included and record.feature not in scheduled:
-            status, reason = "not-included", _not_included(catalog, offering, record.feature)
+            status = "not-included"
+            reason = memo(("not-included", record.feature), _not_included, catalog, offering, record.feature)
         elif record.feature not in scheduled:
-            status, reason = "not-scheduled", _not_scheduled(catalog, offering, record.feature)
+            status = "not-scheduled"
+            reason = memo(
+                ("not-scheduled", record.feature), _not_scheduled, catalog, offering, record.feature
+            )
         elif record.at > now:
             status = "after-now"
             reason = Reason(
@@ -86,32 +97,30 @@ def check_obligations(
                 source=PLAN_SOURCE,
             )
         else:
-            hit = next(
-                (
-                    k
-                    for k in by_feature.get(record.feature, ())
-                    if plan.items[k].period_start <= day <= plan.items[k].period_end
-                ),
-                None,
-            )
+            hit = _item_on(plan, by_feature.get(record.feature, ()), starts.get(record.feature, ()), day)
             if hit is None:
-                status, reason = "outside-plan", _outside(plan, record.feature, day)
+                status = "outside-plan"
+                reason = memo(("outside-plan", record.feature, day), _outside, plan, record.feature, day)
             else:
                 item = plan.items[hit]
                 period = item.period
                 matched[hit].append(i)
-                method = catalog.method(record.method).name.en
                 if record.method in item.methods:
                     good[hit] = True
                     status = "counted"
-                    reason = Reason(
-                        code="counted",
-                        message=f"{item.name.en} by {method} on {day.isoformat()} counts for {item.period}",
-                        source=item.source,
+                    reason = memo(
+                        ("counted", hit, record.method, day), _counted, catalog, item, record.method, day
                     )
                 else:
                     status = "wrong-method"
-                    reason = _wrong_method(catalog, item, record.method, day)
+                    reason = memo(
+                        ("wrong-method", hit, record.method, day),
+                        _wrong_method,
+                        catalog,
+                        item,
+                        record.method,
+                        day,
+                    )
         outcomes.append(
             DeliveryOutcome(
                 line=lines[i],
@@ -284,6 +293,35 @@ def _outside(plan: EngagementPlan, feature: str, day: dt.date) -> Reason:
     else:
         text = f"{day.isoformat()} is outside the range {plan.start.isoformat()} to {plan.end.isoformat()}"
     return Reason(code="outside-plan", message=f"{text}; the delivery counts for no item", source=PLAN_SOURCE)
+
+
+def _item_on(
+    plan: EngagementPlan, indexes: Sequence[int], starts: Sequence[dt.date], day: dt.date
+) -> int | None:
+    """The item (of ``indexes``, whose periods start on ``starts``, in order) whose period holds ``day``."""
+    j = bisect_right(starts, day) - 1
+    if j >= 0 and day <= plan.items[indexes[j]].period_end:
+        return indexes[j]
+    return None
+
+
+class _Memo(dict[tuple[object, ...], Reason]):
+    """One reason per distinct fact: many deliveries of one day and method share it (and its memory)."""
+
+    def of(self, key: tuple[object, ...], build: Callable[..., Reason], *args: Any) -> Reason:
+        found = self.get(key)
+        if found is None:
+            found = self[key] = build(*args)
+        return found
+
+
+def _counted(catalog: Catalog, item: PlanItem, method: str, day: dt.date) -> Reason:
+    name = catalog.method(method).name.en
+    return Reason(
+        code="counted",
+        message=f"{item.name.en} by {name} on {day.isoformat()} counts for {item.period}",
+        source=item.source,
+    )
 
 
 def _wrong_method(catalog: Catalog, item: PlanItem, method: str, day: dt.date) -> Reason:
