@@ -7,9 +7,11 @@ Every case runs in a process of its own, ``--runs`` times, so its peak memory
 interpreter's start. Each case has a budget (time and memory), two goals on
 the medians of its runs; the script exits 1 if any is missed, or if a case
 exits with a code it should not (benchmarks/runs.py). The cases are those of the
-hostile-input issue: catalog bombs, oversized requests, suggestions for huge
-values, explanations of huge targets, spans of thousands of years, and a
-long-running process asking about random years.
+hostile-input issues: catalog bombs, oversized requests, suggestions for huge
+values, explanations of huge targets, spans of thousands of years (scalar,
+the sla command and the bulk kernel), the memory many calendars hold, many
+deliveries checked at once, and a long-running process asking about random
+years.
 
 A bare ``python -c pass`` is measured first, in the same run, to read the
 figures against.
@@ -72,7 +74,14 @@ def _write_bombs(root: Path) -> dict[str, Path]:
         handle.write('{"contract": {"offering": "tsam"}, "request": {"kind": "capacity", "pad": "')
         handle.write("x" * 30_000_000)
         handle.write('"}}')
-    return {"one": one, "many": many, "flat": flat, "laughs": laughs, "big": big}
+    contracts = root / "contracts.yaml"
+    contracts.write_text("acme-cn: {offering: saas-premium, timezone: Asia/Shanghai, country: CN}\n")
+    one_row = root / "one-row.csv"
+    one_row.write_text("contract,received_at,responded_at\nacme-cn,2026-09-30T15:00:00+08:00,\n")
+    return {
+        "one": one, "many": many, "flat": flat, "laughs": laughs, "big": big,
+        "contracts": contracts, "one-row": one_row,
+    }  # fmt: skip
 
 
 def cases(files: dict[str, Path]) -> list[Case]:
@@ -141,7 +150,69 @@ def cases(files: dict[str, Path]) -> list[Case]:
                 "e.Engine.default().calendar(c).business_time_between(\n"
                 "    dt.datetime(3, 1, 5, tzinfo=dt.UTC), dt.datetime(9997, 1, 1, tzinfo=dt.UTC))"
             ),
-            3,
+            2,
+            200,
+        ),
+        Case(
+            "sla --now 9998-06-01 on one row",
+            _cli(
+                "sla",
+                "--contracts",
+                str(files["contracts"]),
+                "--now",
+                "9998-06-01T00:00:00+00:00",
+                str(files["one-row"]),
+            ),
+            2,
+            200,
+        ),
+        Case(
+            "bulk.response_statuses, 1,000 rows, now in 9998",
+            _python(
+                "import datetime as dt, pyarrow as pa, entitlements as e\n"
+                "from entitlements import bulk\n"
+                "c = e.Contract(offering='saas-premium', timezone='America/New_York', country='US')\n"
+                "t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)\n"
+                "t = [t0 + dt.timedelta(hours=7 * k) for k in range(1000)]\n"
+                "t = pa.array(t, pa.timestamp('us', 'UTC'))\n"
+                "now = dt.datetime(9998, 6, 1, tzinfo=dt.UTC)\n"
+                "bulk.response_statuses(e.Engine.default(), c, t, now=now)"
+            ),
+            2,
+            200,
+        ),
+        Case(
+            "1,024 contracts, each at 32 random years (calendars held)",
+            _python(
+                "import datetime as dt, random, entitlements as e\n"
+                "engine = e.Engine.default()\n"
+                "r = random.Random(1)\n"
+                "for n in range(1024):\n"
+                "    c = e.Contract(offering='saas-premium', timezone='America/New_York', country='US',\n"
+                "                   extra_holidays=[dt.date(2000, 1, 1) + dt.timedelta(days=n)])\n"
+                "    for _ in range(32):\n"
+                "        t = dt.datetime(r.randrange(10, 9990), r.randrange(1, 13), 10, 12, tzinfo=dt.UTC)\n"
+                "        engine.response_deadline(c, t)"
+            ),
+            20,
+            200,
+        ),
+        Case(
+            "check_obligations, 200,000 deliveries",
+            _python(
+                "import datetime as dt, random, entitlements as e\n"
+                "c = e.Contract(offering='saas-premium', timezone='Asia/Shanghai', country='CN')\n"
+                "r = random.Random(1)\n"
+                "f = ['service-review', 'weekly-call', 'product-roadmap', 'customer-intelligence']\n"
+                "m = ['email', 'phone', 'video-conference']\n"
+                "t0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))\n"
+                "d = [{'feature': r.choice(f), 'method': r.choice(m),\n"
+                "      'at': t0 + dt.timedelta(minutes=r.randrange(500_000))} for _ in range(200_000)]\n"
+                "start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)\n"
+                "now = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)\n"
+                "e.Engine.default().check_obligations(c, d, start=start, end=end, now=now)"
+            ),
+            2,
             200,
         ),
         Case(
