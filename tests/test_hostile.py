@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import functools
 import io
+import json
 import math
 import pickle
 import re
@@ -987,3 +988,132 @@ def test_bug_engines_and_tallies_copy_and_calendars_adders_and_tallies_pickle() 
         == adder(t)
         == dt.datetime(2026, 10, 8, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
     )
+
+
+# --- issue 22: the law of the rows commands over random CSV and JSON Lines bytes --------------------
+#
+# Every record of a rows file is answered or reported, once, by the line it starts on: rows in =
+# rows answered + rows reported, whatever the bytes (BOM or none, LF, CRLF or CR, quoted line
+# breaks and commas, U+2028 in JSON strings, blank lines, bytes that are not UTF-8, wrong widths).
+
+ROWS_CONTRACTS = "acme-cn: {offering: saas-premium, timezone: Asia/Shanghai, country: CN}\n"
+T = "2026-03-{:02}T{:02}:00:00+08:00"
+
+
+@functools.cache
+def rows_contracts() -> str:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "contracts.yaml"
+    path.write_text(ROWS_CONTRACTS, encoding="utf-8")
+    return str(path)
+
+
+ROWS_COMMANDS: dict[str, dict[str, Any]] = {
+    "sla": {
+        "argv": ["sla", "--now", "2026-03-31T12:00:00+08:00"],
+        "columns": ["contract", "received_at", "responded_at"],
+        "good": lambda d, h: ["acme-cn", T.format(d, h), ""],
+        "bad": lambda d, h: ["acme-cm", T.format(d, h), ""],
+        "naive": lambda d, h: ["acme-cn", T.format(d, h)[:19], ""],
+    },
+    "obligations": {
+        "argv": [
+            "obligations",
+            "--start",
+            "2026-01-01",
+            "--end",
+            "2026-03-31",
+            "--now",
+            "2026-03-31T12:00:00+08:00",
+        ],
+        "columns": ["contract", "feature", "at", "method"],
+        "good": lambda d, h: ["acme-cn", "service-review", T.format(d, h), "video-conference"],
+        "bad": lambda d, h: ["acme-cn", "servce-review", T.format(d, h), "email"],
+        "naive": lambda d, h: ["acme-cn", "weekly-call", T.format(d, h)[:19], "phone"],
+    },
+    "capacity": {
+        "argv": ["capacity", "--now", "2026-03-31T12:00:00+08:00"],
+        "columns": ["kind", "contract", "start", "end"],
+        "good": lambda d, h: ["time", "acme-cn", T.format(d, h), T.format(d, h + 1)],
+        "bad": lambda d, h: ["time", "acme-cm", T.format(d, h), T.format(d, h + 1)],
+        "naive": lambda d, h: ["time", "acme-cn", T.format(d, h)[:19], T.format(d, h + 1)],
+    },
+}
+FLAG = {"sla": None, "obligations": "--deliveries", "capacity": "--records"}
+
+
+@st.composite
+def rows_file(draw: st.DrawFn, command: str) -> tuple[bytes, list[int], list[int]]:
+    """Random bytes of a rows file for ``command``: the data, the lines of good and of bad records."""
+    spec = ROWS_COMMANDS[command]
+    end = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    as_json = draw(st.booleans())
+    text = "\ufeff" if draw(st.booleans()) else ""
+    if not as_json:
+        text += ",".join(spec["columns"]) + end
+    good, bad = [], []
+    for _ in range(draw(st.integers(0, 12))):
+        text += end * draw(st.integers(0, 2))  # blank lines between: not records
+        line = len(re.findall("\r\n|\r|\n", text)) + 1
+        kind = draw(st.sampled_from(["good", "good", "bad", "naive", "wide", "garbage", "not-utf8"]))
+        values = spec["good" if kind in ("wide", "garbage", "not-utf8") else kind](
+            draw(st.integers(2, 27)), draw(st.integers(9, 15))
+        )
+        if as_json:
+            record = dict(zip(spec["columns"], values, strict=True))
+            record = {k: v for k, v in record.items() if v}
+            if kind == "wide":
+                record["note"] = "a\u2028b"  # an unknown key, holding a line separator
+            row = json.dumps(record, ensure_ascii=draw(st.booleans()))
+            if kind == "garbage":
+                row = draw(st.sampled_from(["{oops", "{} [1, 2]", '{"contract": }', "{[]}"]))
+        else:
+            if kind == "wide":
+                values = [*values, "extra"]
+            if draw(st.booleans()):  # quoted, with a comma, a quote and a line break inside a value
+                values = [*values[:-1], values[-1]] if values[-1] else values
+                values[0] = values[0] + ("\n" if draw(st.booleans()) else "")
+            row = ",".join('"' + v.replace('"', '""') + '"' if ("\n" in v or "," in v) else v for v in values)
+            if kind == "garbage":
+                row = '"' + values[0] + ' \n x","",""'  # a contract id with a line break: unknown
+        (good if kind == "good" else bad).append(line)
+        text += row + end
+        if kind == "not-utf8":
+            text = text[: -len(end)] + "\udcff" + end  # a byte that is not UTF-8, in the record
+    data = text.encode("utf-8", "surrogateescape")
+    return data, good, bad
+
+
+def rows_outcome(command: str, data: bytes) -> tuple[int, list[int], list[int]]:
+    """Run ``command`` over ``data`` on standard input: exit code, lines answered, lines reported."""
+    flag = FLAG[command]
+    spec = ROWS_COMMANDS[command]
+    argv = ["--json", *spec["argv"], "--contracts", rows_contracts(), *([flag, "-"] if flag else ["-"])]
+    code, out, err = run(*argv, stdin=data)
+    assert err == "", err
+    if command == "sla":
+        records = [json.loads(line) for line in out.splitlines()]
+        answered = [r["line"] for r in records if "line" in r]
+        reported = [r["problem"]["line"] for r in records if "problem" in r]
+        return code, answered, reported
+    answer = json.loads(out)
+    reported = [p["line"] for p in answer.get("problems", [])]
+    if command == "obligations":
+        return code, [d["line"] for r in answer["reports"] for d in r["deliveries"]], reported
+    return code, [], reported
+
+
+@pytest.mark.parametrize("command", sorted(ROWS_COMMANDS))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_law_every_record_is_answered_or_reported_once_by_its_line(command: str, data: st.DataObject) -> None:
+    raw, good, bad = data.draw(rows_file(command))
+    code, answered, reported = rows_outcome(command, raw)
+    assert sorted(reported) == bad
+    if command == "capacity":  # a decision only on all the records: counted, not listed
+        assert code in ((2,) if bad else (0, 1, 3))
+    else:
+        assert code == (2 if bad else 0)
+        assert sorted(answered) == good
+        assert len(answered) + len(reported) == len(good) + len(bad)

@@ -218,3 +218,13 @@ def test_the_fast_path_reads_a_line_without_quotes_as_csv_does(lines: list[str],
             Row(number, {k: v for k, v in zip(("contract", "received_at"), cells, strict=True) if v})
         )
     assert read(data.encode()) == expected
+
+
+def test_a_byte_that_is_not_utf8_inside_a_quoted_record_loses_no_later_record() -> None:
+    """Issue 22 (found by the rows law): the bad line was given blank, which dropped the record's closing
+    quote, so ``csv`` read on to the end of the input and the records after it were lost."""
+    data = b'contract,received_at\n"acme\n",2026-03-02T09:00:00+08:00\xff\nglobex,2026-03-02T09:00:00+08:00\n'
+    got = read(data)
+    assert [(type(r).__name__, r.line) for r in got] == [("BadRow", 2), ("Row", 4)]
+    assert isinstance(got[0], BadRow)
+    assert got[0].message == "not UTF-8 text (byte 0xff)"

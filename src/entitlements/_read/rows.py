@@ -100,7 +100,8 @@ class RowReader:
         """The lines read so far."""
 
     def _lines(self) -> Iterator[str]:
-        """Every line with its ending; a bad one (too long, not UTF-8) noted in ``_bad`` and given blank."""
+        """Every line with its ending; a bad one noted in ``_bad``: too long, given blank; not UTF-8,
+        given with its bad bytes replaced (its quotes, and so the record's end, kept)."""
         readline, limit = self._text.readline, self._limit
         while True:
             try:
@@ -124,7 +125,8 @@ class RowReader:
                 except UnicodeEncodeError as exc:
                     byte = ord(text[exc.start]) - 0xDC00
                     self._bad[self.lines] = f"not UTF-8 text (byte 0x{byte:02x})"
-                    yield _BLANK
+                    # its quotes kept (the bytes replaced), so a record it is part of ends where it ends
+                    yield text.encode("utf-8", "replace").decode("utf-8")
                     continue
             yield text
 
