@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
+from entitlements.bulk import DEFAULT_BATCH
 from runs import Goals, ratios
 
 ZONES = (
@@ -177,7 +178,7 @@ def main() -> None:
     csv_rate = args.n / csv_wall
     print(f"sla --json (CSV, peer):   {csv_wall:6.2f} s, {csv_rate:>10,.0f} rows/s, peak {csv_peak:.0f} MB")
     print(f"start-up (no rows): Parquet {min(starts):.2f} s, CSV {min(csv_starts):.2f} s")
-    print("peak memory of sla --parquet as the input grows (batches of 65,536 rows):")
+    print(f"peak memory of sla --parquet as the input grows (batches of {DEFAULT_BATCH:,} rows):")
     for size, (size_wall, size_peak, _) in runs.items():
         print(f"  {size:>11,} rows: {size_peak:5.0f} MB  ({size / size_wall:,.0f} rows/s)")
     goals = Goals("bench_parquet")
@@ -199,6 +200,13 @@ def main() -> None:
         1.25,
         unit="x",
         peer=f"{runs[eighth][1]:.0f} MB at {eighth:,} rows",
+    )
+    goals.at_most(  # the hostile-input budget of every input (issue 22: 250 MB at a million rows)
+        f"peak memory at {args.n:,} rows",
+        runs[args.n][1],
+        200,
+        unit=" MB",
+        peer=f"{runs[0][1]:.0f} MB at no rows",
     )
     goals.exit()
 

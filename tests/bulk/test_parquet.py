@@ -183,3 +183,19 @@ def test_a_folder_whose_files_differ_is_one_error(tmp_path: Path) -> None:
         "responded_at: timestamp[us, tz=UTC])"
     )
     assert not out.exists()
+
+
+def test_a_folder_is_read_as_pyarrow_dataset_discovers_it(tmp_path: Path) -> None:
+    """Files below the folder in path order, subfolders too, none under a name starting with . or _
+    (what ``pyarrow.dataset`` reads; the module no longer imports it, for memory)."""
+    import pyarrow.dataset as ds
+
+    folder = tmp_path / "inquiries"
+    (folder / "b").mkdir(parents=True)
+    (folder / "_tmp").mkdir()
+    for i, name in enumerate(["b/part-1.parquet", "a.parquet", "_tmp/x.parquet", ".hidden.parquet", "_meta"]):
+        pq.write_table(table(ROWS[i * 100 : i * 100 + 100]), folder / name)
+    bulk.write_response_statuses(folder, tmp_path / "out.parquet", CONTRACTS, now=NOW)
+    read = pq.read_table(tmp_path / "out.parquet").column("ticket").to_pylist()
+    assert read == ds.dataset(folder, format="parquet").to_table().column("ticket").to_pylist()
+    assert len(read) == 200  # b/part-1 and a, not _tmp/x, .hidden or _meta
