@@ -376,3 +376,15 @@ def test_receipts_at_the_calendars_ends_are_answered_row_by_row() -> None:
     late = as_us(dt.datetime(9998, 12, 31, 10, tzinfo=UTC))  # refused by the scalar path, and by row here
     with pytest.raises(ent.InputError, match=r"^received\[1\] "):
         bulk.response_deadlines(ENGINE, contract, timestamps([values[2], late]))
+
+
+def test_a_deadline_past_the_calendars_last_year_is_refused_in_words() -> None:
+    contract = CONTRACT.replace(response_business_days=1000)
+    received = dt.datetime(9996, 6, 1, 9, tzinfo=UTC)
+    with pytest.raises(ent.InputError):
+        ENGINE.response_deadline(contract, received)  # the scalar path refuses it too
+    with pytest.raises(
+        ent.InputError,
+        match=r"^received: a deadline falls after the year 9998, the last the calendar answers for$",
+    ):
+        bulk.response_deadlines(ENGINE, contract, timestamps([as_us(received)]))

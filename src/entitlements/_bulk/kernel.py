@@ -328,8 +328,7 @@ def _longer(calendar: BusinessCalendar, axis: _Axis, more: int, name: str) -> _A
     """The same axis running ``more`` years further (at most to the calendar's last year)."""
     if axis.last_year >= MAX_YEAR:
         raise InputError(
-            f"a deadline of an inquiry of {name} falls after the year {MAX_YEAR}, the last the calendar "
-            "answers for",
+            f"{name}: a deadline falls after the year {MAX_YEAR}, the last the calendar answers for",
             field=name,
         )
     return _axis(calendar, axis.first_year, min(MAX_YEAR, axis.last_year + max(1, more)))
