@@ -317,7 +317,7 @@ class _Loader:
 
 def _meaning_hash(info: CatalogInfo, models: dict[str, Any]) -> str:
     """SHA-256 of the validated sections as canonical JSON (sorted keys, no whitespace)."""
-    data = {"catalog": info.model_dump(mode="json")}
+    data = {"catalog": info.model_dump(mode="json", exclude_defaults=True)}  # no effective_from: as before
     for name, value in models.items():
         if isinstance(value, tuple):
             data[name] = [item.model_dump(mode="json") for item in value]  # type: ignore[assignment]

@@ -127,6 +127,9 @@ class CatalogInfo(Frozen):
     version: Text
     vendor: Text
     document: LocalText
+    effective_from: dt.date | None = None
+    """When this version's terms apply to new contracts (a contract signed that day or later);
+    None: from the start."""
 
 
 class Declaration(Frozen):

@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from .._base import Input
-from .._checks import parse_date
+from .._checks import date_value, parse_date
 from .._errors import ContractError, InputError, cut, field_ref
 from .._time.holidays import check_country, check_subdivision
 from .._time.schedule import Schedule, parse_schedule
@@ -153,6 +153,11 @@ class Contract(Input):
     """How business days are counted; None: the catalog's default."""
     agreed_languages: Annotated[tuple[str, ...], BeforeValidator(_languages)] = ()
     """Languages besides English agreed for communication, by language (``zh-CN`` -> ``zh``)."""
+    catalog_version: Annotated[str, Field(min_length=1)] | None = None
+    """The catalog version whose terms the contract keeps (checked against the engine's library when a
+    question is asked); None: the version effective on ``signed_on``, else the newest."""
+    signed_on: Annotated[dt.date, BeforeValidator(date_value)] | None = None
+    """When the contract was signed: without ``catalog_version``, the version effective that day applies."""
 
     @field_validator("offering", mode="before")
     @classmethod

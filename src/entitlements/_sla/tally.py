@@ -30,13 +30,22 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from .._catalog.models import CatalogStamp
+from .._catalog.models import CatalogStamp, ServiceLevels
 from .._errors import EntitlementsError, InputError, cut, unknown
 from .._rules.answers import Reason, ResponseState, ResponseStatus, SlaItem, SlaReport, SlaSummary
 from .._time.units import micros
 from .status import StatusRule, Values
 
-__all__ = ["EXACT_MINUTES", "STATES", "ResponseTimes", "SlaCounts", "SlaTally", "merged", "sla_report"]
+__all__ = [
+    "EXACT_MINUTES",
+    "STATES",
+    "ResponseTimes",
+    "SlaCounts",
+    "SlaTally",
+    "merged",
+    "report_reasons",
+    "sla_report",
+]
 
 EXACT_MINUTES = 4_800
 """Response times below this many business minutes are counted minute by minute."""
@@ -331,6 +340,28 @@ def _located(exc: EntitlementsError, where: str) -> EntitlementsError:
 
 
 _URGENCY = {"breached": 0, "at-risk": 1}
+
+
+def report_reasons(levels: ServiceLevels) -> tuple[Reason, ...]:
+    """The reasons an SLA report gives: the at-risk rule of ``levels`` and how response times are counted."""
+    return (
+        Reason(
+            code="at-risk-rule",
+            message=(
+                f"an unanswered inquiry is at risk when at most {levels.at_risk_fraction:g} of its "
+                "target's business time remains, and breached once its deadline has passed"
+            ),
+            source=levels.at_risk_fraction_source,
+        ),
+        Reason(
+            code="response-times",
+            message=(
+                "on-time rate = met / answered; response times are the business time each answered "
+                "inquiry took, nearest-rank percentiles cut to the minute"
+            ),
+            source="project decision (docs/support-tools.md)",
+        ),
+    )
 
 
 def sla_report(tally: SlaTally, inquiries: Iterable[object], reasons: tuple[Reason, ...]) -> SlaReport:
