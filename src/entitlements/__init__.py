@@ -77,6 +77,7 @@ if TYPE_CHECKING:
     )
     from ._plan.inputs import DeliveryRecord
     from ._plan.report import ObligationReport, ObligationsSummary
+    from ._rules.diff import CatalogDiff, Change, diff_catalogs
     from ._rules.usage import CapacityTally
     from ._sla.prepared import PreparedContract
     from ._sla.tally import SlaTally
@@ -98,6 +99,9 @@ _LAZY = {
     "PreparedContract": "_sla.prepared",
     "SlaTally": "_sla.tally",
     "CapacityTally": "_rules.usage",
+    "CatalogDiff": "_rules.diff",
+    "Change": "_rules.diff",
+    "diff_catalogs": "_rules.diff",
     "CaseRecord": "_inputs.records",
     "ContactRecord": "_inputs.records",
     "TimeEntry": "_inputs.records",
@@ -145,8 +149,10 @@ __all__ = [
     "CapacityTally",
     "CaseRecord",
     "Catalog",
+    "CatalogDiff",
     "CatalogError",
     "CatalogStamp",
+    "Change",
     "Compliance",
     "ContactRecord",
     "Contract",
@@ -198,6 +204,7 @@ __all__ = [
     "catalog_files",
     "catalog_schema",
     "contracts_schema",
+    "diff_catalogs",
     "load_catalog",
     "load_contracts",
     "parse_record",

@@ -40,6 +40,7 @@ from ._rules.entitlements import EntitlementTable
 if TYPE_CHECKING:  # imported where they are used: only time questions and requests need them
     from ._plan.answers import EngagementPlan
     from ._plan.report import ObligationReport
+    from ._rules.diff import CatalogDiff
     from ._rules.usage import CapacityTally
     from ._sla.prepared import PreparedContract
     from ._sla.status import StatusRule
@@ -175,6 +176,12 @@ class Engine:
                 return engine
         found.check_catalog(self._catalog)  # raises: prepared against another catalog
         return self  # pragma: no cover
+
+    def diff(self, old: str, new: str) -> CatalogDiff:
+        """Every answer that changes from version ``old`` to version ``new`` (``ent.diff_catalogs``)."""
+        from ._rules.diff import diff_catalogs
+
+        return diff_catalogs(self._version(old).catalog, self._version(new).catalog)
 
     @property
     def stamp(self) -> CatalogStamp:

@@ -25,6 +25,7 @@ from .common import (
     load_contracts,
     shown_path,
 )
+from .versions import add_versions
 
 
 def cmd_tables(args: argparse.Namespace) -> Answer:
@@ -108,6 +109,7 @@ def add_catalog(command: Command) -> None:
     schema = catalog_commands.add_parser("schema", help="print a JSON Schema for catalog files, for editors")
     global_flags(schema, top=False)
     schema.set_defaults(handler=cmd_catalog_schema)
+    add_versions(catalog_commands)
 
 
 def add_contracts(command: Command) -> None:
