@@ -1,6 +1,7 @@
-"""``tables``, ``catalog validate|schema`` and ``contracts validate|schema``: the files themselves.
+"""``tables``, ``catalog ids|validate|schema`` and ``contracts validate|schema``: the files themselves.
 
-Tables 1 and 2 rendered as Markdown; a catalog folder or a contracts file
+Tables 1 and 2 rendered as Markdown (``--json``: the matrix as data); every id a
+caller passes, with its names; a catalog folder or a contracts file
 checked (every problem listed, exit 2) and the JSON Schemas editors use for them.
 """
 
@@ -12,12 +13,13 @@ from pathlib import Path
 
 import entitlements as ent
 
-from .._text.render import render_tables
+from .._text.render import catalog_ids, render_tables, tables_data
 from .common import (
     EXIT_ERROR,
     EXIT_OK,
     Answer,
     Command,
+    Lines,
     Parser,
     engine_of,
     global_flags,
@@ -29,13 +31,37 @@ from .common import (
 
 def cmd_tables(args: argparse.Namespace) -> Answer:
     engine = engine_of(args)
-    text = render_tables(engine.catalog, args.lang)
     if args.json:
-        return Answer(
-            EXIT_OK,
-            json_text({"lang": args.lang, "markdown": text, "catalog": engine.stamp.model_dump(mode="json")}),
-        )
-    return Answer(EXIT_OK, text)
+        data = tables_data(engine.catalog)
+        return Answer(EXIT_OK, json_text({**data, "catalog": engine.stamp.model_dump(mode="json")}))
+    return Answer(EXIT_OK, render_tables(engine.catalog, args.lang))
+
+
+_ID_HEADINGS = {
+    "en": {
+        "offerings": "Offerings",
+        "features": "Features",
+        "methods": "Methods",
+        "frequencies": "Frequencies",
+    },
+    "zh": {"offerings": "产品", "features": "服务特点", "methods": "交付方式", "frequencies": "频率"},
+}
+
+
+def cmd_catalog_ids(args: argparse.Namespace) -> Answer:
+    engine = engine_of(args)
+    ids = catalog_ids(engine.catalog)
+    if args.json:
+        return Answer(EXIT_OK, json_text({**ids, "catalog": engine.stamp.model_dump(mode="json")}))
+    other = "en" if args.lang == "zh" else "zh"
+    out = Lines()
+    for kind, entries in ids.items():
+        out(f"{_ID_HEADINGS[args.lang][kind]} ({kind}):")
+        width = max(len(entry["id"]) for entry in entries)
+        for entry in entries:
+            out(f"  {entry['id']:<{width}}  {entry['name'][args.lang]} ({entry['name'][other]})")
+        out()
+    return Answer(EXIT_OK, out.text())
 
 
 def cmd_catalog_validate(args: argparse.Namespace) -> Answer:
@@ -87,16 +113,23 @@ def cmd_contracts_schema(args: argparse.Namespace) -> Answer:
 
 def add_tables(command: Command) -> None:
     tables = command(
-        "tables", help="print Tables 1 and 2 from the catalog as Markdown (--json: inside an object)"
+        "tables",
+        help="print Tables 1 and 2 from the catalog as Markdown (--json: the tables as data)",
     )
     tables.add_argument("--lang", choices=("en", "zh"), default="en")
     tables.set_defaults(handler=cmd_tables)
 
 
 def add_catalog(command: Command) -> None:
-    catalog = command("catalog", help="validate a catalog, print its JSON Schema")
+    catalog = command("catalog", help="list its ids, validate a catalog, print its JSON Schema")
     catalog_commands = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", parser_class=Parser)
     catalog_commands.required = True
+    ids = catalog_commands.add_parser(
+        "ids", help="list the offering, feature, method and frequency ids, with their names in en and zh"
+    )
+    global_flags(ids, top=False)
+    ids.add_argument("--lang", choices=("en", "zh"), default="en", help="the language shown first")
+    ids.set_defaults(handler=cmd_catalog_ids)
     validate = catalog_commands.add_parser(
         "validate", help="check every *.yaml file of a catalog folder (exit 0 valid, 2 problems)"
     )
