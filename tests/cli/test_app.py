@@ -233,4 +233,4 @@ def test_contracts_validate_reads_standard_input(
         sys, "stdin", io.TextIOWrapper(io.BytesIO(text.splitlines()[0].encode()), encoding="utf-8")
     )
     assert main(["contracts", "validate", "-"]) == 0
-    assert capsys.readouterr().out == "<stdin>: valid (1 contracts)\n"
+    assert capsys.readouterr().out == "<stdin>: valid (1 contract)\n"

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import entitlements as ent
 
+from .._errors import Problem
+from .._inputs.contracts import check_contracts
+from .._read.files import STDIN
 from .._text.render import catalog_ids, render_tables, tables_data
 from .common import (
     EXIT_ERROR,
@@ -24,7 +29,7 @@ from .common import (
     engine_of,
     global_flags,
     json_text,
-    load_contracts,
+    problem,
     shown_path,
 )
 
@@ -69,18 +74,14 @@ def cmd_catalog_validate(args: argparse.Namespace) -> Answer:
     try:
         catalog = ent.load_catalog(path)
     except ent.CatalogError as exc:
-        if args.json:
-            problems = [{"file": p.file, "line": p.line, "message": p.message} for p in exc.problems]
-            return Answer(EXIT_ERROR, json_text({"valid": False, "problems": problems}))
-        sys.stderr.write("".join(f"{problem}\n" for problem in exc.problems))
-        return Answer(EXIT_ERROR)
+        return validity(args, exc.problems)
     files = [str(p) for p in ent.catalog_files(path)]
-    if args.json:
-        return Answer(
-            EXIT_OK,
-            json_text({"valid": True, "files": files, "catalog": catalog.stamp.model_dump(mode="json")}),
-        )
-    return Answer(EXIT_OK, f"{path}: valid ({len(files)} files; {catalog.stamp})\n")
+    return validity(
+        args,
+        (),
+        data={"files": files, "catalog": catalog.stamp.model_dump(mode="json")},
+        text=f"{path}: valid ({len(files)} files; {catalog.stamp})\n",
+    )
 
 
 def cmd_catalog_schema(args: argparse.Namespace) -> Answer:
@@ -91,20 +92,60 @@ def cmd_catalog_schema(args: argparse.Namespace) -> Answer:
 
 
 def cmd_contracts_validate(args: argparse.Namespace) -> Answer:
-    try:
-        contracts = load_contracts(args.path)
-    except ent.ContractsFileError as exc:
-        if args.json:
-            problems = [{"file": p.file, "line": p.line, "message": p.message} for p in exc.problems]
-            return Answer(EXIT_ERROR, json_text({"valid": False, "problems": problems}))
-        sys.stderr.write("".join(f"{problem}\n" for problem in exc.problems))
-        return Answer(EXIT_ERROR)
     engine = engine_of(args)
-    for contract in contracts.values():  # every offering id is one the catalog knows
-        engine.offering(contract.offering)
+    if args.path == STDIN:
+        found = check_contracts(sys.stdin.buffer, engine.catalog, name="<stdin>")
+    else:
+        found = check_contracts(args.path, engine.catalog)
+    count = len(found.contracts)
+    warned = (
+        f", {len(found.warnings)} warning{'' if len(found.warnings) == 1 else 's'}" if found.warnings else ""
+    )
+    return validity(
+        args,
+        found.problems,
+        found.warnings,
+        data={"contracts": list(found.contracts)},
+        text=f"{shown_path(args.path)}: valid ({count} contract{'' if count == 1 else 's'}{warned})\n",
+    )
+
+
+def validity(
+    args: argparse.Namespace,
+    problems: Sequence[Problem],
+    warnings: Sequence[Problem] | None = None,
+    *,
+    data: Mapping[str, Any] | None = None,
+    text: str = "",
+) -> Answer:
+    """A file checked, as ``catalog validate`` and ``contracts validate`` both answer.
+
+    ``--json``: ``{"valid", "problems", ...data}`` on standard output (each
+    problem a ``{"file", "line", "message"}``; ``"warnings"`` too when the check
+    gives warnings, as a contracts file's does), nothing on standard error; else one
+    ``file:line: message`` per problem (``file:line: warning: message`` per warning)
+    on standard error, and ``text`` when valid. Exit 2 with problems, else 0: a
+    warning is no problem.
+    """
+    valid = not problems
     if args.json:
-        return Answer(EXIT_OK, json_text({"valid": True, "contracts": list(contracts)}))
-    return Answer(EXIT_OK, f"{shown_path(args.path)}: valid ({len(contracts)} contracts)\n")
+        answer = {
+            "valid": valid,
+            "problems": [problem(p.file, p.line, p.message) for p in problems],
+            **(
+                {}
+                if warnings is None
+                else {"warnings": [problem(p.file, p.line, p.message) for p in warnings]}
+            ),
+            **(data if valid and data else {}),
+        }
+        return Answer(EXIT_OK if valid else EXIT_ERROR, json_text(answer))
+    shown = [
+        *(str(p) for p in problems),
+        *(f"{p.file}:{p.line}: warning: {p.message}" for p in warnings or ()),
+    ]
+    sys.stderr.write("".join(f"{line}\n" for line in shown))
+    return Answer(EXIT_OK, text) if valid else Answer(EXIT_ERROR)
 
 
 def cmd_contracts_schema(args: argparse.Namespace) -> Answer:
@@ -150,7 +191,10 @@ def add_contracts(command: Command) -> None:
     )
     contracts_commands.required = True
     check_file = contracts_commands.add_parser(
-        "validate", help="check every contract of a YAML or JSON contracts file (exit 0 valid, 2 problems)"
+        "validate",
+        help="check every contract of a YAML or JSON contracts file against the catalog: every problem "
+        "with file:line, unknown offerings included (exit 2); warnings, not errors, for contracts that "
+        "cannot answer a time question: no timezone or country, no response target (exit 0)",
     )
     global_flags(check_file, top=False)
     check_file.add_argument("path", metavar="FILE", help="the contracts file, or - for standard input")
