@@ -20,6 +20,7 @@ from .._checks import parse_date, parse_instant
 from .._read.documents import named
 from .._read.files import refuse_input
 from .._read.rows import BadRow
+from .._text.words import counted
 from .common import (
     CONTRACT_FLAGS,
     EXIT_ERROR,
@@ -53,7 +54,7 @@ def _plan_text(engine: ent.Engine, plan: ent.EngagementPlan) -> str:
     who = plan.uid_stem
     out(
         f"Engagement plan for {who} ({plan.offering}; {plan.timezone}, {plan.country}), "
-        f"{plan.start.isoformat()} to {plan.end.isoformat()}: {len(plan.items)} items"
+        f"{plan.start.isoformat()} to {plan.end.isoformat()}: {counted(len(plan.items), 'item')}"
     )
     methods = {m.id: m.name.en for m in engine.catalog.methods}
     order = list(methods)
@@ -94,7 +95,7 @@ def cmd_plan(args: argparse.Namespace) -> Answer:
         return Answer(EXIT_OK, json_text(plan.model_dump(mode="json")))
     text = _plan_text(engine, plan)
     if args.ics:
-        text += f"  calendar file: {args.ics} ({len(plan.items)} events)\n"
+        text += f"  calendar file: {args.ics} ({counted(len(plan.items), 'event')})\n"
     return Answer(EXIT_OK, text)
 
 
