@@ -334,3 +334,10 @@ def test_capacity_records_have_the_header_rules_of_every_rows_command(
     )
     assert (code, out) == (2, "")
     assert err.startswith(f"entitlements: error: {records}:1: the header: unknown column 'Kind'")
+
+
+def test_capacity_counts_in_the_singular_and_plural(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["capacity", "--offering", "tsam", "--contacts", "2", "--open-cases", "29", "--weekly-hours", "9"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    assert "  remaining: 1 contact, 1 open case, 1 hour this week, 31 hours before continued support" in out

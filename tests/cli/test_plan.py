@@ -412,3 +412,28 @@ def test_a_failed_write_leaves_no_file_and_a_written_one_has_the_umasks_mode(fil
     assert list(out.iterdir()) == []  # neither a part of the page nor a temporary file
     subprocess.run(argv, capture_output=True, env=env, check=False, preexec_fn=lambda: os.umask(0o027))
     assert stat.S_IMODE((out / "report.html").stat().st_mode) == 0o640
+
+
+def test_obligations_shows_progress_on_a_terminal_or_when_asked(
+    capsys: pytest.CaptureFixture[str], files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = [
+        "obligations",
+        "--contracts",
+        str(files / "contracts.yaml"),
+        "--deliveries",
+        str(files / "deliveries.csv"),
+        *RANGE,
+        "--now",
+        "2026-04-01T00:00:00+08:00",
+    ]
+    _, _, err = run(capsys, *argv)
+    assert "obligations:" not in err  # not a terminal: only the bad rows
+    _, _, err = run(capsys, *argv, "--progress")
+    assert "obligations: 100%" in err
+    assert "2/2" in err  # counted in contracts
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    _, _, err = run(capsys, *argv)
+    assert "obligations: 100%" in err
+    _, _, err = run(capsys, "--json", *argv)
+    assert err == ""  # under --json standard error holds JSON only

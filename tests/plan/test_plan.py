@@ -798,7 +798,7 @@ class Grid(HTMLParser):
         if tag == "script":
             self.scripts += 1
         for name in ("src", "href"):
-            if name in a:
+            if name in a and not a[name].startswith("#"):  # a link inside the page reaches nothing
                 self.remote.append(a[name])
         if any(k.startswith("on") for k in a):
             self.scripts += 1

@@ -19,6 +19,7 @@ import entitlements as ent
 from .._checks import parse_instant
 from .._read.documents import parse_document, read_bytes
 from .._read.rows import BadRow
+from .._text.words import counted
 from .common import (
     CONTRACT_FLAGS,
     EXIT_ERROR,
@@ -55,9 +56,9 @@ def _decision_text(engine: ent.Engine, title: str, decision: ent.Decision) -> st
     if isinstance(decision, ent.CapacityDecision) and decision.remaining is not None:
         left = decision.remaining
         out(
-            f"  remaining: {left.contacts} contacts, {left.open_cases} open cases, "
-            f"{left.hours_this_week:g} hours this week, "
-            f"{left.hours_until_continued:g} hours before continued support"
+            f"  remaining: {counted(left.contacts, 'contact')}, {counted(left.open_cases, 'open case')}, "
+            f"{counted(left.hours_this_week, 'hour')} this week, "
+            f"{counted(left.hours_until_continued, 'hour')} before continued support"
         )
     out(f"  catalog: {decision.catalog}")
     return out.text()

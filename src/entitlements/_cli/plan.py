@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import entitlements as ent
@@ -20,6 +20,7 @@ from .._checks import parse_date, parse_instant
 from .._read.documents import named
 from .._read.files import refuse_input
 from .._read.rows import BadRow
+from .._text.words import counted
 from .common import (
     CONTRACT_FLAGS,
     EXIT_ERROR,
@@ -53,7 +54,7 @@ def _plan_text(engine: ent.Engine, plan: ent.EngagementPlan) -> str:
     who = plan.uid_stem
     out(
         f"Engagement plan for {who} ({plan.offering}; {plan.timezone}, {plan.country}), "
-        f"{plan.start.isoformat()} to {plan.end.isoformat()}: {len(plan.items)} items"
+        f"{plan.start.isoformat()} to {plan.end.isoformat()}: {counted(len(plan.items), 'item')}"
     )
     methods = {m.id: m.name.en for m in engine.catalog.methods}
     order = list(methods)
@@ -94,7 +95,7 @@ def cmd_plan(args: argparse.Namespace) -> Answer:
         return Answer(EXIT_OK, json_text(plan.model_dump(mode="json")))
     text = _plan_text(engine, plan)
     if args.ics:
-        text += f"  calendar file: {args.ics} ({len(plan.items)} events)\n"
+        text += f"  calendar file: {args.ics} ({counted(len(plan.items), 'event')})\n"
     return Answer(EXIT_OK, text)
 
 
@@ -174,7 +175,7 @@ def cmd_obligations(args: argparse.Namespace) -> Answer:
         refuse_input(args.html, flag="--html", inputs=_inputs(args))
     found, problems = _deliveries(engine, args, contracts)
     reports = []
-    for cid, contract in contracts.items():
+    for cid, contract in _progress(args, contracts):
         records = [record for _, record in found[cid]]
         try:
             report = flagged(_checker(engine, contract, records, cid, (start, end, now)), RANGE_FLAGS)
@@ -189,10 +190,8 @@ def cmd_obligations(args: argparse.Namespace) -> Answer:
             continue
         reports.append(report)
     summary = ent.ObligationsSummary.of(reports)
-    if args.html:
-        lines = [problem_line(found) for found in problems]
-        notes = [f"{len(problems)} problem(s) in the input; these rows are not counted:", *lines]
-        page = summary.to_html(title=args.title, notes=notes if problems else ())
+    if args.html:  # the problems as a count and the first ten, not a box each
+        page = summary.to_html(title=args.title, problems=[problem_line(found) for found in problems])
         write_file(args.html, page.encode("utf-8"), "--html", _inputs(args))
     code = EXIT_ERROR if problems else EXIT_OK
     if args.json:  # the problems in the answer, nothing on standard error
@@ -201,6 +200,23 @@ def cmd_obligations(args: argparse.Namespace) -> Answer:
         return Answer(code, json_text(data))
     sys.stderr.write("".join(f"{problem_line(found)}\n" for found in problems))
     return Answer(code, _obligations_text(summary))
+
+
+def _progress(
+    args: argparse.Namespace, contracts: Mapping[str, ent.Contract]
+) -> Iterable[tuple[str, ent.Contract]]:
+    """The contracts, counted by a bar on standard error (tqdm) as they are checked, as ``sla`` shows one.
+
+    Shown with ``--progress``, or when standard error is a terminal and the
+    answer is not ``--json`` (where standard error holds JSON only).
+    """
+    if not (args.progress or (sys.stderr.isatty() and not args.json)):
+        return contracts.items()
+    from tqdm import tqdm
+
+    return tqdm(
+        contracts.items(), total=len(contracts), unit=" contracts", desc="obligations", file=sys.stderr
+    )
 
 
 def _inputs(args: argparse.Namespace) -> list[str]:
@@ -256,4 +272,9 @@ def add_obligations(command: Command) -> None:
     )
     obligations.add_argument("--html", metavar="PATH", help="write the report as a self-contained HTML page")
     obligations.add_argument("--title", metavar="TEXT", help="the HTML report's title")
+    obligations.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a bar of contracts checked on standard error (default: when it is a terminal)",
+    )
     obligations.set_defaults(handler=cmd_obligations)

@@ -428,11 +428,19 @@ class ResponseStatus(Frozen):
                 f"Met: answered in {words(self.elapsed)}, {words(self.remaining)} before the deadline, {due}",
                 f"按时回复：用时 {words(self.elapsed)}，早于截止时间（{due}）{words(self.remaining)}",
             )
-        else:
+        elif self.overdue:
             text = say(
                 language,
                 f"Missed: answered {words(self.overdue)} after the deadline, {due}",
                 f"回复超时：晚于截止时间（{due}）{words(self.overdue)}",
+            )
+        else:  # answered after the deadline, outside business hours: no business time overdue
+            r = self.responded_at or d
+            answered = f"{r:%Y-%m-%d %H:%M} {r.isoformat()[-6:]}"
+            text = say(
+                language,
+                f"Missed: answered after the close, at {answered}, past the deadline {due}",
+                f"回复超时：下班后（{answered}）回复，晚于截止时间（{due}）",
             )
         if self.provisional:
             text += say(

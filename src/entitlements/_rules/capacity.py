@@ -268,15 +268,26 @@ class CapacityRule:
 
     # --- one manager, several contracts ------------------------------------------------
 
-    def manager_view(self, assignments: Sequence[tuple[Offering, Usage]]) -> ManagerView:
-        """Each contract's decision, and the manager's totals across them."""
+    def manager_view(
+        self, assignments: Sequence[tuple[Offering, Usage]], *, names: Sequence[str] = ()
+    ) -> ManagerView:
+        """Each contract's decision, and the manager's totals across them.
+
+        ``names`` are the contracts' ids, in the order of ``assignments``: messages name
+        each contract by its id (``acme-cn saas-premium: ...``), or by its place (``#1``)
+        without one.
+        """
         if not assignments:
             raise InputError("a manager view needs at least one (contract, usage) pair, got none")
+
+        def who(i: int) -> str:
+            return names[i - 1] if i <= len(names) else f"#{i}"
+
         decisions: list[CapacityDecision] = []
         for i, (offering, usage) in enumerate(assignments, start=1):
             if not offering.named_manager:
                 raise InputError(
-                    f"contract #{i} is for {offering.id!r}, which has no named manager; a manager "
+                    f"contract {who(i)} is for {offering.id!r}, which has no named manager; a manager "
                     f"view takes named-manager contracts ({', '.join(self.named_manager_offerings)})",
                     field="assignments",
                     value=offering.id,
@@ -320,7 +331,7 @@ class CapacityRule:
         for i, d in enumerate(decisions, start=1):
             for outcome, reason in self._findings(d.usage):
                 labelled = Reason(
-                    code=reason.code, message=f"#{i} {d.offering}: {reason.message}", source=reason.source
+                    code=reason.code, message=f"{who(i)} {d.offering}: {reason.message}", source=reason.source
                 )
                 findings.append((outcome, labelled))
         combined = decide(findings, self.stamp)

@@ -233,7 +233,7 @@ class CapacityTally:
                 usage = self.usage(key)
                 pairs.append((self._offering(self._contracts[key].offering), usage))
             try:
-                views.append(self._rule.manager_view(pairs))
+                views.append(self._rule.manager_view(pairs, names=group))
             except InputError as exc:
                 raise InputError(f"shared[{i}] ({', '.join(group)}): {exc}", field="shared") from None
         ordered = tuple(item for _, _, item in items)
