@@ -109,6 +109,30 @@ def test_good_rows_only_exit_0_and_chinese_lines(
     assert out.splitlines()[-1].startswith("summary: 全部合同：共 2 个查询：")
 
 
+def test_a_month_end_report_from_a_later_export_exits_0(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    """Responses after --now are not yet known at --now: unanswered there, never a bad row."""
+    inquiries = write(
+        tmp_path,
+        "contract,received_at,responded_at\n"
+        "acme-cn,2026-09-30T15:00:00+08:00,2026-10-09T10:00:00+08:00\n"
+        "acme-cn,2026-09-30T15:00:00+08:00,\n",
+    )
+    code, out, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].split("\t")[1:3] == lines[1].split("\t")[1:3] == ["acme-cn", "at-risk"]
+    code, out, err = run(
+        capsys, "sla", "--json", "--contracts", str(contracts), "--now", NOW, str(inquiries)
+    )
+    assert (code, err) == (0, "")
+    first = json.loads(out.splitlines()[0])
+    assert first["status"]["responded_at"] is None
+    assert first["status"]["reasons"][-1]["code"] == "responded-after-now"
+    assert json.loads(out.splitlines()[-1])["summary"]["answered"] == 0
+
+
 def jsonl(rows: list[dict[str, object]]) -> str:
     return "".join(json.dumps(row) + "\n" for row in rows)
 

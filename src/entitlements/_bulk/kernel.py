@@ -442,9 +442,11 @@ def response_statuses(
     are columns as :func:`response_deadlines` takes; ``now`` is one aware datetime.
     Columns (see :data:`STATUS_SCHEMA`): ``state``, ``deadline`` (in the contract's
     zone), ``target``, ``elapsed``, ``remaining``, ``overdue`` (durations) and
-    ``provisional``; a null receipt gives a null row. A response before its receipt
-    or after ``now``, or a receipt after ``now``, is an :class:`InputError` naming
-    the first such position. ``contract`` may be prepared (:meth:`Engine.prepare`).
+    ``provisional``; a null receipt gives a null row. A response after ``now`` is
+    not yet known at ``now``: that inquiry is answered as unanswered (the scalar
+    path's reason ``responded-after-now``). A response before its receipt, or a
+    receipt after ``now``, is an :class:`InputError` naming the first such position.
+    ``contract`` may be prepared (:meth:`Engine.prepare`).
     """
     rule = prepared(engine, contract)
     zone = rule.calendar.timezone
@@ -468,7 +470,7 @@ def response_statuses(
         if column.valid is not None:
             answered &= column.valid
         _first_bad(answers.values < u, answered, answers.values, "responded", "is before its received")
-        _first_bad(answers.values > nu, answered, answers.values, "responded", "is after now")
+        answered &= answers.values <= nu  # a response after now is not yet known at now
         until = np.where(answered, answers.values, nu)
     axis, deadline = _deadlines(rule, u, "received")
     hi = max(int(deadline.max()), int(until.max()))

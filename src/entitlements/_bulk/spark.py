@@ -21,8 +21,10 @@ How the work divides:
 
 Rows the rule cannot answer become nulls, never a failed job: an unknown (or
 null) contract id, a receipt outside the years the calendar answers for, and
-for statuses a receipt after ``now`` or a response before its receipt or after
-``now`` (the rows where the scalar path raises). Each kind is counted per
+for statuses a receipt after ``now`` or a response before its receipt (the
+rows where the scalar path raises). A response after ``now`` is not yet known
+at ``now``: the row is answered as unanswered, as the scalar path answers it
+(reason ``responded-after-now``). Each kind is counted per
 contract and logged as a warning on logger ``entitlements.spark`` by the worker
 that met it (the executor's log; the console in local mode).
 """
@@ -331,7 +333,6 @@ def _statuses(
         r, answered = _ints(responded)
         answered &= valid
         checks.append(("responded before received", answered & (r < u)))
-        checks.append(("responded after now", answered & (r > job.now_us)))
     for reason, found in checks:
         bad = found & keep
         if bad.any():
@@ -433,7 +434,8 @@ def add_response_statuses(  # noqa: PLR0913 - SPEC's column options, each named
     when ``df`` has no column of the default name ``responded_at``, or it is
     None, no inquiry has been answered (a name given otherwise must exist).
     Rows the scalar path refuses (received after ``now``, responded before
-    received or after ``now``) get nulls, counted in the workers' log, as do
+    received) get nulls (a response after ``now`` is not yet known: answered as
+    unanswered), counted in the workers' log, as do
     unknown contract ids; see :func:`add_response_deadlines` for the rest.
     """
     frame = _check_df(df)

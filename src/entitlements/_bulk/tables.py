@@ -13,7 +13,9 @@ null and the column ``problem`` says why, in the words the ``sla`` command
 uses for a bad line, checked in the same order: no contract; a receipt or
 response that is missing, not a time, or without an offset; an unknown
 contract, or one that cannot answer (no time zone, no target); a receipt
-after ``now``, a response before its receipt or after ``now``.
+after ``now``, a response before its receipt. A response after ``now`` is
+not a problem: it is not yet known at ``now``, and the row is answered as
+unanswered (the scalar path's reason ``responded-after-now``).
 
 The columns are checked and read into numbers by :mod:`.columns`: a
 timestamp column without a time zone, or a column of another type, is an
@@ -247,16 +249,7 @@ def answer(run: Inquiries, batch: Any, *, statuses: bool, responded: bool) -> An
                         field="responded_at",
                     ),
                 )
-            future = problems.ok & answered & (given.us > now_us)
-            for i in np.flatnonzero(future).tolist():
-                problems.row(
-                    i,
-                    InputError(
-                        f"{given.name} {given.shown(i)} is after now {now_text}; a response cannot be in the "
-                        "future",
-                        field="responded_at",
-                    ),
-                )
+            answered = answered & (given.us <= now_us)  # a response after now is not yet known at now
     out = _Out(n)
     until = given.us if given is not None else np.zeros(n, dtype=np.int64)
     _kernel_groups(run, _Batch(out, problems, codes, resolved, received.us, until, answered, statuses))

@@ -366,7 +366,8 @@ class ResponseStatus(Frozen):
     received_at: Instant
     """The receipt, in the contract's zone."""
     responded_at: Instant | None
-    """The response, in the contract's zone; None while unanswered."""
+    """The response, in the contract's zone; None while unanswered at ``now`` (a response given after
+    ``now`` is not yet known then: None, with the reason ``responded-after-now``)."""
     now: Instant
     """The moment asked about, in the contract's zone."""
     deadline: Instant

@@ -10,6 +10,8 @@ For an inquiry received at ``received_at`` and answered at ``responded_at``
   is additive over adjacent intervals, so these are exactly the business time
   in ``[until, deadline)`` and ``[deadline, until)``, for one calendar question
   per inquiry instead of three;
+- a response after ``now`` is not yet known at ``now``: the inquiry is
+  answered as unanswered, with the reason ``responded-after-now``;
 - answered: ``met`` at or before the deadline, ``missed`` after it;
   unanswered: ``breached`` when ``now`` is after the deadline, else
   ``at-risk`` when ``remaining`` is at most the catalog's ``at_risk_fraction``
@@ -49,10 +51,22 @@ def _us(d: dt.timedelta) -> int:
 
 
 Values = tuple[
-    ResponseState, dt.datetime, dt.datetime | None, dt.datetime, dt.datetime, int, int, int, int, int, int
+    ResponseState,
+    dt.datetime,
+    dt.datetime | None,
+    dt.datetime,
+    dt.datetime,
+    int,
+    int,
+    int,
+    int,
+    int,
+    int,
+    dt.datetime | None,
 ]
 """state, received_at, responded_at, now (each in the zone), deadline, then target, elapsed,
-remaining, overdue and at-risk threshold in microseconds, and the last local year the answer rests on."""
+remaining, overdue and at-risk threshold in microseconds, the last local year the answer rests on,
+and a response given after ``now`` (in the zone; not yet known at ``now``, so ``responded_at`` is None)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +157,10 @@ class StatusRule:
                 field="now",
                 value=now,
             )
-        responded = None
+        responded = late = None
         until, uu = current, nu
         if responded_at is not None:
-            responded, uu = self._response(responded_at, received_at, ru, nu, now)
-            until = responded
+            responded, late, until, uu = self._response(responded_at, received_at, ru, current, nu)
         deadline = self.plan.deadline(received)
         du = micros(deadline)
         target = self.amount
@@ -186,12 +199,16 @@ class StatusRule:
             overdue,
             threshold,
             last,
+            late,
         )
 
     def _response(
-        self, responded_at: dt.datetime, received_at: dt.datetime, ru: int, nu: int, now: dt.datetime
-    ) -> tuple[dt.datetime, int]:
-        """The response in the zone and its instant; an error if it is before the receipt or after now."""
+        self, responded_at: dt.datetime, received_at: dt.datetime, ru: int, current: dt.datetime, nu: int
+    ) -> tuple[dt.datetime | None, dt.datetime | None, dt.datetime, int]:
+        """The response in the zone, or None and the response when it is after ``now`` (not yet known at
+        ``now``: the status is the one that holds at now); and where the clock stops, as an instant in the
+        zone and in microseconds. An error if it is
+        before the receipt."""
         responded = self.plan.calendar.local(responded_at, "responded_at")
         uu = micros(responded)
         if uu < ru:
@@ -201,13 +218,8 @@ class StatusRule:
                 value=responded_at,
             )
         if uu > nu:
-            raise InputError(
-                f"responded_at {responded_at.isoformat()} is after now {now.isoformat()}; "
-                "a response cannot be in the future",
-                field="responded_at",
-                value=responded_at,
-            )
-        return responded, uu
+            return None, responded, current, nu
+        return responded, None, responded, uu
 
     def provisional(self, values: Values) -> bool:
         """Whether the answer rests on a year whose holidays are projected."""
@@ -216,7 +228,7 @@ class StatusRule:
 
     def _first(self, values: Values, due: str) -> tuple[str, str, bool]:
         """The state's reason: its code, its message, and whether its source is the at-risk share's."""
-        state, _, _, _, _, target, elapsed, remaining, overdue, threshold, _ = values
+        state, _, _, _, _, target, elapsed, remaining, overdue, threshold, _, _ = values
         if state in ("open", "at-risk"):
             words = "open" if state == "open" else "at risk"
             constant = self.constant
@@ -236,7 +248,8 @@ class StatusRule:
         return f"response-{state}", message, False
 
     def reasons(self, values: Values) -> list[tuple[str, str, str]]:
-        """``(code, message, source)`` of each reason: the state's, the target's, the holidays' note."""
+        """``(code, message, source)`` of each reason: the state's, the target's, a response after now, the
+        holidays' note."""
         code, message, share = self._first(values, values[4].isoformat())
         plan = self.plan
         out = [
@@ -247,10 +260,25 @@ class StatusRule:
                 plan.target_source,
             ),
         ]
+        late = self._late(values)
+        if late is not None:
+            out.append(late)
         note = self._note(values)
         if note is not None:
             out.append(note)
         return out
+
+    def _late(self, values: Values) -> tuple[str, str, str] | None:
+        """The reason of a response after ``now``: not yet known at ``now``, so not counted."""
+        late = values[11]
+        if late is None:
+            return None
+        return (
+            "responded-after-now",
+            f"responded at {late.isoformat()}, after now ({values[3].isoformat()}): "
+            "not yet known at now, so the status is the one that holds at now",
+            self.plan.target_source,
+        )
 
     def _note(self, values: Values) -> tuple[str, str, str] | None:
         if not self.provisional(values):
@@ -268,7 +296,7 @@ class StatusRule:
 
     def model_of(self, values: Values) -> ResponseStatus:
         """The status that ``values`` describe."""
-        state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, _ = (
+        state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, *_ = (
             values
         )
         return ResponseStatus.model_validate(
@@ -307,7 +335,7 @@ class StatusRule:
         are ISO 8601 instants and durations and our own ASCII messages.
         ``now_text`` is ``now``'s ISO form when the caller keeps it.
         """
-        state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, _ = (
+        state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, *_ = (
             values
         )
         head, share_source, target_source, target_code, tail = self.json_parts
@@ -316,12 +344,12 @@ class StatusRule:
         answered = "null" if responded is None else f'"{responded.isoformat()}"'
         provisional = self.provisional(values)
         note = ""
-        if provisional:
-            extra = self._note(values)
-            if extra is not None:
-                note = ", " + json.dumps(
-                    {"code": extra[0], "message": extra[1], "source": extra[2]}, ensure_ascii=False
-                )
+        if provisional or values[11] is not None:
+            for extra in (self._late(values), self._note(values) if provisional else None):
+                if extra is not None:
+                    note += ", " + json.dumps(
+                        {"code": extra[0], "message": extra[1], "source": extra[2]}, ensure_ascii=False
+                    )
         constant = self.constant
         if constant is not None:
             target_iso, threshold_iso, target_hm = constant[1], constant[2], constant[3]
