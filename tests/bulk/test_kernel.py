@@ -153,6 +153,8 @@ def test_statuses_equal_the_scalar_path() -> None:
                 None if rnd.random() < 0.4 else r + rnd.randrange(0, nu - r + 1) // 60_000_000 * 60_000_000
                 for r in received
             ]
+            for i in rnd.sample(range(len(received)), 200):  # answered after now: not yet known at now
+                responded[i] = nu + rnd.randrange(1, 10**12)
             table = bulk.response_statuses(
                 ENGINE, contract, timestamps(received), now=now, responded=timestamps(responded)
             )
@@ -170,6 +172,9 @@ def test_statuses_equal_the_scalar_path() -> None:
                     s.overdue,
                 )
                 assert row["provisional"] == s.provisional
+                assert (row["at_risk_at"], row["next_change_at"]) == (s.at_risk_at, s.next_change_at)
+                if s.at_risk_at is not None:
+                    assert row["at_risk_at"].isoformat() == s.at_risk_at.isoformat()  # in the zone
 
 
 @settings(max_examples=60)

@@ -55,7 +55,8 @@ Row = tuple[str | None, dt.datetime | None, dt.datetime | None]
 
 
 def inquiries(n: int, seed: int) -> list[Row]:
-    """Receipts over the 200 days before NOW (DST changes in the north and the south), half answered."""
+    """Receipts over the 200 days before NOW (DST changes in the north and the south), half answered
+    (some of them after NOW)."""
     rnd = random.Random(seed)
     ids: list[str | None] = [*CONTRACTS, "acme-cm", None]
     rows: list[Row] = []
@@ -65,7 +66,7 @@ def inquiries(n: int, seed: int) -> list[Row]:
         responded = None
         if rnd.random() < 0.5:
             assert received is not None
-            responded = received + (NOW - received) * rnd.random()
+            responded = received + (NOW - received) * rnd.random() * 1.1  # some after now: not yet known
         if rnd.random() < 0.01:
             received = None
         rows.append((key, received, responded))
@@ -116,6 +117,8 @@ def expected(rows: list[Row], unit: str = "us") -> list[dict[str, Any]]:
                 "remaining": st.remaining,
                 "overdue": st.overdue,
                 "provisional": st.provisional,
+                "at_risk_at": st.at_risk_at,
+                "next_change_at": st.next_change_at,
                 "problem": None,
             }
         )

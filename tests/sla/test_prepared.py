@@ -39,7 +39,8 @@ def _resolved(prepared: ent.PreparedContract) -> tuple[object, ...]:
     return (
         *(getattr(plan, name) for name in fields),
         plan.amount,
-        *(getattr(rule, f.name) for f in dataclasses.fields(rule) if f.name != "plan"),
+        *(getattr(rule, f.name) for f in dataclasses.fields(rule) if f.name not in ("plan", "at_risk_adder")),
+        None if rule.at_risk_adder is None else rule.at_risk_adder.duration,
     )
 
 

@@ -179,6 +179,42 @@ def test_every_duration_agrees_with_the_oracle_and_the_laws_hold(
     assert tally.status_json("c", received, responded) == s.model_dump(mode="json")
 
 
+@given(inquiries())
+@example((0, dt.datetime(2026, 2, 13, 7, tzinfo=dt.UTC), dt.datetime(2026, 2, 24, 7, tzinfo=dt.UTC), None))
+def test_when_the_status_next_changes(
+    inquiry: tuple[int, dt.datetime, dt.datetime, dt.datetime | None],
+) -> None:
+    """at_risk_at <= breach_at; the state turns at-risk exactly at at_risk_at and breached just after
+    breach_at; next_change_at is the first of them after now, and nothing changes before it."""
+    k, received, now, responded = inquiry
+    contract = CONTRACTS[k]
+    tick = dt.timedelta(microseconds=1)
+
+    def state_at(t: dt.datetime) -> str:
+        return ENGINE.response_status(contract, received, now=t).state
+
+    s = ENGINE.response_status(contract, received, now=now, responded_at=responded)
+    if s.answered:
+        assert (s.at_risk_at, s.breach_at, s.next_change_at) == (None, None, None)
+        return
+    assert s.at_risk_at is not None
+    assert s.breach_at == s.deadline
+    assert received < s.at_risk_at <= s.breach_at
+    assert s.at_risk_at.tzinfo == s.deadline.tzinfo
+    assert state_at(s.at_risk_at) == "at-risk"
+    assert state_at(s.at_risk_at - tick) == "open"
+    assert state_at(s.breach_at) == "at-risk"
+    assert state_at(s.breach_at + tick) == "breached"
+    after = [t for t in (s.at_risk_at, s.breach_at) if t > now]
+    assert s.next_change_at == (min(after) if after else None)
+    assert (s.next_change_at is None) == (s.state == "breached" or now == s.deadline)
+    if s.next_change_at is not None:
+        assert s.next_change_at > now
+        assert state_at(s.next_change_at - tick) == s.state  # nothing changes before it
+        turned = s.next_change_at if s.next_change_at == s.at_risk_at else s.next_change_at + tick
+        assert state_at(turned) != s.state
+
+
 @given(inquiries(), st.integers(1, 10**12))
 @example((0, dt.datetime(2026, 2, 13, 7, tzinfo=dt.UTC), dt.datetime(2026, 2, 24, 7, tzinfo=dt.UTC), None), 1)
 def test_a_response_after_now_is_not_yet_known_at_now(

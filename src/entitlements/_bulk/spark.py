@@ -81,6 +81,8 @@ STATUS_COLUMNS: Mapping[str, DataType] = MappingProxyType(
         "remaining": DayTimeIntervalType(),
         "overdue": DayTimeIntervalType(),
         "provisional": BooleanType(),
+        "at_risk_at": TimestampType(),
+        "next_change_at": TimestampType(),
     }
 )
 """The columns :func:`add_response_statuses` adds (after its prefix), with their Spark types."""
@@ -302,7 +304,7 @@ def _nulls(job: _Job, batch: pa.RecordBatch) -> list[pa.Array]:
     if job.now is None:
         return [pa.nulls(n, type=_UTC_US)]
     text = batch.schema.field(job.columns.contract).type
-    kinds = [text, _UTC_US, _DURATION, _DURATION, _DURATION, _DURATION, pa.bool_()]
+    kinds = [text, _UTC_US, _DURATION, _DURATION, _DURATION, _DURATION, pa.bool_(), _UTC_US, _UTC_US]
     return [pa.nulls(n, type=kind) for kind in kinds]
 
 
@@ -348,6 +350,7 @@ def _statuses(
         table.column("deadline").combine_chunks().cast(_UTC_US),
         *(table.column(name).combine_chunks() for name in ("target", "elapsed", "remaining", "overdue")),
         table.column("provisional").combine_chunks(),
+        *(table.column(name).combine_chunks().cast(_UTC_US) for name in ("at_risk_at", "next_change_at")),
     ]
 
 
@@ -429,7 +432,9 @@ def add_response_statuses(  # noqa: PLR0913 - SPEC's column options, each named
 
     The columns are named ``prefix`` + ``state`` (open, at-risk, breached, met or
     missed), ``deadline`` (timestamp), ``target``, ``elapsed``, ``remaining``,
-    ``overdue`` (``INTERVAL DAY TO SECOND``, business time) and ``provisional``.
+    ``overdue`` (``INTERVAL DAY TO SECOND``, business time), ``provisional``, and
+    ``at_risk_at`` and ``next_change_at`` (timestamps; null once answered, and
+    ``next_change_at`` null when nothing changes after ``now``).
     ``responded_col`` holds the responses (``TIMESTAMP``, null while unanswered);
     when ``df`` has no column of the default name ``responded_at``, or it is
     None, no inquiry has been answered (a name given otherwise must exist).

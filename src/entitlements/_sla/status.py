@@ -15,7 +15,13 @@ For an inquiry received at ``received_at`` and answered at ``responded_at``
 - answered: ``met`` at or before the deadline, ``missed`` after it;
   unanswered: ``breached`` when ``now`` is after the deadline, else
   ``at-risk`` when ``remaining`` is at most the catalog's ``at_risk_fraction``
-  of ``target``, else ``open``.
+  of ``target``, else ``open``;
+- while unanswered, ``at_risk_at`` is the earliest instant whose remaining
+  business time is at most the threshold: ``target - threshold`` of business
+  time after the receipt (the calendar's ``add_business_time``, which gives
+  the earliest such instant); ``breach_at`` is the deadline (the last instant
+  that is not breached); ``next_change_at`` the first of the two strictly
+  after ``now``.
 
 Durations are computed in whole microseconds, and the at-risk share is the
 fraction's shortest decimal spelling (0.25 is exactly a quarter). A
@@ -29,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -37,6 +43,7 @@ from .._catalog.models import Catalog, CatalogStamp
 from .._errors import InputError
 from .._rules.answers import ResponseState, ResponseStatus
 from .._text.words import iso_duration
+from .._time.calendar import Adder
 from .._time.units import format_microseconds as hm
 from .._time.units import micros
 from .deadlines import DeadlinePlan, provisional_reason
@@ -63,10 +70,13 @@ Values = tuple[
     int,
     int,
     dt.datetime | None,
+    dt.datetime | None,
+    dt.datetime | None,
 ]
 """state, received_at, responded_at, now (each in the zone), deadline, then target, elapsed,
 remaining, overdue and at-risk threshold in microseconds, the last local year the answer rests on,
-and a response given after ``now`` (in the zone; not yet known at ``now``, so ``responded_at`` is None)."""
+a response given after ``now`` (in the zone; not yet known at ``now``, so ``responded_at`` is None),
+and, while unanswered, the instant it becomes at-risk and its next change after ``now`` (else None)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +102,9 @@ class StatusRule:
     the threshold as ISO 8601 durations and as ``8h00``."""
     json_parts: tuple[str, str, str, str, str]
     """The JSON form's constant pieces: its head, the two sources, the target reason's code, its tail."""
+    at_risk_adder: Adder | None = field(default=None, compare=False)
+    """For ``business-hours`` counting: adds ``target - threshold`` (from the receipt to at-risk).
+    Not compared: it is made from the fields above (an Adder compares by identity)."""
 
     @classmethod
     def build(cls, plan: DeadlinePlan, catalog: Catalog) -> StatusRule:
@@ -100,10 +113,11 @@ class StatusRule:
         days = "day" if plan.days == 1 else "days"
         dumps = json.dumps
         share = Fraction(repr(levels.at_risk_fraction))
-        amount = constant = None
+        amount = constant = adder = None
         if plan.counting == "business-hours":
             amount = _us(plan.amount)
             threshold = amount * share.numerator // share.denominator
+            adder = plan.calendar.adding(dt.timedelta(microseconds=amount - threshold))
             constant = (
                 threshold,
                 iso_duration(amount),
@@ -127,6 +141,7 @@ class StatusRule:
                 '{"code": "response-target", "message": ',
                 f', "catalog": {dumps(stamp.model_dump(mode="json"), ensure_ascii=False)}}}',
             ),
+            at_risk_adder=adder,
         )
 
     # --- the rule -----------------------------------------------------------------------
@@ -180,12 +195,11 @@ class StatusRule:
         state: ResponseState
         if responded is not None:
             state = "met" if uu <= du else "missed"
-        elif nu > du:
-            state = "breached"
-        elif remaining <= threshold:
-            state = "at-risk"
+            at_risk = change = None
         else:
-            state = "open"
+            state, at_risk, change = self._unanswered(
+                received, deadline, du, nu, target, remaining, threshold
+            )
         last = deadline.year if deadline.year > until.year else until.year
         return (
             state,
@@ -200,7 +214,40 @@ class StatusRule:
             threshold,
             last,
             late,
+            at_risk,
+            change,
         )
+
+    def _unanswered(  # noqa: PLR0913, PLR0917 - values already computed, passed on, not computed again
+        self,
+        received: dt.datetime,
+        deadline: dt.datetime,
+        du: int,
+        nu: int,
+        target: int,
+        remaining: int,
+        threshold: int,
+    ) -> tuple[ResponseState, dt.datetime, dt.datetime | None]:
+        """An unanswered inquiry's state at ``now``, the instant it turns at-risk, and its next change."""
+        state: ResponseState
+        if nu > du:
+            state = "breached"
+        elif remaining <= threshold:
+            state = "at-risk"
+        else:
+            state = "open"
+        adder = self.at_risk_adder
+        if adder is not None:
+            at_risk = adder(received, "received_at")
+        else:
+            step = dt.timedelta(microseconds=target - threshold)
+            at_risk = self.plan.calendar.add_business_time(received, step)
+        change = None
+        if micros(at_risk) > nu:
+            change = at_risk
+        elif du > nu:
+            change = deadline
+        return state, at_risk, change
 
     def _response(
         self, responded_at: dt.datetime, received_at: dt.datetime, ru: int, current: dt.datetime, nu: int
@@ -228,7 +275,7 @@ class StatusRule:
 
     def _first(self, values: Values, due: str) -> tuple[str, str, bool]:
         """The state's reason: its code, its message, and whether its source is the at-risk share's."""
-        state, _, _, _, _, target, elapsed, remaining, overdue, threshold, _, _ = values
+        state, _, _, _, _, target, elapsed, remaining, overdue, threshold, *_ = values
         if state in ("open", "at-risk"):
             words = "open" if state == "open" else "at risk"
             constant = self.constant
@@ -312,6 +359,9 @@ class StatusRule:
                 "remaining": dt.timedelta(microseconds=remaining),
                 "overdue": dt.timedelta(microseconds=overdue),
                 "at_risk_threshold": dt.timedelta(microseconds=threshold),
+                "at_risk_at": values[12],
+                "breach_at": deadline if responded is None else None,
+                "next_change_at": values[13],
                 "provisional": self.provisional(values),
                 "reasons": [
                     {"code": code, "message": message, "source": source}
@@ -341,7 +391,17 @@ class StatusRule:
         head, share_source, target_source, target_code, tail = self.json_parts
         due = deadline.isoformat()
         code, message, share = self._first(values, due)
-        answered = "null" if responded is None else f'"{responded.isoformat()}"'
+        if responded is None:
+            answered = "null"
+            at_risk, change = values[12], values[13]
+            assert at_risk is not None
+            changes = (
+                f'"at_risk_at": "{at_risk.isoformat()}", "breach_at": "{due}", "next_change_at": '
+                + ("null, " if change is None else f'"{change.isoformat()}", ')
+            )
+        else:
+            answered = f'"{responded.isoformat()}"'
+            changes = '"at_risk_at": null, "breach_at": null, "next_change_at": null, '
         provisional = self.provisional(values)
         note = ""
         if provisional or values[11] is not None:
@@ -365,7 +425,7 @@ class StatusRule:
             f'"target": "{target_iso}", "elapsed": "{iso_duration(elapsed)}", '
             f'"remaining": "{iso_duration(remaining) if remaining else "PT0S"}", '
             f'"overdue": "{iso_duration(overdue) if overdue else "PT0S"}", '
-            f'"at_risk_threshold": "{threshold_iso}", '
+            f'"at_risk_threshold": "{threshold_iso}", {changes}'
             f'"provisional": {"true" if provisional else "false"}, '
             f'"reasons": [{{"code": "{code}", "message": "{message}", "source": '
             f"{share_source if share else target_source}}}, "
