@@ -385,12 +385,19 @@ class StatusRule:
         are ISO 8601 instants and durations and our own ASCII messages.
         ``now_text`` is ``now``'s ISO form when the caller keeps it.
         """
+        return self._text(values, now_text, "{", True, self.json_parts[4])
+
+    def line_text(self, values: Values, now_text: str, prefix: str, explain: bool) -> str:
+        """A line of ``sla --json``: ``prefix`` (``{"line": 2, "contract": "acme", ``), then the JSON
+        form's values without the catalog stamp, and the reasons only when ``explain``."""
+        return self._text(values, now_text, prefix, explain, "}")
+
+    def _text(self, values: Values, now_text: str | None, prefix: str, explain: bool, end: str) -> str:
         state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, *_ = (
             values
         )
-        head, share_source, target_source, target_code, tail = self.json_parts
+        head, share_source, target_source, target_code, _ = self.json_parts
         due = deadline.isoformat()
-        code, message, share = self._first(values, due)
         if responded is None:
             answered = "null"
             at_risk, change = values[12], values[13]
@@ -403,13 +410,6 @@ class StatusRule:
             answered = f'"{responded.isoformat()}"'
             changes = '"at_risk_at": null, "breach_at": null, "next_change_at": null, '
         provisional = self.provisional(values)
-        note = ""
-        if provisional or values[11] is not None:
-            for extra in (self._late(values), self._note(values) if provisional else None):
-                if extra is not None:
-                    note += ", " + json.dumps(
-                        {"code": extra[0], "message": extra[1], "source": extra[2]}, ensure_ascii=False
-                    )
         constant = self.constant
         if constant is not None:
             target_iso, threshold_iso, target_hm = constant[1], constant[2], constant[3]
@@ -419,16 +419,29 @@ class StatusRule:
                 iso_duration(threshold),
                 hm(target),
             )
+        reasons = ""
+        if explain:
+            code, message, share = self._first(values, due)
+            note = ""
+            if provisional or values[11] is not None:
+                for extra in (self._late(values), self._note(values) if provisional else None):
+                    if extra is not None:
+                        note += ", " + json.dumps(
+                            {"code": extra[0], "message": extra[1], "source": extra[2]}, ensure_ascii=False
+                        )
+            reasons = (
+                f', "reasons": [{{"code": "{code}", "message": "{message}", "source": '
+                f"{share_source if share else target_source}}}, "
+                f'{target_code}"{self.days_text}: {target_hm} of business time", "source": {target_source}}}'
+                f"{note}]"
+            )
         return (
-            f'{head}{state}", "received_at": "{received.isoformat()}", "responded_at": {answered}, '
+            f'{prefix}{head[1:]}{state}", "received_at": "{received.isoformat()}", '
+            f'"responded_at": {answered}, '
             f'"now": "{now_text or current.isoformat()}", "deadline": "{due}", '
             f'"target": "{target_iso}", "elapsed": "{iso_duration(elapsed)}", '
             f'"remaining": "{iso_duration(remaining) if remaining else "PT0S"}", '
             f'"overdue": "{iso_duration(overdue) if overdue else "PT0S"}", '
             f'"at_risk_threshold": "{threshold_iso}", {changes}'
-            f'"provisional": {"true" if provisional else "false"}, '
-            f'"reasons": [{{"code": "{code}", "message": "{message}", "source": '
-            f"{share_source if share else target_source}}}, "
-            f'{target_code}"{self.days_text}: {target_hm} of business time", "source": {target_source}}}'
-            f"{note}]{tail}"
+            f'"provisional": {"true" if provisional else "false"}{reasons}{end}'
         )
