@@ -399,8 +399,9 @@ class Engine:
     ) -> ResponseStatus:
         """Where an inquiry stands at ``now``: open, at risk, breached, met or missed, with the business time.
 
-        ``responded_at`` is the response, if there is one (at or before
-        ``now``). See :class:`ResponseStatus` for the durations and their laws.
+        ``responded_at`` is the response, if there is one; one after ``now``
+        is not yet known at ``now`` (answered as unanswered, with the reason
+        ``responded-after-now``). See :class:`ResponseStatus` for the durations and their laws.
         """
         return self._rule_of(contract).status(received_at, now, responded_at)
 

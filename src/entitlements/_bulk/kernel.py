@@ -69,12 +69,14 @@ def _status_schema(zone: str) -> pa.Schema:
             ("remaining", pa.duration("us")),
             ("overdue", pa.duration("us")),
             ("provisional", pa.bool_()),
+            ("at_risk_at", pa.timestamp("us", tz=zone)),
+            ("next_change_at", pa.timestamp("us", tz=zone)),
         ]
     )
 
 
 STATUS_SCHEMA = _status_schema("UTC")
-"""The columns :func:`response_statuses` returns (``deadline`` is in the contract's zone)."""
+"""The columns :func:`response_statuses` returns (the instants are in the contract's zone)."""
 
 
 # --- input --------------------------------------------------------------------------------
@@ -441,10 +443,14 @@ def response_statuses(
     ``received`` and ``responded`` (None: none answered yet; nulls: not answered)
     are columns as :func:`response_deadlines` takes; ``now`` is one aware datetime.
     Columns (see :data:`STATUS_SCHEMA`): ``state``, ``deadline`` (in the contract's
-    zone), ``target``, ``elapsed``, ``remaining``, ``overdue`` (durations) and
-    ``provisional``; a null receipt gives a null row. A response before its receipt
-    or after ``now``, or a receipt after ``now``, is an :class:`InputError` naming
-    the first such position. ``contract`` may be prepared (:meth:`Engine.prepare`).
+    zone), ``target``, ``elapsed``, ``remaining``, ``overdue`` (durations),
+    ``provisional``, and ``at_risk_at`` and ``next_change_at`` (instants in the
+    zone; null once answered, and ``next_change_at`` null when nothing changes
+    after ``now``); a null receipt gives a null row. A response after ``now`` is
+    not yet known at ``now``: that inquiry is answered as unanswered (the scalar
+    path's reason ``responded-after-now``). A response before its receipt, or a
+    receipt after ``now``, is an :class:`InputError` naming the first such position.
+    ``contract`` may be prepared (:meth:`Engine.prepare`).
     """
     rule = prepared(engine, contract)
     zone = rule.calendar.timezone
@@ -468,7 +474,7 @@ def response_statuses(
         if column.valid is not None:
             answered &= column.valid
         _first_bad(answers.values < u, answered, answers.values, "responded", "is before its received")
-        _first_bad(answers.values > nu, answered, answers.values, "responded", "is after now")
+        answered &= answers.values <= nu  # a response after now is not yet known at now
         until = np.where(answered, answers.values, nu)
     axis, deadline = _deadlines(rule, u, "received")
     hi = max(int(deadline.max()), int(until.max()))
@@ -492,6 +498,9 @@ def response_statuses(
         np.where(nu > deadline, 2, np.where(remaining <= threshold, 1, 0)),
     ).astype(np.int8)
     mask = None if column.valid is None else ~column.valid
+    at_risk, change = _changes(axis, u, b_received + (target - threshold), deadline, nu)
+    open_ = ~answered if column.valid is None else ~answered & column.valid
+    changing = open_ & (change > nu)
     through = rule.calendar.holidays_official_through
     if through is None or through >= MAX_YEAR:
         provisional = np.zeros(n, dtype=bool)
@@ -507,9 +516,23 @@ def response_statuses(
             _timestamps(deadline, column.valid, zone),
             *durations,
             pa.array(provisional, mask=mask),
+            _timestamps(at_risk, open_, zone),
+            _timestamps(change, changing, zone),
         ],
         schema=schema,
     )
+
+
+def _changes(axis: _Axis, u: Ints, at_risk_total: Ints, deadline: Ints, nu: int) -> tuple[Ints, Ints]:
+    """When each inquiry turns at-risk, and its next change after ``now`` where it has one.
+
+    At-risk from the earliest instant at which ``B`` reaches ``at_risk_total``
+    (``B(received) + target - threshold``): from there, the remaining business
+    time is at most the threshold. The next change is that instant if it is
+    after ``now``, else the deadline (the caller keeps only those after ``now``).
+    """
+    at_risk = np.maximum(axis.reaching(at_risk_total), u)
+    return at_risk, np.where(at_risk > nu, at_risk, deadline)
 
 
 def _first_bad(

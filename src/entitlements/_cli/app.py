@@ -37,6 +37,7 @@ from .deadline import add_deadline
 from .decisions import add_capacity, add_evaluate
 from .plan import add_obligations, add_plan
 from .sla import add_sla
+from .status import add_status
 
 Handler = Callable[[argparse.Namespace], Answer]
 """A command's handler, set on its parser with ``set_defaults(handler=...)``."""
@@ -46,6 +47,7 @@ _COMMANDS = (
     add_capacity,
     add_evaluate,
     add_deadline,
+    add_status,
     add_plan,
     add_obligations,
     add_sla,

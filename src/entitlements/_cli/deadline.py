@@ -1,6 +1,7 @@
 """``deadline``: when the reply to an inquiry is due, for a contract given by flags.
 
-The contract is built from the flags (an error names the flag, not the field),
+The contract is built from the flags (an error names the flag, not the field;
+:func:`contract_flags` and :func:`flagged_contract`, which ``status`` shares),
 and the answer is the explained deadline: its human lines, every stretch counted
 or skipped under ``--explain``, or its JSON form.
 """
@@ -25,9 +26,9 @@ from .common import (
 )
 
 
-def cmd_deadline(args: argparse.Namespace) -> Answer:
-    engine = engine_of(args)
-    contract = flagged(
+def flagged_contract(args: argparse.Namespace) -> ent.Contract:
+    """The contract the flags of :func:`contract_flags` give; an error names the flag."""
+    return flagged(
         lambda: ent.Contract(
             offering=args.offering,
             timezone=args.timezone,
@@ -41,6 +42,11 @@ def cmd_deadline(args: argparse.Namespace) -> Answer:
         ),
         CONTRACT_FLAGS,
     )
+
+
+def cmd_deadline(args: argparse.Namespace) -> Answer:
+    engine = engine_of(args)
+    contract = flagged_contract(args)
     received = parse_instant(args.received, "--received")
     x = flagged(lambda: engine.explain_response_deadline(contract, received), CONTRACT_FLAGS)
     if args.json:
@@ -81,17 +87,27 @@ def add_deadline(command: Command) -> None:
             "contract's zone, minus weekends and holidays."
         ),
     )
-    deadline.add_argument("--offering", required=True, metavar="ID")
-    deadline.add_argument("--timezone", required=True, metavar="TZ", help="IANA zone, e.g. Asia/Shanghai")
-    deadline.add_argument("--country", required=True, metavar="CC", help="holiday calendar, e.g. CN")
+    contract_flags(deadline, required=True)
     deadline.add_argument(
         "--received",
         required=True,
         metavar="ISO8601",
         help="e.g. 2026-09-30T15:00:00+08:00 (an offset is required)",
     )
-    deadline.add_argument("--subdivision", metavar="S", help="e.g. BY (Bavaria), NSW (New South Wales)")
     deadline.add_argument(
+        "--explain", action="store_true", help="list every stretch counted or skipped, and the sources"
+    )
+    deadline.set_defaults(handler=cmd_deadline)
+
+
+def contract_flags(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    """The flags that build a contract (:func:`flagged_contract`): --offering, --timezone and --country
+    (``required``, or not when the command can take the contract another way), and the optional rest."""
+    parser.add_argument("--offering", required=required, metavar="ID")
+    parser.add_argument("--timezone", required=required, metavar="TZ", help="IANA zone, e.g. Asia/Shanghai")
+    parser.add_argument("--country", required=required, metavar="CC", help="holiday calendar, e.g. CN")
+    parser.add_argument("--subdivision", metavar="S", help="e.g. BY (Bavaria), NSW (New South Wales)")
+    parser.add_argument(
         "--hours",
         metavar="HOURS",
         help=(
@@ -99,25 +115,21 @@ def add_deadline(command: Command) -> None:
             "per weekday mon-thu=09:00-17:00;fri=09:00-15:00 (a weekday left out has no hours)"
         ),
     )
-    deadline.add_argument(
+    parser.add_argument(
         "--holiday",
         metavar="YYYY-MM-DD",
         action="append",
         default=[],
         help="an extra holiday of the contract (repeatable)",
     )
-    deadline.add_argument(
+    parser.add_argument(
         "--weekend-workdays",
         action="store_true",
         help="count official weekend make-up workdays (China's) as business days",
     )
-    deadline.add_argument(
+    parser.add_argument(
         "--target-days", type=int, metavar="N", help="the contract's own target in business days"
     )
-    deadline.add_argument(
+    parser.add_argument(
         "--counting", choices=("business-hours", "end-of-day"), help="default: the catalog's"
     )
-    deadline.add_argument(
-        "--explain", action="store_true", help="list every stretch counted or skipped, and the sources"
-    )
-    deadline.set_defaults(handler=cmd_deadline)

@@ -75,10 +75,16 @@ class Sink:
         found["row"] = row
         self._say(found, f"{self.name}: row {row}: {error}")
 
-    def summaries(self, summaries: Sequence[ent.SlaSummary], lang: str) -> None:
-        for summary in summaries:
+    def summaries(
+        self, summaries: Sequence[ent.SlaSummary], lang: str, catalog: ent.CatalogStamp | None = None
+    ) -> None:
+        """The summaries, one a line; under ``--json`` the last one also carries ``catalog``, once."""
+        for n, summary in enumerate(summaries, start=1):
             if self.as_json:
-                line = json.dumps({"summary": summary.model_dump(mode="json")}, ensure_ascii=False)
+                found: dict[str, object] = {"summary": summary.model_dump(mode="json")}
+                if catalog is not None and n == len(summaries):
+                    found["catalog"] = catalog.model_dump(mode="json")
+                line = json.dumps(found, ensure_ascii=False)
                 self.buffer.append(line + "\n")
             else:
                 self.buffer.append(f"summary: {summary.describe(lang)}\n")

@@ -296,6 +296,20 @@ class SlaTally:
         rule, values, now_text = self._values(contract, received_at, responded_at)
         return rule.json_text(values, now_text)
 
+    def status_line_text(
+        self,
+        contract: str,
+        received_at: dt.datetime,
+        responded_at: dt.datetime | None,
+        prefix: str,
+        explain: bool = False,
+    ) -> tuple[str, dt.datetime | None]:
+        """A line of ``entitlements sla --json`` (:meth:`StatusRule.line_text`: ``prefix``, then the
+        status's JSON values without the catalog stamp, the reasons only when ``explain``), and the
+        status's ``next_change_at``; counted."""
+        rule, values, now_text = self._values(contract, received_at, responded_at)
+        return rule.line_text(values, now_text, prefix, explain), values[13]
+
     def count(self, contract: str, received_at: dt.datetime, responded_at: dt.datetime | None = None) -> str:
         """Count one inquiry without building its answer; its state."""
         return self._values(contract, received_at, responded_at)[1][0]
