@@ -437,3 +437,43 @@ def test_obligations_shows_progress_on_a_terminal_or_when_asked(
     assert "obligations: 100%" in err
     _, _, err = run(capsys, "--json", *argv)
     assert err == ""  # under --json standard error holds JSON only
+
+
+def test_plan_ics_is_stamped_now_and_an_empty_plan_writes_nothing(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    from icalendar import Calendar
+
+    ics = files / "ahead.ics"
+    contracts = str(files / "contracts.yaml")
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    # a plan of a quarter years ahead: its DTSTAMP is the export's time, not the plan's first day
+    code, _, err = run(
+        capsys, "plan", "--contracts", contracts, "--contract", "acme-cn",
+        "--start", "2030-01-01", "--end", "2030-03-31", "--ics", str(ics),
+    )  # fmt: skip
+    after = dt.datetime.now(dt.UTC)
+    assert (code, err) == (0, "")
+    stamps = {e.decoded("DTSTAMP") for e in Calendar.from_ical(ics.read_bytes()).walk("VEVENT")}
+    assert len(stamps) == 1
+    assert before <= stamps.pop() <= after
+    # the Spring Festival week alone: no item, no file, the reason on standard error, exit 2
+    empty = files / "empty.ics"
+    week = ("--start", "2026-02-16", "--end", "2026-02-22")
+    code, out, err = run(
+        capsys, "plan", "--contracts", contracts, "--contract", "acme-cn", *week, "--ics", str(empty)
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        "entitlements: error: no calendar file for acme-cn: the plan from 2026-02-16 to 2026-02-22 has no "
+        "items (2026-02 is not wholly inside the range, 2026-W08 has no business day); a calendar file needs "
+        "at least one event\n"
+    )
+    assert not empty.exists()
+    code, out, err = run(
+        capsys, "--json", "plan", "--contracts", contracts, "--contract", "acme-cn", *week,
+        "--ics", str(empty),
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert json.loads(err)["error"]["type"] == "InputError"
+    assert not empty.exists()

@@ -86,8 +86,8 @@ def cmd_plan(args: argparse.Namespace) -> Answer:
         {**RANGE_FLAGS, **CONTRACT_FLAGS},
     )
     if args.ics:
-        try:
-            data = plan.to_ics()
+        try:  # DTSTAMP is when the file is made: now, never a date of the plan (which may be ahead)
+            data = plan.to_ics(dtstamp=dt.datetime.now(dt.UTC))
         except ModuleNotFoundError as exc:
             return Answer(fail(str(exc), "MissingDependency", args.json))
         write_file(args.ics, data, "--ics", [args.contracts, args.catalog])
@@ -232,7 +232,8 @@ def add_plan(command: Command) -> None:
             "The engagement plan of contract ID from a contracts file over --start..--end (dates, "
             "both included): one item per whole ISO week, month or quarter for each deliverable "
             "Table 2 schedules, and the weekly call on named-manager offerings; none in a period "
-            "without a business day. --ics writes it as an iCalendar file (needs the ics extra)."
+            "without a business day. --ics writes it as an iCalendar file (needs the ics extra), stamped "
+            "with the current time; a plan without items writes no file and exits 2, saying why."
         ),
     )
     plan.add_argument(
