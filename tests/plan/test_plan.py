@@ -77,7 +77,7 @@ def test_premium_q1_in_china_leaves_out_the_spring_festival_week_and_says_so() -
     assert festival.message == (
         "ISO week 2026-W08 (2026-02-16 to 2026-02-22) holds no business day for the contract "
         "(Asia/Shanghai, CN): Chinese New Year's Eve; Chinese New Year (Spring Festival); Day off "
-        "(substituted from 02/14/2026); the weekend; the manager is not expected to deliver while the "
+        "(substituted from 2026-02-14); the weekend; the manager is not expected to deliver while the "
         "vendor is closed"
     )
     reason = next(r for r in plan.reasons if r.code == "no-business-day")
