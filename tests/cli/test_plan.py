@@ -477,3 +477,29 @@ def test_plan_ics_is_stamped_now_and_an_empty_plan_writes_nothing(
     assert (code, out) == (2, "")
     assert json.loads(err)["error"]["type"] == "InputError"
     assert not empty.exists()
+
+
+def test_plan_and_obligations_in_chinese(capsys: pytest.CaptureFixture[str], files: Path) -> None:
+    contracts = str(files / "contracts.yaml")
+    argv = ["plan", "--contracts", contracts, "--contract", "acme-cn", *RANGE, "--lang", "zh"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == (
+        "acme-cn 的服务计划（saas-premium；Asia/Shanghai，CN），2026-01-01 至 2026-03-31：28 项"
+    )
+    assert lines[1].startswith("  2026-01-01 .. 2026-01-31  2026-01   ")
+    assert "（monthly）：" in lines[1]
+    assert "或" in lines[1]  # two methods, joined in Chinese
+    assert "未计划：" in lines
+    assert "依据：" in lines
+    argv = ["obligations", "--contracts", contracts, "--deliveries", str(files / "deliveries.csv")]
+    code, out, err = run(capsys, *argv, *RANGE, "--now", "2026-03-10T09:00:00+08:00", "--lang", "zh")
+    assert code == 2  # the bad rows of DELIVERIES, on standard error as in English
+    assert err.count("\n") == 3
+    lines = out.splitlines()
+    assert lines[0].startswith("acme-cn（saas-premium；Asia/Shanghai，CN）2026-01-01 至 2026-03-31，截至 ")
+    assert "：已履行 " in lines[0]
+    assert any(line.startswith("  第 3 行：") for line in lines)
+    assert lines[-1].startswith("全部合同：已履行 ")
+    assert lines[-1].endswith("（✓ 已履行，≠ 方式不符，✗ 错过，… 待定）")
