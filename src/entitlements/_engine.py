@@ -22,7 +22,7 @@ from ._catalog.library import load_library, resolve_version
 from ._catalog.load import bundled_catalog_path
 from ._catalog.models import Catalog, CatalogStamp, Feature, Frequency, Offering, Term
 from ._errors import InputError, cut
-from ._inputs.contract import Contract, Usage
+from ._inputs.contract import Contract, Usage, not_a_contract
 from ._rules.answers import (
     CapacityDecision,
     CapacityReport,
@@ -219,6 +219,7 @@ class Engine:
 
         ``version``: the catalog version that answers (:meth:`versions`); None: the newest.
         """
+        not_a_contract(offering, "entitlement")
         if version is not None:
             return self._version(version).entitlement(offering, feature)
         try:
@@ -230,6 +231,7 @@ class Engine:
 
     def entitlements(self, offering: str) -> tuple[Entitlement, ...]:
         """Every feature's entitlement for ``offering``, in Table 1 order."""
+        not_a_contract(offering, "entitlements")
         self.offering(offering)
         return tuple(self._table.answers[offering, f.id] for f in self._catalog.features)
 
@@ -689,3 +691,5 @@ def _unpickled(catalogs: tuple[Catalog, ...], index: int = -1) -> Engine:
             _UNPICKLED.pop(next(iter(_UNPICKLED)), None)
         _UNPICKLED[key] = other
     return other._library[index]
+
+

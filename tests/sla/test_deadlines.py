@@ -641,8 +641,8 @@ def test_explained_national_day() -> None:
         ("holiday", "National Day"),
         ("weekend", None),
         ("holiday", "National Day (observed)"),
-        ("holiday", "Day off (substituted from 09/20/2026)"),
-        ("holiday", "Day off (substituted from 10/10/2026)"),
+        ("holiday", "Day off (substituted from 2026-09-20)"),
+        ("holiday", "Day off (substituted from 2026-10-10)"),
         ("closed", None),
         ("counted", None),
     ]

@@ -26,6 +26,7 @@ from .common import (
     Command,
     Lines,
     Parser,
+    add_lang,
     engine_of,
     global_flags,
     json_text,
@@ -158,7 +159,7 @@ def add_tables(command: Command) -> None:
         "tables",
         help="print Tables 1 and 2 from the catalog as Markdown (--json: the tables as data)",
     )
-    tables.add_argument("--lang", choices=("en", "zh"), default="en")
+    add_lang(tables)
     tables.set_defaults(handler=cmd_tables)
 
 

@@ -14,16 +14,20 @@ import entitlements as ent
 
 from .._checks import parse_instant
 from .._text.render import format_duration
+from .._text.words import business_words, say
 from .common import (
     CONTRACT_FLAGS,
     EXIT_OK,
     Answer,
     Command,
     Lines,
+    add_lang,
     engine_of,
     flagged,
     json_text,
 )
+
+_WEEKDAY_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 
 def flagged_contract(args: argparse.Namespace) -> ent.Contract:
@@ -54,26 +58,44 @@ def cmd_deadline(args: argparse.Namespace) -> Answer:
             EXIT_OK, json_text(x.model_dump(mode="json", exclude=None if args.explain else {"steps"}))
         )
     out = Lines()
-    days = "day" if x.target_business_days == 1 else "days"
-    out(f"{x.deadline.isoformat()}  reply due {x.deadline:%A %d %B %Y, %H:%M} ({contract.timezone})")
-    out(f"  received:    {x.received_at.isoformat()}")
-    out(f"  clock start: {x.clock_start.isoformat()}")
+    lang = args.lang
+    n = x.target_business_days
+    due = x.deadline
     out(
-        f"  target:      {x.target_business_days} business {days} ({x.counting}); "
-        f"{format_duration(x.business_time)} of business time counted"
+        say(
+            lang,
+            f"{due.isoformat()}  reply due {due:%A %d %B %Y, %H:%M} ({contract.timezone})",
+            f"{due.isoformat()}  答复截止 {due:%Y年%m月%d日} {_WEEKDAY_ZH[due.weekday()]} "
+            f"{due:%H:%M}（{contract.timezone}）",
+        )
+    )
+    out(
+        say(lang, f"  received:    {x.received_at.isoformat()}", f"  收到：      {x.received_at.isoformat()}")
+    )
+    out(
+        say(lang, f"  clock start: {x.clock_start.isoformat()}", f"  开始计时：  {x.clock_start.isoformat()}")
+    )
+    out(
+        say(
+            lang,
+            f"  target:      {n} business {'day' if n == 1 else 'days'} ({x.counting}); "
+            f"{format_duration(x.business_time)} of business time counted",
+            f"  目标：      {n} 个工作日（{x.counting}）；"
+            f"计入营业时间 {business_words(x.business_time, 'zh')}",
+        )
     )
     for reason in x.reasons:
         if reason.code == "holidays-provisional":
             out(f"  {reason.message}")
     if args.explain:
-        out("  steps:")
+        out(say(lang, "  steps:", "  步骤："))
         for step in x.steps:
             out(f"    - [{step.kind}] {step.message}")
-        out("  because:")
+        out(say(lang, "  because:", "  依据："))
         for reason in x.reasons:
             out(f"    - {reason.message}")
-            out(f"      source: {reason.source}")
-    out(f"  catalog: {x.catalog}")
+            out(say(lang, f"      source: {reason.source}", f"      出处：{reason.source}"))
+    out(say(lang, f"  catalog: {x.catalog}", f"  目录：{x.catalog}"))
     return Answer(EXIT_OK, out.text())
 
 
@@ -97,6 +119,7 @@ def add_deadline(command: Command) -> None:
     deadline.add_argument(
         "--explain", action="store_true", help="list every stretch counted or skipped, and the sources"
     )
+    add_lang(deadline)
     deadline.set_defaults(handler=cmd_deadline)
 
 

@@ -20,7 +20,7 @@ from .._checks import parse_date, parse_instant
 from .._read.documents import named
 from .._read.files import refuse_input
 from .._read.rows import BadRow
-from .._text.words import counted
+from .._text.words import Lang, counted, say
 from .common import (
     CONTRACT_FLAGS,
     EXIT_ERROR,
@@ -29,6 +29,7 @@ from .common import (
     Command,
     Lines,
     Rendered,
+    add_lang,
     engine_of,
     fail,
     flagged,
@@ -49,30 +50,41 @@ DELIVERY_COLUMNS = ("contract", "feature", "at", "method")
 _STATUS_MARK = {"met": "✓", "wrong-method": "≠", "missed": "✗", "pending": "…"}
 
 
-def _plan_text(engine: ent.Engine, plan: ent.EngagementPlan) -> str:
+def _plan_text(engine: ent.Engine, plan: ent.EngagementPlan, lang: Lang = "en") -> str:
     out = Lines()
-    who = plan.uid_stem
+    who, n = plan.uid_stem, len(plan.items)
+    where = say(lang, f"{plan.timezone}, {plan.country}", f"{plan.timezone}，{plan.country}")
+    span = (plan.start.isoformat(), plan.end.isoformat())
     out(
-        f"Engagement plan for {who} ({plan.offering}; {plan.timezone}, {plan.country}), "
-        f"{plan.start.isoformat()} to {plan.end.isoformat()}: {counted(len(plan.items), 'item')}"
+        say(
+            lang,
+            f"Engagement plan for {who} ({plan.offering}; {where}), {span[0]} to {span[1]}: "
+            f"{counted(n, 'item')}",
+            f"{who} 的服务计划（{plan.offering}；{where}），{span[0]} 至 {span[1]}：{n} 项",
+        )
     )
-    methods = {m.id: m.name.en for m in engine.catalog.methods}
+    methods = {m.id: m.name.get(lang) for m in engine.catalog.methods}
     order = list(methods)
+    joiner = say(lang, " or ", "或")
     for item in plan.items:
         names = [methods[m] for m in order if m in item.methods]
-        how = f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]
+        how = f"{', '.join(names[:-1])}{joiner}{names[-1]}" if len(names) > 1 else names[0]
         out(
             f"  {item.period_start.isoformat()} .. {item.period_end.isoformat()}  {item.period:<9} "
-            f"{item.name.en} ({item.frequency}): {how}"
+            + say(
+                lang,
+                f"{item.name.en} ({item.frequency}): {how}",
+                f"{item.name.zh}（{item.frequency}）：{how}",
+            )
         )
     if plan.skipped:
-        out("not planned:")
+        out(say(lang, "not planned:", "未计划："))
         for gap in plan.skipped:
             out(f"  - {gap.period} [{gap.code}] {', '.join(gap.features)}: {gap.message}")
-    out("because:")
+    out(say(lang, "because:", "依据："))
     for reason in plan.reasons:
         out(f"  - {reason.message}")
-    out(f"  catalog: {plan.catalog}")
+    out(say(lang, f"  catalog: {plan.catalog}", f"  目录：{plan.catalog}"))
     return out.text()
 
 
@@ -86,16 +98,22 @@ def cmd_plan(args: argparse.Namespace) -> Answer:
         {**RANGE_FLAGS, **CONTRACT_FLAGS},
     )
     if args.ics:
-        try:
-            data = plan.to_ics()
+        try:  # DTSTAMP is when the file is made: now, never a date of the plan (which may be ahead)
+            data = plan.to_ics(dtstamp=dt.datetime.now(dt.UTC))
         except ModuleNotFoundError as exc:
             return Answer(fail(str(exc), "MissingDependency", args.json))
         write_file(args.ics, data, "--ics", [args.contracts, args.catalog])
     if args.json:
         return Answer(EXIT_OK, json_text(plan.model_dump(mode="json")))
-    text = _plan_text(engine, plan)
+    text = _plan_text(engine, plan, args.lang)
     if args.ics:
-        text += f"  calendar file: {args.ics} ({counted(len(plan.items), 'event')})\n"
+        n = len(plan.items)
+        text += say(
+            args.lang,
+            f"  calendar file: {args.ics} ({counted(n, 'event')})",
+            f"  日历文件：{args.ics}（{n} 个事件）",
+        )
+        text += "\n"
     return Answer(EXIT_OK, text)
 
 
@@ -128,28 +146,47 @@ def _deliveries(
     return found, problems
 
 
-def _obligations_text(summary: ent.ObligationsSummary) -> str:
+def _obligations_text(summary: ent.ObligationsSummary, lang: Lang = "en") -> str:
     out = Lines()
     for report in summary.reports:
         who = report.contract or report.offering
+        t = report.total
+        span, now = f"{report.start.isoformat()}", report.now.isoformat()
         out(
-            f"{who} ({report.offering}; {report.timezone}, {report.country}) {report.start.isoformat()} "
-            f"to {report.end.isoformat()}, status at {report.now.isoformat()}: {report.total.shown()} met, "
-            f"{report.total.missed} missed, {report.total.wrong_method} wrong method, "
-            f"{report.total.pending} pending"
+            say(
+                lang,
+                f"{who} ({report.offering}; {report.timezone}, {report.country}) {span} "
+                f"to {report.end.isoformat()}, status at {now}: {t.shown()} met, "
+                f"{t.missed} missed, {t.wrong_method} wrong method, {t.pending} pending",
+                f"{who}（{report.offering}；{report.timezone}，{report.country}）{span} "
+                f"至 {report.end.isoformat()}，截至 {now}：已履行 {t.shown()}，"
+                f"错过 {t.missed}，方式不符 {t.wrong_method}，待定 {t.pending}",
+            )
         )
-        names = {item.feature: item.name.en for item in report.items}
+        names = {item.feature: item.name.get(lang) for item in report.items}
         for c in report.by_feature:
             marks = " ".join(_STATUS_MARK[i.status] for i in report.items if i.feature == c.feature)
             name = names.get(str(c.feature), str(c.feature))
             out(f"  {name:<36} {c.shown():>12}  {marks}")
         for outcome in report.deliveries:
             if outcome.status != "counted":
-                out(f"  line {outcome.line}: {outcome.status}: {outcome.reasons[0].message}")
-    total = summary.total
+                message = outcome.reasons[0].message
+                out(
+                    say(
+                        lang,
+                        f"  line {outcome.line}: {outcome.status}: {message}",
+                        f"  第 {outcome.line} 行：{outcome.status}：{message}",
+                    )
+                )
+    t = summary.total
     out(
-        f"all contracts: {total.shown()} met, {total.missed} missed, {total.wrong_method} wrong method, "
-        f"{total.pending} pending (✓ met, ≠ wrong method, ✗ missed, … pending)"
+        say(
+            lang,
+            f"all contracts: {t.shown()} met, {t.missed} missed, {t.wrong_method} wrong method, "
+            f"{t.pending} pending (✓ met, ≠ wrong method, ✗ missed, … pending)",
+            f"全部合同：已履行 {t.shown()}，错过 {t.missed}，方式不符 {t.wrong_method}，"
+            f"待定 {t.pending}（✓ 已履行，≠ 方式不符，✗ 错过，… 待定）",
+        )
     )
     return out.text()
 
@@ -199,7 +236,7 @@ def cmd_obligations(args: argparse.Namespace) -> Answer:
         data["problems"] = problems
         return Answer(code, json_text(data))
     sys.stderr.write("".join(f"{problem_line(found)}\n" for found in problems))
-    return Answer(code, _obligations_text(summary))
+    return Answer(code, _obligations_text(summary, args.lang))
 
 
 def _progress(
@@ -232,7 +269,8 @@ def add_plan(command: Command) -> None:
             "The engagement plan of contract ID from a contracts file over --start..--end (dates, "
             "both included): one item per whole ISO week, month or quarter for each deliverable "
             "Table 2 schedules, and the weekly call on named-manager offerings; none in a period "
-            "without a business day. --ics writes it as an iCalendar file (needs the ics extra)."
+            "without a business day. --ics writes it as an iCalendar file (needs the ics extra), stamped "
+            "with the current time; a plan without items writes no file and exits 2, saying why."
         ),
     )
     plan.add_argument(
@@ -242,6 +280,7 @@ def add_plan(command: Command) -> None:
     plan.add_argument("--start", required=True, metavar="DATE", help="first day, YYYY-MM-DD")
     plan.add_argument("--end", required=True, metavar="DATE", help="last day (included), YYYY-MM-DD")
     plan.add_argument("--ics", metavar="PATH", help="write the plan as an iCalendar (.ics) file")
+    add_lang(plan)
     plan.set_defaults(handler=cmd_plan)
 
 
@@ -277,4 +316,5 @@ def add_obligations(command: Command) -> None:
         action="store_true",
         help="show a bar of contracts checked on standard error (default: when it is a terminal)",
     )
+    add_lang(obligations)
     obligations.set_defaults(handler=cmd_obligations)

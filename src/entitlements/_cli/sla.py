@@ -34,6 +34,7 @@ from .common import (
     EXIT_OK,
     Answer,
     Command,
+    add_lang,
     engine_of,
     load_contracts,
     one_stdin,
@@ -259,7 +260,7 @@ def add_sla(command: Command) -> None:
     sla.add_argument(
         "--now", required=True, metavar="ISO8601", help="the moment to answer for, with an offset"
     )
-    sla.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the human lines")
+    add_lang(sla)
     sla.add_argument(
         "--due-within",
         metavar="DURATION",

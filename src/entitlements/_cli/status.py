@@ -22,6 +22,7 @@ from .common import (
     Answer,
     Command,
     Lines,
+    add_lang,
     engine_of,
     flagged,
     json_text,
@@ -120,5 +121,5 @@ def add_status(command: Command) -> None:
     status.add_argument("--received", required=True, metavar="ISO8601", help="when the inquiry came in")
     status.add_argument("--responded", metavar="ISO8601", help="when it was answered, if it was")
     status.add_argument("--now", required=True, metavar="ISO8601", help="the moment to answer for")
-    status.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the first line")
+    add_lang(status)
     status.set_defaults(handler=cmd_status)

@@ -34,7 +34,7 @@ from .._time.schedule import Schedule, parse_schedule
 from .._time.zones import zone, zone_name
 from .languages import language_code
 
-__all__ = ["Contract", "Counting", "Usage"]
+__all__ = ["Contract", "Counting", "Usage", "not_a_contract"]
 
 Counting = Literal["business-hours", "end-of-day"]
 """How "N business days" are counted (SPEC: the response-deadline rule)."""
@@ -276,4 +276,18 @@ class Usage(Input):
             weeks = (*weeks[:-1], self.this_week + extra) if weeks else (extra,)
         return self.replace(
             contacts=self.contacts + contacts, open_cases=self.open_cases + open_cases, weekly_hours=weeks
+        )
+
+
+def not_a_contract(value: object, method: str) -> None:
+    """An :class:`InputError` for a contract given where an offering id is asked (a newcomer's slip).
+
+    A :class:`Contract`, or anything holding one as ``.contract`` (a prepared
+    contract), names its offering so the message can say what to pass.
+    """
+    contract = getattr(value, "contract", value)
+    if isinstance(contract, Contract):
+        said = f"{method}() takes an offering id such as 'saas-premium', not a {type(value).__name__}"
+        raise InputError(
+            f"{said}: pass contract.offering ({contract.offering!r})", field="offering", value=value
         )
