@@ -31,6 +31,7 @@ import entitlements as ent
 from entitlements._cli import main
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+REPO = Path(__file__).resolve().parents[2]
 GOLDEN = yaml.safe_load((DATA / "deadlines.yaml").read_text(encoding="utf-8"))["cases"]
 ENGINE = ent.Engine.default()
 US = dt.timedelta(microseconds=1)
@@ -707,7 +708,11 @@ def test_explained_deadline_in_a_projected_year_is_provisional() -> None:
         f"(holidays {version} carries the official schedule of CN through {last}); the official notice "
         "may move days off and add make-up workdays, and the answer with them"
     )
-    assert note.source == f"holidays {version}; project decision (docs/decisions.md 19)"
+    assert note.source == f"holidays {version}; project decision 22 (docs/decisions.md: provisional holidays)"
+    decisions = (REPO / "docs" / "decisions.md").read_text(encoding="utf-8")
+    assert "reason `holidays-provisional`" in next(
+        row for row in decisions.splitlines() if row.startswith("| 22 |")
+    )  # the decision cited is the one that sets the rule
     official = ENGINE.explain_response_deadline(contract, dt.datetime(last, 9, 30, 15, tzinfo=zone))
     assert not official.provisional
     assert "holidays-provisional" not in {r.code for r in official.reasons}

@@ -185,5 +185,5 @@ def provisional_reason(calendar: BusinessCalendar, first: int, last: int) -> Rea
             f"projection ({carried}); the official notice may move days off and add make-up "
             "workdays, and the answer with them"
         ),
-        source=f"holidays {version}; project decision (docs/decisions.md 19)",
+        source=f"holidays {version}; project decision 22 (docs/decisions.md: provisional holidays)",
     )
