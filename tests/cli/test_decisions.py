@@ -391,3 +391,29 @@ def test_capacity_report_counts_in_both_languages(
     code, out, _ = run(capsys, *argv, "--lang", "zh")
     assert out.startswith(f"截至 {RECORDS_NOW} 的容量：允许（allow）\n")
     assert "  acme-cn（saas-premium）：允许（allow）：1 个联系人，1 个未结案例，每周工时" in out
+
+
+def test_capacity_records_warn_of_a_week_with_more_hours_than_a_week_has(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    contracts = tmp_path / "contracts.yaml"
+    contracts.write_text(RECORD_CONTRACTS, encoding="utf-8")
+    records = tmp_path / "records.csv"
+    rows = ["kind,contract,start,end"]
+    for _ in range(3):  # the same 60 h entry three times: 180 h in one week, surely duplicated
+        rows.append("time,acme-cn,2026-10-05T00:00:00+08:00,2026-10-07T12:00:00+08:00")
+    records.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    argv = ["capacity", "--contracts", str(contracts), "--records", str(records), "--now", RECORDS_NOW]
+    code, _, err = run(capsys, *argv)
+    warning = (
+        "acme-cn: the week from 2026-10-05 holds 180 hours of time entries, more than the 168 hours a "
+        "week has: look for duplicated or mis-dated records"
+    )
+    assert err == f"entitlements: warning: {warning}\n"
+    assert code == 3  # over the weekly hours: needs approval, the warning changes no decision
+    code, out, err = run(capsys, "--json", *argv)
+    assert (code, err) == (3, "")
+    assert json.loads(out)["warnings"] == [warning]
+    records.write_text("\n".join(rows[:2]) + "\n", encoding="utf-8")  # 60 h: no warning
+    code, out, _ = run(capsys, "--json", *argv)
+    assert json.loads(out)["warnings"] == []

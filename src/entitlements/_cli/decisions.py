@@ -174,15 +174,40 @@ def _capacity_report(engine: ent.Engine, args: argparse.Namespace) -> Answer:
             return Answer(EXIT_ERROR, json_text({"problems": problems}))
         sys.stderr.write("".join(f"entitlements: {problem_line(found)}\n" for found in problems))
         return Answer(EXIT_ERROR)
-    return _capacity_answer(engine, args, tally.report(shared), shared)
+    report = tally.report(shared)
+    warnings = _impossible_weeks(report)
+    if not args.json:
+        sys.stderr.write("".join(f"entitlements: warning: {warning}\n" for warning in warnings))
+    return _capacity_answer(engine, args, report, shared, warnings)
+
+
+HOURS_IN_A_WEEK = 168
+
+
+def _impossible_weeks(report: ent.CapacityReport) -> list[str]:
+    """A warning per contract and week whose time entries add up to more hours than a week has."""
+    found = []
+    for item in report.items:
+        for monday, hours in zip(item.weeks, item.decision.usage.weekly_hours, strict=False):
+            if hours > HOURS_IN_A_WEEK:
+                found.append(
+                    f"{item.contract}: the week from {monday.isoformat()} holds {hours:g} hours of time "
+                    f"entries, more than the {HOURS_IN_A_WEEK} hours a week has: look for duplicated or "
+                    "mis-dated records"
+                )
+    return found
 
 
 def _capacity_answer(
-    engine: ent.Engine, args: argparse.Namespace, report: ent.CapacityReport, shared: list[tuple[str, ...]]
+    engine: ent.Engine,
+    args: argparse.Namespace,
+    report: ent.CapacityReport,
+    shared: list[tuple[str, ...]],
+    warnings: list[str],
 ) -> Answer:
     code = EXIT_OF[report.outcome]
     if args.json:
-        return Answer(code, json_text(report.model_dump(mode="json")))
+        return Answer(code, json_text({**report.model_dump(mode="json"), "warnings": warnings}))
     out = Lines()
     lang: Lang = args.lang
     over = (
