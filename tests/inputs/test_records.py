@@ -224,7 +224,8 @@ def test_cli_capacity_over_a_contracts_file(tmp_path: Path, capsys: pytest.Captu
     assert "shared manager of acme-cn, acme-us: deny" in out
     assert main([*argv, "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert data == ENGINE.capacity_report(CONTRACTS, RECORDS, now=NOW).model_dump(mode="json")
+    report = ENGINE.capacity_report(CONTRACTS, RECORDS, now=NOW).model_dump(mode="json")
+    assert data == {**report, "warnings": []}  # the report, and no week over 168 hours
     jsonl = tmp_path / "records.jsonl"
     jsonl.write_text("".join(json.dumps(r) + "\n" for r in RECORDS[:4]), encoding="utf-8")
     argv = ["capacity", "--contracts", str(contracts), "--records", str(jsonl), "--now", NOW.isoformat()]

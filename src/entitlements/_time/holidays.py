@@ -54,10 +54,37 @@ def supported_countries() -> Mapping[str, tuple[str, ...]]:
     )
 
 
+@functools.cache
+def _country_names() -> Mapping[str, str]:
+    """Country names and three-letter codes, folded (``unitedstates``, ``usa``), to their two-letter code."""
+    from holidays.registry import COUNTRIES
+
+    known = supported_countries()
+    names: dict[str, str] = {}
+    for module, (name, code, *aliases) in COUNTRIES.items():
+        if code in known:
+            for given in (module, name, *(a for a in aliases if len(a) == 3 and a.isupper())):
+                names.setdefault(_folded(given), code)
+    return MappingProxyType(names)
+
+
+def _folded(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
 def check_country(value: object) -> str:
-    """``value`` as a country code `holidays` knows (``cn`` -> ``CN``); an error naming it otherwise."""
-    code = country_code(value, "country")
+    """``value`` as a country code `holidays` knows (``cn`` -> ``CN``); an error naming it otherwise.
+
+    A country's name or three-letter code (``China``, ``United States``, ``CHN``) is refused
+    with its two-letter code as the suggestion.
+    """
     countries = supported_countries()
+    named = _country_names().get(_folded(value)) if isinstance(value, str) and len(value) <= 64 else None
+    if named is not None and (not isinstance(value, str) or value.upper() not in countries):
+        raise unknown(
+            "country", value, countries, of="for the holidays calendar", error=InputError, suggest=named
+        )
+    code = country_code(value, "country")
     if code not in countries:
         raise unknown("country", value, countries, of="for the holidays calendar", error=InputError)
     return code
