@@ -83,14 +83,13 @@ def test_csv_human_lines_then_summaries_and_bad_rows_by_line(
         "summary: globex-us: 1 inquiry: 1 breached, 0 at risk, 0 open, 0 met, 0 missed",
         "summary: all contracts: 3 inquiries: 1 breached, 1 at risk, 0 open, 1 met, 0 missed; on time 100% "
         "(1 of 1 answered); response time median 3 hours, 90th percentile 3 hours",
+        "note: 1 inquiry received after now not counted: they had not come in yet at now",  # line 8
     ]
     assert err.splitlines() == [
         f"entitlements: {inquiries}:4: unknown contract 'acme-cm' (did you mean 'acme-cn'?)",
         f"entitlements: {inquiries}:6: contract for 'tsam' has no timezone; a time question needs one",
         f"entitlements: {inquiries}:7: received_at '2026-09-30T15:00:00' is not an aware ISO 8601 instant "
         "(e.g. 2026-09-30T15:00:00+08:00)",
-        f"entitlements: {inquiries}:8: now 2026-10-08T14:00:00+08:00 is before received_at "
-        "2026-10-09T09:00:00+08:00",
     ]
 
 
@@ -123,9 +122,7 @@ def test_a_month_end_report_from_a_later_export_exits_0(
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0].split("\t")[1:3] == lines[1].split("\t")[1:3] == ["acme-cn", "at-risk"]
-    code, out, err = run(
-        capsys, "sla", "--json", "--contracts", str(contracts), "--now", NOW, str(inquiries)
-    )
+    code, out, err = run(capsys, "sla", "--json", "--contracts", str(contracts), "--now", NOW, str(inquiries))
     assert (code, err) == (0, "")
     first = json.loads(out.splitlines()[0])
     assert first["responded_at"] is None
@@ -136,6 +133,32 @@ def test_a_month_end_report_from_a_later_export_exits_0(
     )
     assert code == 0
     assert json.loads(out.splitlines()[0])["reasons"][-1]["code"] == "responded-after-now"
+
+
+def test_a_month_end_report_counts_no_inquiry_received_after_now(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    """A later export holds inquiries that came in after --now: not counted, said once, never a bad row."""
+    inquiries = write(
+        tmp_path,
+        "contract,received_at,responded_at\n"
+        "acme-cn,2026-09-30T15:00:00+08:00,\n"
+        "acme-cn,2026-10-09T09:00:00+08:00,\n"  # after NOW (2026-10-08 14:00 +08:00)
+        "acme-cn,2026-10-10T09:00:00+08:00,2026-10-10T10:00:00+08:00\n",
+    )
+    code, out, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert [line.split("\t")[0] for line in lines if "\t" in line] == ["2"]
+    assert "all contracts: 1 inquiry:" in lines[-2]
+    assert lines[-1] == "note: 2 inquiries received after now not counted: they had not come in yet at now"
+    code, out, err = run(capsys, "sla", "--json", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    assert (code, err) == (0, "")
+    last = json.loads(out.splitlines()[-1])
+    assert (last["summary"]["inquiries"], last["received_after_now"]) == (1, 2)
+    inquiries.write_text("contract,received_at\nacme-cn,2026-09-30T15:00:00+08:00\n", encoding="utf-8")
+    code, out, _ = run(capsys, "sla", "--json", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    assert json.loads(out.splitlines()[-1])["received_after_now"] == 0
 
 
 def jsonl(rows: list[dict[str, object]]) -> str:
@@ -210,7 +233,9 @@ def test_json_rows_equal_the_api_on_many_rows(
         report = engine.sla_report(loaded, rows, now=now)
         summaries = [line["summary"] for line in lines[len(rows) :]]
         assert summaries == [s.model_dump(mode="json") for s in (*report.contracts, report.total)]
-        assert [set(line) for line in lines[len(rows) :]] == [{"summary"}] * 3 + [{"summary", "catalog"}]
+        assert [set(line) for line in lines[len(rows) :]] == [{"summary"}] * 3 + [
+            {"summary", "catalog", "received_after_now"}
+        ]
         assert lines[-1]["catalog"] == report.catalog.model_dump(mode="json")  # the stamp, once
 
 
@@ -333,7 +358,9 @@ def test_parquet_summaries_equal_the_csv_path_and_bad_rows_by_row_number(
         code, csv_out, _ = run(
             capsys, "sla", *flags, "--contracts", str(contracts), "--now", NOW, str(write(tmp_path, CSV))
         )
-        summaries = [line for line in csv_out.splitlines() if line.startswith(("summary", '{"summary'))]
+        summaries = [
+            line for line in csv_out.splitlines() if line.startswith(("summary", '{"summary', "note"))
+        ]
         code, stdout, err = run(
             capsys,
             "sla",
@@ -361,13 +388,8 @@ def test_parquet_summaries_equal_the_csv_path_and_bad_rows_by_row_number(
                 "(e.g. 2026-09-30T15:00:00+08:00)",
                 5,
             ),
-            (
-                "InputError",
-                "now 2026-10-08T14:00:00+08:00 is before received_at 2026-10-09T09:00:00+08:00",
-                6,
-            ),
         ]
-    ]
+    ]  # row 6, received after now, is not counted and not a problem: the summaries say so
     _, _, err = run(
         capsys, "sla", "--contracts", str(contracts), "--now", NOW, "--parquet", str(out), str(source)
     )
@@ -576,17 +598,9 @@ def test_problems_are_objects_on_standard_output_under_json(
     code, out, err = run(capsys, "--json", "sla", "--contracts", str(contracts), "--now", NOW, str(inquiries))
     assert (code, err) == (2, "")
     lines = [json.loads(line) for line in out.splitlines()]
-    assert [line.get("line", line.get("problem", {}).get("line")) for line in lines[:7]] == [
-        2,
-        3,
-        4,
-        5,
-        6,
-        7,
-        8,
-    ]
+    assert [line.get("line", line.get("problem", {}).get("line")) for line in lines[:6]] == [2, 3, 4, 5, 6, 7]
     problems = [line["problem"] for line in lines if "problem" in line]
-    assert [sorted(p) for p in problems] == [["file", "line", "message", "type"]] * 4
+    assert [sorted(p) for p in problems] == [["file", "line", "message", "type"]] * 3
     assert problems[0] == {
         "file": str(inquiries),
         "line": 4,
