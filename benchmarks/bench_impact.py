@@ -17,6 +17,7 @@ Exits 1 when a goal is missed (benchmarks/runs.py).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -27,9 +28,8 @@ import time
 from pathlib import Path
 
 from bench_sla import NOW, contracts_yaml, inquiries, write_csv
-from runs import Goals
-
 from entitlements._catalog.load import bundled_catalog_path
+from runs import Goals
 
 V1, V2 = "2026.11.0", "2027.1.0"
 
@@ -50,8 +50,8 @@ def library(root: Path) -> Path:
     return root
 
 
-def impact(folder: Path, path: Path) -> float:
-    """Wall seconds of ``entitlements catalog impact --json`` on ``path`` (exit 0 or 1 expected)."""
+def impact(folder: Path, path: Path) -> tuple[float, dict[str, object]]:
+    """Wall seconds of ``entitlements catalog impact --json`` on ``path`` (exit 0 or 1), and its total."""
     command = [
         shutil.which("entitlements", path=os.path.dirname(sys.executable)) or "entitlements",
         "--json",
@@ -69,12 +69,12 @@ def impact(folder: Path, path: Path) -> float:
         NOW.isoformat(),
     ]
     start = time.perf_counter()
-    with open(os.devnull, "wb") as sink:
-        result = subprocess.run(command, stdout=sink, stderr=subprocess.PIPE, check=False)
+    result = subprocess.run(command, capture_output=True, check=False)
     wall = time.perf_counter() - start
     if result.returncode not in (0, 1):
         raise SystemExit(f"catalog impact exited {result.returncode}: {result.stderr[:500]!r}")
-    return wall
+    total: dict[str, object] = json.loads(result.stdout)["total"]
+    return wall, total
 
 
 def main() -> None:
@@ -100,9 +100,15 @@ def main() -> None:
         empty.write_text("contract,received_at,responded_at\n", encoding="utf-8")
         walls, starts = [], []
         for _ in range(args.runs):
-            starts.append(impact(folder, empty))
-            walls.append(impact(folder, path))
+            starts.append(impact(folder, empty)[0])
+            wall, total = impact(folder, path)
+            walls.append(wall)
+        if total["inquiries"] != args.n:
+            raise SystemExit(f"catalog impact answered {total['inquiries']} of {args.n} inquiries")
     print(f"input: {args.n:,} inquiries, 50 contracts in 10 zones, {V1} -> {V2}")
+    print(
+        f"total: {total['deadlines_moved']:,} deadlines move, {total['states_changed']:,} states change"
+    )
     print(f"catalog impact --json end to end: median {statistics.median(walls):.2f} s of {args.runs} runs")
     peer = f"impact on the header alone {statistics.median(starts):.2f} s"
     goals.at_most(f"catalog impact, {args.n:,} inquiries", walls, 30, unit=" s", peer=peer)
