@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from pathlib import Path
 
 import pytest
 
 from entitlements._cli import main, versions
 
-from ..conftest import CATALOG
+from ..conftest import CATALOG, REPO
 from ..versions import V1, V2, make_library
 
 
@@ -156,3 +158,29 @@ def test_impact_errors_exit_2(library: Path, capsys: pytest.CaptureFixture[str])
     args[args.index("--now") + 1] = "2026-11-20T12:00:00"
     assert main(args) == 2
     assert "--now" in capsys.readouterr().err
+
+
+# --- docs/catalog.md's worked example ----------------------------------------------------------
+
+
+def test_the_worked_example_of_docs_catalog_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each command of "Versions and pinning" prints what the page shows; the Python block too."""
+    text = (REPO / "docs" / "catalog.md").read_text(encoding="utf-8")
+    section = text.split("## Versions and pinning", 1)[1].split("\n## ", 1)[0]
+    for path in (REPO / "docs" / "examples" / "versions").iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    make_library(tmp_path / "library")
+    monkeypatch.chdir(tmp_path)
+    consoles = re.findall(r"```console\n(.*?)```", section, re.S)
+    assert len(consoles) == 2
+    for block in consoles:
+        command, *shown = block.splitlines()
+        assert command.startswith("$ entitlements ")
+        assert main(shlex.split(command)[2:]) == 1  # something changes
+        assert capsys.readouterr().out.splitlines() == shown
+    (code,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    (printed,) = re.findall(r"```text\n(.*?)```", section, re.S)
+    exec(compile(code, "docs/catalog.md", "exec"), {})
+    assert capsys.readouterr().out == printed
