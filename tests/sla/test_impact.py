@@ -21,6 +21,7 @@ NOW = dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC)
 CONTRACTS = {
     "acme": ent.Contract(offering="saas-standard", timezone="Asia/Shanghai", country="CN"),
     "globex": ent.Contract(offering="saas-premium", timezone="America/New_York", country="US"),
+    "hooli": ent.Contract(offering="saas-standard", timezone="Europe/Berlin", country="DE"),  # DST: 25 Oct
 }
 
 
@@ -37,7 +38,7 @@ def inquiries(n: int, seed: int) -> list[tuple[str, dt.datetime, dt.datetime | N
     rnd = random.Random(seed)
     out = []
     for _ in range(n):
-        received = NOW - dt.timedelta(seconds=rnd.randrange(30 * 86_400))
+        received = NOW - dt.timedelta(seconds=rnd.randrange(40 * 86_400))
         responded = None
         if rnd.random() < 0.6:
             responded = received + dt.timedelta(
@@ -58,27 +59,33 @@ def test_counts_equal_the_statuses_compared_one_by_one(library: ent.Engine) -> N
         mine = [(r, s) for c, r, s in rows if c == impact.contract]
         a = [library.response_status(old[impact.contract], r, now=NOW, responded_at=s) for r, s in mine]  # type: ignore[arg-type]
         b = [library.response_status(new[impact.contract], r, now=NOW, responded_at=s) for r, s in mine]  # type: ignore[arg-type]
-        moves = [y.deadline - x.deadline for x, y in zip(a, b, strict=True)]
+        moves = [
+            y.deadline.astimezone(dt.UTC) - x.deadline.astimezone(dt.UTC) for x, y in zip(a, b, strict=True)
+        ]
         assert impact.inquiries == len(mine)
         assert impact.earlier == sum(m < dt.timedelta(0) for m in moves)
         assert impact.later == sum(m > dt.timedelta(0) for m in moves)
         assert impact.deadlines_moved == impact.earlier + impact.later
         if impact.earlier:
-            assert impact.moved_earlier_by == -min(moves)
+            assert impact.moved_earlier_by == -min(moves)  # between the instants, across a change of offset
+        if impact.contract == "hooli":
+            assert impact.moved_earlier_by == dt.timedelta(
+                hours=73
+            )  # 72 h of wall clock and the hour of 25 Oct
         pairs: dict[tuple[str, str], int] = {}
         for x, y in zip(a, b, strict=True):
             if x.state != y.state:
                 pairs[x.state, y.state] = pairs.get((x.state, y.state), 0) + 1
         assert {(c.old, c.new): c.inquiries for c in impact.state_changes} == pairs
         assert impact.states_changed == sum(pairs.values())
-    acme, globex = report.contracts
+    acme, globex, _ = report.contracts
     assert (acme.contract, globex.contract) == ("acme", "globex")
     assert acme.later == 0
     assert acme.earlier > 0
     assert not globex.changed
     assert report.total.inquiries == 400
     assert report.changed
-    assert report.total.deadlines_moved == acme.deadlines_moved
+    assert report.total.deadlines_moved == acme.deadlines_moved + report.contracts[2].deadlines_moved
 
 
 def test_a_catalog_against_itself_changes_nothing(library: ent.Engine) -> None:

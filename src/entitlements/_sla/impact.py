@@ -5,7 +5,7 @@ impact (whom they change it for). :class:`ImpactTally` takes each contract
 prepared twice, once against each catalog (the contract pinned to the
 version, :meth:`Engine.prepare`), answers every inquiry under both and keeps
 only counters per contract: how many deadlines move, earlier or later and by
-how much at most (wall-clock time), and how many states change, by the pair
+how much at most (between the two instants), and how many states change, by the pair
 (``met -> missed``). Whole columns answered by the bulk kernel are counted
 in a batch at a time (:meth:`ImpactTally.add_counts`), to the same numbers.
 """
@@ -19,6 +19,7 @@ from .._base import Frozen
 from .._catalog.models import CatalogStamp
 from .._errors import EntitlementsError, unknown
 from .._rules.answers import BusinessTime, Instant, ResponseState
+from .._time.units import micros
 from .prepared import PreparedContract
 from .tally import STATES
 
@@ -37,7 +38,7 @@ class ContractImpact(Frozen):
     """One contract's inquiries (or every contract's: ``contract`` None) under the old and the new catalog.
 
     ``moved_earlier_by`` / ``moved_later_by``: the largest move of a deadline
-    each way, in wall-clock time (None when none moved that way).
+    each way, between the two instants (a change of UTC offset counts; None when none moved that way).
     """
 
     contract: str | None
@@ -178,7 +179,7 @@ class ImpactTally:
         if counts is None:
             counts = self.counts[contract] = _Counts()
         counts.inquiries += 1
-        move = (b.deadline - a.deadline) // dt.timedelta(microseconds=1)
+        move = micros(b.deadline) - micros(a.deadline)  # between the instants (not the wall clocks)
         if move:
             counts.deadlines += 1
             if move < 0:
