@@ -37,3 +37,14 @@ def make_library(root: Path) -> Path:
     edit(v2, "catalog.yaml", f'version: "{V1}"', f'version: "{V2}"\n  effective_from: 2027-01-01')
     edit(v2, "service-levels.yaml", "business_days: 2", "business_days: 1")
     return root
+
+
+def frozen_catalog(target: Path, countries: str = "CN,US,DE-BY", years: str = "2026-2030") -> Path:
+    """A copy of the bundled catalog at ``target``, with ``holidays.yaml`` frozen from the package."""
+    from entitlements._cli import main
+
+    copy_catalog(target)
+    out = target / "holidays.yaml"
+    args = ["holidays", "freeze", "--countries", countries, "--years", years, "--out", str(out)]
+    assert main([*args, "--frozen-on", "2026-12-07"]) == 0
+    return target

@@ -280,3 +280,23 @@ def test_engine_diff_between_versions_of_a_library(tmp_path: Path) -> None:
         engine.diff("v1", V2)
     with pytest.raises(ent.InputError, match=r"old must be an entitlements\.Engine, got 'catalog'"):
         ent.diff_catalogs("catalog", engine)
+
+
+def test_frozen_holidays_show_per_country_and_year(tmp_path: Path) -> None:
+    from ..versions import frozen_catalog
+
+    plain = ent.Engine.from_path(copy_catalog(tmp_path / "plain"))
+    frozen = ent.Engine.from_path(frozen_catalog(tmp_path / "frozen", "CN,US", "2026-2027"))
+    diff = ent.diff_catalogs(plain, frozen)
+    assert [c.field for c in diff.changes] == [
+        f"{region} {year} {what}"
+        for region in ("CN", "US")
+        for year in (2026, 2027)
+        for what in ("holidays", "workdays")
+    ]
+    assert {c.kind for c in diff.changes} == {"holidays"}
+    assert all(c.old is None for c in diff.changes)
+    national = next(c for c in diff.changes if c.field == "CN 2026 holidays")
+    assert "2026-10-01 National Day" in national.new
+    assert national.source.startswith("the holidays package ")
+    assert ent.diff_catalogs(frozen, frozen).same

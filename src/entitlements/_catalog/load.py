@@ -40,6 +40,7 @@ from .models import (
     DeploymentId,
     Feature,
     Frequency,
+    FrozenHolidays,
     Offering,
     Scope,
     ServiceLevels,
@@ -59,7 +60,7 @@ __all__ = [
     "load_catalog",
 ]
 
-_OPTIONAL = frozenset({"declarations"})
+_OPTIONAL = frozenset({"declarations", "holidays"})
 
 MAX_CATALOG_FILES = 64
 """A catalog folder of more files than this is refused before any is read."""
@@ -101,6 +102,7 @@ class CatalogFile(BaseModel):
     service_levels: ServiceLevels | None = None
     availability: Availability | None = None
     scope: Scope | None = None
+    holidays: FrozenHolidays | None = None
 
 
 SECTIONS: tuple[str, ...] = tuple(CatalogFile.model_fields)
@@ -444,6 +446,8 @@ class _CrossChecks:
         for section, fixed in _FIXED_VOCABULARIES.items():
             self._fixed(section, fixed, [item.id for item in getattr(c, section)])
         self._workdays()
+        for path, message in c.holidays.problems() if c.holidays is not None else ():
+            self.loader.problem("holidays", path, message)
         if self.loader.problems:
             return
         offering_ids = [o.id for o in c.offerings]

@@ -35,6 +35,7 @@ from .common import (
 )
 from .deadline import add_deadline
 from .decisions import add_capacity, add_evaluate
+from .holidays import add_holidays
 from .plan import add_obligations, add_plan
 from .sla import add_sla
 from .status import add_status
@@ -54,6 +55,7 @@ _COMMANDS = (
     add_tables,
     add_catalog,
     add_contracts,
+    add_holidays,
 )
 """Every command, in the order ``--help`` lists them."""
 

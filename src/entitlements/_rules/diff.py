@@ -148,6 +148,14 @@ def catalog_facts(catalog: Catalog) -> dict[Key, Fact]:
         facts["vocabulary", None, None, f"frequency {frequency.id}"] = (frequency.per_year, frequency.source)
     for method in catalog.methods:
         facts["vocabulary", None, None, f"method {method.id}"] = ("defined", method.source)
+    frozen = catalog.holidays
+    for region, days in (frozen.countries if frozen is not None else {}).items():
+        assert frozen is not None
+        for year in range(frozen.first_year, frozen.last_year + 1):
+            named = tuple(f"{h.date.isoformat()} {h.name}" for h in days.holidays if h.date.year == year)
+            workdays = tuple(d.isoformat() for d in days.workdays if d.year == year)
+            facts["holidays", None, None, f"{region} {year} holidays"] = (named, frozen.source)
+            facts["holidays", None, None, f"{region} {year} workdays"] = (workdays, frozen.source)
     return facts
 
 

@@ -46,7 +46,7 @@ from .._text.words import iso_duration
 from .._time.calendar import Adder
 from .._time.units import format_microseconds as hm
 from .._time.units import micros
-from .deadlines import DeadlinePlan, provisional_reason
+from .deadlines import DeadlinePlan, not_frozen_reason, provisional_reason
 
 __all__ = ["StatusRule", "Values"]
 
@@ -313,6 +313,9 @@ class StatusRule:
         note = self._note(values)
         if note is not None:
             out.append(note)
+        loose = not_frozen_reason(plan.calendar, values[1].year, values[10])
+        if loose is not None:
+            out.append((loose.code, loose.message, loose.source))
         return out
 
     def _late(self, values: Values) -> tuple[str, str, str] | None:

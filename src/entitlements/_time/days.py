@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from .._errors import InputError
-from .holidays import country_data
+from .holidays import FrozenYears, country_data
 from .schedule import Interval, merged
 from .units import (
     HOUR,
@@ -80,6 +80,8 @@ class DayRules:
     """The contract's extra holidays, as ordinals."""
     weekend_workdays: bool
     holiday_years: tuple[int, int]
+    frozen: FrozenYears | None = None
+    """The country's holidays frozen into the catalog: the years it covers are read from it."""
 
     @property
     def own(self) -> tuple[tuple[int, str], ...]:
@@ -202,7 +204,10 @@ def _closed_days(
     names: dict[int, str] = {}
     makeups: frozenset[int] = frozenset()
     notes: tuple[str, ...] = ()
-    if first <= year <= last:
+    frozen = rules.frozen
+    if frozen is not None and frozen.covers(year):
+        names, makeups, notes = frozen.year(year)
+    elif first <= year <= last:
         names, makeups, notes = country_data(rules.country, rules.subdivision, year)
         names = {o: iso_dates(name) for o, name in names.items()}
     closed = set(names)
