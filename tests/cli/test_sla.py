@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -320,16 +321,19 @@ def test_a_reader_that_goes_away_leaves_the_exit_code_right(contracts: Path, tmp
     assert "unknown contract 'acme-cm'" in err
 
 
-def test_a_progress_bar_only_on_a_terminal_for_a_file(
+def test_a_progress_bar_counts_rows_only_on_a_terminal(
     capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = write(tmp_path, "\n".join(CSV.splitlines()[:3]) + "\n")
+    rows = ["contract,received_at"] + ["acme-cn,2026-09-30T15:00:00+08:00"] * 9000
+    path = write(tmp_path, "\n".join(rows) + "\n")
     code, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(path))
     assert (code, err) == (0, "")  # not a terminal: no bar
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     code, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(path))
     assert code == 0
     assert "inquiries" in err  # tqdm's bar, labelled
+    assert re.search(r"\d+(\.\d+)?k? rows", err)  # rows counted, not bytes
+    assert "B/s" not in err
 
 
 # --- sla --parquet: Parquet in, Parquet out, the summaries on standard output ---------------------

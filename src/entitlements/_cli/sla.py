@@ -21,7 +21,6 @@ import json
 import re
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import entitlements as ent
@@ -72,20 +71,12 @@ def parse_window(text: str, flag: str = "--due-within") -> dt.timedelta:
 
 
 def _progress(args: argparse.Namespace) -> Any:
-    """A progress bar on standard error, when that is a terminal and the input a file (tqdm)."""
-    if args.inquiries == "-" or not sys.stderr.isatty():
+    """A progress bar on standard error when that is a terminal (tqdm): rows read, and their rate."""
+    if not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 
-    return tqdm(
-        total=Path(args.inquiries).stat().st_size,
-        unit="B",
-        unit_scale=True,
-        desc="inquiries",
-        file=sys.stderr,
-        disable=None,
-        leave=False,
-    )
+    return tqdm(unit=" rows", unit_scale=True, desc="inquiries", file=sys.stderr, disable=None, leave=False)
 
 
 def cmd_sla(args: argparse.Namespace) -> Answer:
@@ -205,13 +196,11 @@ def _stream_statuses(
     line_text, status = tally.status_line_text, tally.status
     due: list[tuple[dt.datetime, int, str]] = []
     now, later = tally.now, 0
-    tell = getattr(reader.stream, "tell", None) if bar is not None else None
     quoted: dict[str, str] = {}  # contract ids as JSON strings, each made once
     for row in reader:
         number = row.line
-        if tell is not None and not number % 4096:
-            with contextlib.suppress(OSError, ValueError):
-                bar.update(tell() - bar.n)
+        if bar is not None and not number % 4096:
+            bar.update(number - 1 - bar.n)  # the data rows read so far (line 1 is the header or a row)
         if isinstance(row, BadRow):
             sink.report(number, row.message)
             continue
