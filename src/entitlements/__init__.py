@@ -16,7 +16,7 @@ request models) are imported the first time they are used, so that
 
 from typing import TYPE_CHECKING, Any
 
-from ._catalog.load import bundled_catalog_path, catalog_files, catalog_schema, load_catalog
+from ._catalog.cache import bundled_catalog_path
 from ._catalog.models import Catalog, CatalogStamp, Feature, Frequency, Offering, Term
 from ._engine import Engine
 from ._errors import (
@@ -30,7 +30,6 @@ from ._errors import (
     UnknownIdError,
 )
 from ._inputs.contract import Contract, Usage
-from ._inputs.contracts import contracts_schema, load_contracts
 from ._rules.answers import (
     Alternative,
     CapacityDecision,
@@ -54,6 +53,8 @@ from ._time.schedule import Schedule
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._catalog.load import catalog_files, catalog_schema, load_catalog
+    from ._inputs.contracts import contracts_schema, load_contracts
     from ._inputs.records import CaseRecord, ContactRecord, TimeEntry, parse_record
     from ._inputs.requests import (
         AddContactRequest,
@@ -84,6 +85,11 @@ if TYPE_CHECKING:
     from ._time.calendar import Adder, BusinessCalendar, BusinessTimeTable
 
 _LAZY = {
+    "catalog_files": "_catalog.load",
+    "catalog_schema": "_catalog.load",
+    "load_catalog": "_catalog.load",
+    "contracts_schema": "_inputs.contracts",
+    "load_contracts": "_inputs.contracts",
     "Adder": "_time.calendar",
     "BusinessCalendar": "_time.calendar",
     "BusinessTimeTable": "_time.calendar",

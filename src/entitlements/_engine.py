@@ -18,8 +18,8 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from ._catalog.library import load_library, resolve_version
-from ._catalog.load import bundled_catalog_path
+from ._catalog.cache import bundled_catalog_path, cached
+from ._catalog.library import resolve_version
 from ._catalog.models import Catalog, CatalogStamp, Feature, Frequency, Offering, Term
 from ._errors import InputError, cut
 from ._inputs.contract import Contract, Usage, not_a_contract
@@ -35,7 +35,7 @@ from ._rules.answers import (
 )
 from ._rules.capacity import CapacityRule
 from ._rules.deliverables import DeliverableRule
-from ._rules.entitlements import EntitlementTable
+from ._rules.entitlements import EntitlementTable, load_tables
 
 if TYPE_CHECKING:  # imported where they are used: only time questions and requests need them
     from ._plan.answers import EngagementPlan
@@ -114,13 +114,15 @@ class Engine:
         "_table",
     )
 
-    def __init__(self, catalog: Catalog, *, _token: object = None) -> None:
+    def __init__(
+        self, catalog: Catalog, *, _token: object = None, _table: EntitlementTable | None = None
+    ) -> None:
         if _token is not _TOKEN:
             raise TypeError("build an Engine with Engine.default() or Engine.from_path(path)")
         self._catalog = catalog
         self._library: tuple[Engine, ...] = (self,)
         """The engine of every catalog version, oldest first (this one among them); set by :func:`_build`."""
-        self._table = EntitlementTable.build(catalog)
+        self._table = EntitlementTable.build(catalog) if _table is None else _table
         self._capacity = CapacityRule.from_catalog(catalog)
         self._deliverables = DeliverableRule(catalog, self._table)
         self._prepared: Callable[[Contract], PreparedContract] = functools.lru_cache(maxsize=MAX_PREPARED)(
@@ -139,8 +141,9 @@ class Engine:
     @classmethod
     def from_path(cls, path: str | os.PathLike[str]) -> Engine:
         """An engine over the catalog folder ``path`` (every ``*.yaml``/``*.yml`` in it), or over a library:
-        a folder of catalog folders, one per version (its newest answers contracts that name none)."""
-        return _build(load_library(path))
+        a folder of catalog folders, one per version (its newest answers contracts that name none).
+        Kept in a user cache while the folder's bytes are unchanged (``_catalog/cache.py``)."""
+        return _build(*cached(path, lambda: load_tables(path)))
 
     @classmethod
     def default(cls) -> Engine:
@@ -668,9 +671,10 @@ def _default_engine() -> Engine:
     return Engine.from_path(bundled_catalog_path())
 
 
-def _build(catalogs: tuple[Catalog, ...]) -> Engine:
+def _build(catalogs: tuple[Catalog, ...], tables: tuple[EntitlementTable, ...] | None = None) -> Engine:
     """The engine over ``catalogs`` (versions, oldest first): each prepared once, the newest answering."""
-    engines = tuple(Engine(catalog, _token=_TOKEN) for catalog in catalogs)
+    given = tables or (None,) * len(catalogs)
+    engines = tuple(Engine(c, _token=_TOKEN, _table=t) for c, t in zip(catalogs, given, strict=True))
     for other in engines:  # each version routes a contract that keeps another to its engine
         other._library = engines
     return engines[-1]

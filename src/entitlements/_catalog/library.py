@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .._errors import CatalogError, ContractError, Problem, field_ref, unknown
-from .load import catalog_files, load_catalog
 from .models import Catalog
 
 __all__ = ["MAX_VERSIONS", "load_library", "resolve_version", "version_order"]
@@ -40,6 +39,8 @@ def load_library(path: str | os.PathLike[str]) -> tuple[Catalog, ...]:
     with its file and line, and when two folders give the same version or
     catalogs of different names.
     """
+    from .load import catalog_files, load_catalog  # YAML and validation: only when a catalog is read
+
     if not isinstance(path, (str, os.PathLike)):
         return (load_catalog(path),)  # its error: a catalog is a folder path
     root = Path(path)

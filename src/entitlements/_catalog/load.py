@@ -21,7 +21,6 @@ import json
 import os
 from collections import Counter
 from collections.abc import Hashable, Iterable
-from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn, get_args, get_type_hints
 
@@ -30,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .._errors import CatalogError, Problem, describe, unknown
 from .._read.yaml import Budget, LoadedFile, YamlError, load_file
 from .._version import __version__
+from .cache import bundled_catalog_path
 from .models import (
     Availability,
     BillingId,
@@ -107,22 +107,6 @@ class CatalogFile(BaseModel):
 
 SECTIONS: tuple[str, ...] = tuple(CatalogFile.model_fields)
 """Every top-level key a catalog file may hold."""
-
-
-def bundled_catalog_path() -> Path:
-    """The catalog bundled with the library: inside the installed package, or ``catalog/`` of a checkout.
-
-    Copy it to start a catalog of your own (``Engine.from_path``).
-    """
-    shipped = resources.files("entitlements").joinpath("catalog")
-    if shipped.is_dir():
-        return Path(str(shipped))
-    checkout = Path(__file__).resolve().parents[3] / "catalog"
-    if checkout.is_dir():
-        return checkout
-    raise FileNotFoundError(  # pragma: no cover - a broken installation
-        "the bundled catalog is missing from this installation of entitlements"
-    )
 
 
 def catalog_schema() -> dict[str, Any]:

@@ -16,7 +16,6 @@ from typing import Any
 import entitlements as ent
 
 from .._errors import Problem
-from .._inputs.contracts import check_contracts
 from .._read.files import STDIN
 from .._text.render import catalog_ids, render_tables, tables_data
 from .common import (
@@ -94,6 +93,8 @@ def cmd_catalog_schema(args: argparse.Namespace) -> Answer:
 
 
 def cmd_contracts_validate(args: argparse.Namespace) -> Answer:
+    from .._inputs.contracts import check_contracts  # YAML: imported by the commands that read it
+
     engine = engine_of(args)
     if args.path == STDIN:
         found = check_contracts(sys.stdin.buffer, engine.catalog, name="<stdin>")
