@@ -54,6 +54,7 @@ from ._time.schedule import Schedule
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._bulk.catalog_impact import catalog_impact
     from ._inputs.records import CaseRecord, ContactRecord, TimeEntry, parse_record
     from ._inputs.requests import (
         AddContactRequest,
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
     from ._plan.report import ObligationReport, ObligationsSummary
     from ._rules.diff import CatalogDiff, Change, diff_catalogs
     from ._rules.usage import CapacityTally
+    from ._sla.impact import CatalogImpact, ContractImpact, StateChange
     from ._sla.prepared import PreparedContract
     from ._sla.tally import SlaTally
     from ._time.calendar import Adder, BusinessCalendar, BusinessTimeTable
@@ -102,6 +104,10 @@ _LAZY = {
     "CatalogDiff": "_rules.diff",
     "Change": "_rules.diff",
     "diff_catalogs": "_rules.diff",
+    "catalog_impact": "_bulk.catalog_impact",
+    "CatalogImpact": "_sla.impact",
+    "ContractImpact": "_sla.impact",
+    "StateChange": "_sla.impact",
     "CaseRecord": "_inputs.records",
     "ContactRecord": "_inputs.records",
     "TimeEntry": "_inputs.records",
@@ -151,12 +157,14 @@ __all__ = [
     "Catalog",
     "CatalogDiff",
     "CatalogError",
+    "CatalogImpact",
     "CatalogStamp",
     "Change",
     "Compliance",
     "ContactRecord",
     "Contract",
     "ContractError",
+    "ContractImpact",
     "ContractsFileError",
     "DeadlineExplanation",
     "DeadlineStep",
@@ -195,6 +203,7 @@ __all__ = [
     "SlaReport",
     "SlaSummary",
     "SlaTally",
+    "StateChange",
     "Term",
     "TimeEntry",
     "UnknownIdError",
@@ -202,6 +211,7 @@ __all__ = [
     "__version__",
     "bundled_catalog_path",
     "catalog_files",
+    "catalog_impact",
     "catalog_schema",
     "contracts_schema",
     "diff_catalogs",
