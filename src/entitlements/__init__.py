@@ -83,6 +83,7 @@ if TYPE_CHECKING:
     from ._sla.impact import CatalogImpact, ContractImpact, StateChange
     from ._sla.prepared import PreparedContract
     from ._sla.tally import SlaTally
+    from ._suites.run import CaseResult, CatalogTestReport, Coverage, CoverageKind, run_catalog_tests
     from ._time.calendar import Adder, BusinessCalendar, BusinessTimeTable
 
 _LAZY = {
@@ -108,6 +109,11 @@ _LAZY = {
     "CatalogImpact": "_sla.impact",
     "ContractImpact": "_sla.impact",
     "StateChange": "_sla.impact",
+    "CaseResult": "_suites.run",
+    "CatalogTestReport": "_suites.run",
+    "Coverage": "_suites.run",
+    "CoverageKind": "_suites.run",
+    "run_catalog_tests": "_suites.run",
     "CaseRecord": "_inputs.records",
     "ContactRecord": "_inputs.records",
     "TimeEntry": "_inputs.records",
@@ -154,11 +160,13 @@ __all__ = [
     "CapacityRequest",
     "CapacityTally",
     "CaseRecord",
+    "CaseResult",
     "Catalog",
     "CatalogDiff",
     "CatalogError",
     "CatalogImpact",
     "CatalogStamp",
+    "CatalogTestReport",
     "Change",
     "Compliance",
     "ContactRecord",
@@ -166,6 +174,8 @@ __all__ = [
     "ContractError",
     "ContractImpact",
     "ContractsFileError",
+    "Coverage",
+    "CoverageKind",
     "DeadlineExplanation",
     "DeadlineStep",
     "Decision",
@@ -219,5 +229,6 @@ __all__ = [
     "load_contracts",
     "parse_record",
     "parse_request",
+    "run_catalog_tests",
     "strictest",
 ]
