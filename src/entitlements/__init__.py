@@ -53,6 +53,7 @@ from ._time.schedule import Schedule
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._bulk.catalog_impact import catalog_impact
     from ._catalog.load import catalog_files, catalog_schema, load_catalog
     from ._inputs.contracts import contracts_schema, load_contracts
     from ._inputs.records import CaseRecord, ContactRecord, TimeEntry, parse_record
@@ -80,8 +81,10 @@ if TYPE_CHECKING:
     from ._plan.report import ObligationReport, ObligationsSummary
     from ._rules.diff import CatalogDiff, Change, diff_catalogs
     from ._rules.usage import CapacityTally
+    from ._sla.impact import CatalogImpact, ContractImpact, StateChange
     from ._sla.prepared import PreparedContract
     from ._sla.tally import SlaTally
+    from ._suites.run import CaseResult, CatalogTestReport, Coverage, CoverageKind, run_catalog_tests
     from ._time.calendar import Adder, BusinessCalendar, BusinessTimeTable
 
 _LAZY = {
@@ -108,6 +111,15 @@ _LAZY = {
     "CatalogDiff": "_rules.diff",
     "Change": "_rules.diff",
     "diff_catalogs": "_rules.diff",
+    "catalog_impact": "_bulk.catalog_impact",
+    "CatalogImpact": "_sla.impact",
+    "ContractImpact": "_sla.impact",
+    "StateChange": "_sla.impact",
+    "CaseResult": "_suites.run",
+    "CatalogTestReport": "_suites.run",
+    "Coverage": "_suites.run",
+    "CoverageKind": "_suites.run",
+    "run_catalog_tests": "_suites.run",
     "CaseRecord": "_inputs.records",
     "ContactRecord": "_inputs.records",
     "TimeEntry": "_inputs.records",
@@ -154,16 +166,22 @@ __all__ = [
     "CapacityRequest",
     "CapacityTally",
     "CaseRecord",
+    "CaseResult",
     "Catalog",
     "CatalogDiff",
     "CatalogError",
+    "CatalogImpact",
     "CatalogStamp",
+    "CatalogTestReport",
     "Change",
     "Compliance",
     "ContactRecord",
     "Contract",
     "ContractError",
+    "ContractImpact",
     "ContractsFileError",
+    "Coverage",
+    "CoverageKind",
     "DeadlineExplanation",
     "DeadlineStep",
     "Decision",
@@ -201,6 +219,7 @@ __all__ = [
     "SlaReport",
     "SlaSummary",
     "SlaTally",
+    "StateChange",
     "Term",
     "TimeEntry",
     "UnknownIdError",
@@ -208,6 +227,7 @@ __all__ = [
     "__version__",
     "bundled_catalog_path",
     "catalog_files",
+    "catalog_impact",
     "catalog_schema",
     "contracts_schema",
     "diff_catalogs",
@@ -215,5 +235,6 @@ __all__ = [
     "load_contracts",
     "parse_record",
     "parse_request",
+    "run_catalog_tests",
     "strictest",
 ]

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from entitlements._cli import main, versions
+from entitlements._bulk import catalog_impact
+from entitlements._cli import main
 
 from ..conftest import CATALOG, REPO
 from ..versions import V1, V2, make_library
@@ -146,7 +147,7 @@ def test_impact_is_the_same_without_the_bulk_kernel(
     args = impact(library, "--json", V1, V2, "--catalog", str(library), extra=extra)
     assert main(args) == 2
     with_bulk = capsys.readouterr().out
-    monkeypatch.setattr(versions, "bulk_installed", lambda: False)
+    monkeypatch.setattr(catalog_impact, "bulk_installed", lambda: False)
     assert main(args) == 2
     assert capsys.readouterr().out == with_bulk
 

@@ -18,6 +18,7 @@ import entitlements as ent
 from .._errors import Problem
 from .._read.files import STDIN
 from .._text.render import catalog_ids, render_tables, tables_data
+from .cases import add_test
 from .common import (
     EXIT_ERROR,
     EXIT_OK,
@@ -186,6 +187,7 @@ def add_catalog(command: Command) -> None:
     global_flags(schema, top=False)
     schema.set_defaults(handler=cmd_catalog_schema)
     add_versions(catalog_commands)
+    add_test(catalog_commands)
 
 
 def add_contracts(command: Command) -> None:

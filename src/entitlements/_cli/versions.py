@@ -4,10 +4,11 @@ library), and for whom, for a review.
 Exit codes as ``diff``'s: 0 when nothing changes, 1 when something does, 2 on
 an error. ``diff`` groups the changes by offering; ``--json`` prints the
 :class:`~entitlements.CatalogDiff`'s JSON form; ``--markdown`` a table per
-offering for a pull request. ``impact`` answers every inquiry of a rows file
-under both catalogs (each contract pinned to each version), through the bulk
-kernel when pyarrow is installed and one by one otherwise, to the same
-numbers; a bad row is a problem by its file line, and the exit code is then 2.
+offering for a pull request. ``impact`` hands a rows file to
+:func:`entitlements.catalog_impact` (each contract pinned to each version;
+through the bulk kernel when pyarrow is installed and one by one otherwise, to
+the same numbers); a bad row is a problem by its file line, and the exit code
+is then 2.
 """
 
 from __future__ import annotations
@@ -15,15 +16,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 import entitlements as ent
 
 from .._checks import parse_instant
-from .._read.rows import BadRow, Row
-from .._sla.impact import CatalogImpact, ImpactTally
-from .._sla.prepared import PreparedContract
+from .._sla.impact import CatalogImpact
 from .common import EXIT_ERROR, EXIT_OK, Answer, global_flags, json_text, load_contracts, one_stdin, problem
 from .common import problem_line as said
 from .streams import rows_of
@@ -32,25 +30,23 @@ EXIT_DIFFERENT = 1
 """``catalog diff`` found a change: "no, they are not the same", as ``diff`` says it."""
 
 
-Side = tuple[ent.Engine, str]
-"""An engine and the version of it that answers (a contract is pinned to it)."""
+Side = tuple[ent.Engine, str | None]
+"""An engine and the version of its library that answers (None: its newest; a contract is pinned to it)."""
 
 
-def _sides(args: argparse.Namespace) -> tuple[ent.CatalogDiff, Side, Side]:
+def _sides(args: argparse.Namespace) -> tuple[Side, Side]:
     """OLD against NEW: two versions of ``--catalog``'s library, or two catalog folders (their newest)."""
     if args.catalog:
         library = ent.Engine.from_path(args.catalog)
-        return library.diff(args.old, args.new), (library, args.old), (library, args.new)
-    old, new = ent.Engine.from_path(args.old), ent.Engine.from_path(args.new)
-    return (
-        ent.diff_catalogs(old, new),
-        (old, old.catalog.info.version),
-        (new, new.catalog.info.version),
-    )
+        return (library, args.old), (library, args.new)
+    return (ent.Engine.from_path(args.old), None), (ent.Engine.from_path(args.new), None)
 
 
 def _diff(args: argparse.Namespace) -> ent.CatalogDiff:
-    return _sides(args)[0]
+    (old, old_version), (new, new_version) = _sides(args)
+    if old_version is not None and new_version is not None:
+        return old.diff(old_version, new_version)
+    return ent.diff_catalogs(old, new)
 
 
 def _shown(value: Any) -> str:
@@ -104,155 +100,32 @@ def cmd_catalog_diff(args: argparse.Namespace) -> Answer:
 
 IMPACT_COLUMNS = ("contract", "received_at")
 IMPACT_OPTIONAL = ("responded_at",)
-BATCH = 65_536
-"""Rows answered at once by the bulk kernel."""
-
-
-def bulk_installed() -> bool:
-    """Whether the bulk kernel can run (pyarrow and numpy are installed)."""
-    try:
-        import numpy  # noqa: F401
-        import pyarrow  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
-
-
-def _pinned(
-    side: Side, contracts: Mapping[str, ent.Contract]
-) -> tuple[dict[str, PreparedContract | ent.EntitlementsError], dict[str, ent.Contract | PreparedContract]]:
-    """Each contract prepared against the side's version, or its error; and the same for the bulk kernel."""
-    engine, version = side
-    pinned: dict[str, PreparedContract | ent.EntitlementsError] = {}
-    given: dict[str, ent.Contract | PreparedContract] = {}
-    for cid, contract in contracts.items():
-        try:
-            pinned[cid] = given[cid] = engine.prepare(contract.replace(catalog_version=version))
-        except ent.EntitlementsError as exc:
-            pinned[cid] = exc
-    return pinned, given
-
-
-def _fields(values: Mapping[str, Any]) -> tuple[str, Any, Any]:
-    """A row's contract id, receipt and response (or None), as ``sla`` checks them."""
-    contract = values.get("contract")
-    if type(contract) is not str:
-        raise ent.InputError("no contract" if contract is None else f"contract {contract!r} is not text")
-    received = values.get("received_at")
-    if received is None:
-        raise ent.InputError("no received_at")
-    return contract, received, values.get("responded_at")
-
-
-class _Problems:
-    """Bad rows, kept to be said in the order of their lines (the bulk path finds them batch by batch)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.found: list[dict[str, Any]] = []
-
-    def add(self, line: int, error: ent.EntitlementsError | str) -> None:
-        kind = "InputError" if isinstance(error, str) else type(error).__name__
-        self.found.append(problem(self.name, line, str(error), kind))
-
-    def sorted(self) -> list[dict[str, Any]]:
-        return sorted(self.found, key=lambda found: int(found["line"]))
-
-
-def _scalar(tally: ImpactTally, rows: Iterable[Row | BadRow], problems: _Problems) -> None:
-    for row in rows:
-        if isinstance(row, BadRow):
-            problems.add(row.line, row.message)
-            continue
-        try:
-            contract, received, responded = _fields(row.values)
-            at = parse_instant(received, "received_at")
-            until = None if responded is None else parse_instant(responded, "responded_at")
-            tally.add(contract, at, until)
-        except ent.EntitlementsError as exc:
-            problems.add(row.line, exc)
-
-
-def _bulk(
-    tally: ImpactTally,
-    rows: Iterable[Row | BadRow],
-    problems: _Problems,
-    old: Side,
-    new: Side,
-    given: tuple[Mapping[str, Any], Mapping[str, Any]],
-) -> None:
-    """The rows in batches of :data:`BATCH` through the bulk kernel, under both catalogs."""
-    import pyarrow as pa
-
-    from .._bulk.impact import ImpactRun
-
-    run = ImpactRun(tally, old[0], given[0], new[0], given[1], tally.now)
-    failed = {
-        cid: found
-        for side in (tally.old, tally.new)
-        for cid, found in side.items()
-        if isinstance(found, ent.EntitlementsError)
-    }
-    lines: list[int] = []
-    ids: list[str] = []
-    received: list[str] = []
-    responded: list[str | None] = []
-
-    def flush() -> None:
-        if not lines:
-            return
-        table = pa.table(
-            {
-                "contract": pa.array(ids, pa.string()),
-                "received_at": pa.array(received, pa.string()),
-                "responded_at": pa.array(responded, pa.string()),
-            }
-        )
-        for i, error in run.add(table):
-            problems.add(lines[i], error)
-        for held in (lines, ids, received, responded):
-            held.clear()
-
-    for row in rows:
-        if isinstance(row, BadRow):
-            problems.add(row.line, row.message)
-            continue
-        try:
-            contract, at, until = _fields(row.values)
-            if type(at) is not str:
-                parse_instant(at, "received_at")  # its error: not a time
-            if until is not None and type(until) is not str:
-                parse_instant(until, "responded_at")
-            if contract in failed:
-                raise failed[contract]
-        except ent.EntitlementsError as exc:
-            problems.add(row.line, exc)
-            continue
-        lines.append(row.line)
-        ids.append(contract)
-        received.append(at)
-        responded.append(until)
-        if len(lines) >= BATCH:
-            flush()
-    flush()
 
 
 def catalog_impact(args: argparse.Namespace) -> tuple[CatalogImpact, list[dict[str, Any]]]:
-    """The impact of OLD -> NEW on ``--inquiries`` at ``--now``, and the bad rows as problems, by line."""
+    """The impact of OLD -> NEW on ``--inquiries`` at ``--now`` (:func:`ent.catalog_impact`), and the bad
+    rows as problems, by line."""
     one_stdin(args, ("contracts", "--contracts"), ("inquiries", "--inquiries"))
-    diff, old, new = _sides(args)
+    sides = _sides(args)
     contracts = load_contracts(args.contracts)
     now = parse_instant(args.now, "--now")
-    pinned_old, given_old = _pinned(old, contracts)
-    pinned_new, given_new = _pinned(new, contracts)
-    tally = ImpactTally(pinned_old, pinned_new, now)
+    found: list[dict[str, Any]] = []
     with rows_of(args.inquiries, "--inquiries", required=IMPACT_COLUMNS, optional=IMPACT_OPTIONAL) as reader:
-        problems = _Problems(reader.name)
-        if bulk_installed():
-            _bulk(tally, reader, problems, old, new, (given_old, given_new))
-        else:
-            _scalar(tally, reader, problems)
-    return tally.report(diff.old, diff.new, contracts), problems.sorted()
+
+        def told(line: int, error: ent.EntitlementsError) -> None:
+            found.append(problem(reader.name, line, str(error), type(error).__name__))
+
+        impact = ent.catalog_impact(
+            sides[0][0],
+            sides[1][0],
+            contracts,
+            reader,
+            now=now,
+            old_version=sides[0][1],
+            new_version=sides[1][1],
+            on_problem=told,
+        )
+    return impact, sorted(found, key=lambda p: int(p["line"]))
 
 
 def cmd_catalog_impact(args: argparse.Namespace) -> Answer:
