@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,19 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 REPO = Path(__file__).resolve().parents[1]
 CATALOG = REPO / "catalog"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def catalog_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The catalog cache of the session (command lines run by tests too): a fresh folder, not the user's."""
+    folder = tmp_path_factory.mktemp("catalog-cache")
+    before = os.environ.get("ENTITLEMENTS_CACHE")
+    os.environ["ENTITLEMENTS_CACHE"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["ENTITLEMENTS_CACHE"]
+    else:
+        os.environ["ENTITLEMENTS_CACHE"] = before
 
 
 @pytest.fixture(scope="session")

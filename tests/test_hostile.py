@@ -959,8 +959,11 @@ def test_bug_business_hours_that_open_and_close_at_once_fail_catalog_validate(
 def test_bug_engines_and_tallies_copy_and_calendars_adders_and_tallies_pickle() -> None:
     import copy
 
-    assert copy.deepcopy(ENGINE) is ENGINE
-    assert copy.copy(ENGINE) is ENGINE
+    for other in (copy.deepcopy(ENGINE), copy.copy(ENGINE)):  # the engine over the same catalog
+        assert other.stamp == ENGINE.stamp
+        assert other.entitlement("saas-standard", "case-management") == ENGINE.entitlement(
+            "saas-standard", "case-management"
+        )
     now = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
     text = b"a: {offering: saas-premium, timezone: Asia/Shanghai, country: CN}\n"
     loaded = ent.load_contracts(io.BytesIO(text))  # a read-only mapping, as load_contracts gives

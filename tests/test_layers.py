@@ -27,7 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("_sla",),
     ("_plan",),
     ("_engine",),
-    ("_bulk",),
+    ("_bulk", "_suites"),
     ("bulk", "spark", "entitlements"),
     ("_cli", "__main__"),
 )

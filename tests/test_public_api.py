@@ -74,9 +74,12 @@ def test_query_errors_are_also_builtin_errors() -> None:
 def test_the_bundled_catalog_is_the_repository_copy() -> None:
     """Installed, the package carries catalog/ (CI installs it so); editable, it reads catalog/ itself."""
     bundled = ent.bundled_catalog_path()
-    shipped = {p.name: p.read_bytes() for p in bundled.iterdir()}
+    shipped = {p.name: p.read_bytes() for p in bundled.iterdir() if p.is_file()}
     repo = {p.name: p.read_bytes() for p in CATALOG.iterdir() if p.suffix in (".yaml", ".yml")}
     assert shipped == repo
+    suite = {p.name: p.read_bytes() for p in (bundled / "tests").iterdir()}  # the catalog's test suite too
+    assert suite == {p.name: p.read_bytes() for p in (CATALOG / "tests").iterdir()}
+    assert suite
     inside = resources.files("entitlements").joinpath("catalog")
     assert bundled == (Path(str(inside)) if inside.is_dir() else CATALOG)
 

@@ -16,7 +16,7 @@ request models) are imported the first time they are used, so that
 
 from typing import TYPE_CHECKING, Any
 
-from ._catalog.load import bundled_catalog_path, catalog_files, catalog_schema, load_catalog
+from ._catalog.cache import bundled_catalog_path
 from ._catalog.models import Catalog, CatalogStamp, Feature, Frequency, Offering, Term
 from ._engine import Engine
 from ._errors import (
@@ -30,7 +30,6 @@ from ._errors import (
     UnknownIdError,
 )
 from ._inputs.contract import Contract, Usage
-from ._inputs.contracts import contracts_schema, load_contracts
 from ._rules.answers import (
     Alternative,
     CapacityDecision,
@@ -54,6 +53,9 @@ from ._time.schedule import Schedule
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._bulk.catalog_impact import catalog_impact
+    from ._catalog.load import catalog_files, catalog_schema, load_catalog
+    from ._inputs.contracts import contracts_schema, load_contracts
     from ._inputs.records import CaseRecord, ContactRecord, TimeEntry, parse_record
     from ._inputs.requests import (
         AddContactRequest,
@@ -77,12 +79,20 @@ if TYPE_CHECKING:
     )
     from ._plan.inputs import DeliveryRecord
     from ._plan.report import ObligationReport, ObligationsSummary
+    from ._rules.diff import CatalogDiff, Change, diff_catalogs
     from ._rules.usage import CapacityTally
+    from ._sla.impact import CatalogImpact, ContractImpact, StateChange
     from ._sla.prepared import PreparedContract
     from ._sla.tally import SlaTally
+    from ._suites.run import CaseResult, CatalogTestReport, Coverage, CoverageKind, run_catalog_tests
     from ._time.calendar import Adder, BusinessCalendar, BusinessTimeTable
 
 _LAZY = {
+    "catalog_files": "_catalog.load",
+    "catalog_schema": "_catalog.load",
+    "load_catalog": "_catalog.load",
+    "contracts_schema": "_inputs.contracts",
+    "load_contracts": "_inputs.contracts",
     "Adder": "_time.calendar",
     "BusinessCalendar": "_time.calendar",
     "BusinessTimeTable": "_time.calendar",
@@ -98,6 +108,18 @@ _LAZY = {
     "PreparedContract": "_sla.prepared",
     "SlaTally": "_sla.tally",
     "CapacityTally": "_rules.usage",
+    "CatalogDiff": "_rules.diff",
+    "Change": "_rules.diff",
+    "diff_catalogs": "_rules.diff",
+    "catalog_impact": "_bulk.catalog_impact",
+    "CatalogImpact": "_sla.impact",
+    "ContractImpact": "_sla.impact",
+    "StateChange": "_sla.impact",
+    "CaseResult": "_suites.run",
+    "CatalogTestReport": "_suites.run",
+    "Coverage": "_suites.run",
+    "CoverageKind": "_suites.run",
+    "run_catalog_tests": "_suites.run",
     "CaseRecord": "_inputs.records",
     "ContactRecord": "_inputs.records",
     "TimeEntry": "_inputs.records",
@@ -144,14 +166,22 @@ __all__ = [
     "CapacityRequest",
     "CapacityTally",
     "CaseRecord",
+    "CaseResult",
     "Catalog",
+    "CatalogDiff",
     "CatalogError",
+    "CatalogImpact",
     "CatalogStamp",
+    "CatalogTestReport",
+    "Change",
     "Compliance",
     "ContactRecord",
     "Contract",
     "ContractError",
+    "ContractImpact",
     "ContractsFileError",
+    "Coverage",
+    "CoverageKind",
     "DeadlineExplanation",
     "DeadlineStep",
     "Decision",
@@ -189,6 +219,7 @@ __all__ = [
     "SlaReport",
     "SlaSummary",
     "SlaTally",
+    "StateChange",
     "Term",
     "TimeEntry",
     "UnknownIdError",
@@ -196,11 +227,14 @@ __all__ = [
     "__version__",
     "bundled_catalog_path",
     "catalog_files",
+    "catalog_impact",
     "catalog_schema",
     "contracts_schema",
+    "diff_catalogs",
     "load_catalog",
     "load_contracts",
     "parse_record",
     "parse_request",
+    "run_catalog_tests",
     "strictest",
 ]

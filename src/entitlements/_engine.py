@@ -16,12 +16,13 @@ import datetime as dt
 import functools
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from ._catalog.load import bundled_catalog_path, load_catalog
+from ._catalog.cache import bundled_catalog_path, cached
+from ._catalog.library import resolve_version
 from ._catalog.models import Catalog, CatalogStamp, Feature, Frequency, Offering, Term
-from ._errors import EntitlementsError, InputError, cut
-from ._inputs.contract import Contract, Usage
+from ._errors import InputError, cut
+from ._inputs.contract import Contract, Usage, not_a_contract
 from ._rules.answers import (
     CapacityDecision,
     CapacityReport,
@@ -29,17 +30,17 @@ from ._rules.answers import (
     Decision,
     Entitlement,
     ManagerView,
-    Reason,
     ResponseStatus,
     SlaReport,
 )
 from ._rules.capacity import CapacityRule
 from ._rules.deliverables import DeliverableRule
-from ._rules.entitlements import EntitlementTable
+from ._rules.entitlements import EntitlementTable, load_tables
 
 if TYPE_CHECKING:  # imported where they are used: only time questions and requests need them
     from ._plan.answers import EngagementPlan
     from ._plan.report import ObligationReport
+    from ._rules.diff import CatalogDiff
     from ._rules.usage import CapacityTally
     from ._sla.prepared import PreparedContract
     from ._sla.status import StatusRule
@@ -50,6 +51,8 @@ if TYPE_CHECKING:  # imported where they are used: only time questions and reque
 __all__ = ["Engine"]
 
 _T = TypeVar("_T")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 MAX_CALENDARS = 128
 """Calendars kept in the process (shared by every engine); the least recently used goes beyond this.
@@ -81,6 +84,18 @@ def _expect(value: object, kind: type[_T], name: str) -> _T:
 _TOKEN = object()
 
 
+def _routed(
+    method: Callable[Concatenate[Engine, Any, _P], _R],
+) -> Callable[Concatenate[Engine, Any, _P], _R]:
+    """``method`` asked of the engine of the catalog version its contract keeps (its first argument)."""
+
+    @functools.wraps(method)
+    def routed(self: Engine, contract: Any, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        return method(self._at(contract), contract, *args, **kwargs)
+
+    return routed
+
+
 class Engine:
     """Answers entitlement, deadline, capacity and request questions from one validated catalog.
 
@@ -94,15 +109,20 @@ class Engine:
         "_decision",
         "_deliverables",
         "_last",
+        "_library",
         "_prepared",
         "_table",
     )
 
-    def __init__(self, catalog: Catalog, *, _token: object = None) -> None:
+    def __init__(
+        self, catalog: Catalog, *, _token: object = None, _table: EntitlementTable | None = None
+    ) -> None:
         if _token is not _TOKEN:
             raise TypeError("build an Engine with Engine.default() or Engine.from_path(path)")
         self._catalog = catalog
-        self._table = EntitlementTable.build(catalog)
+        self._library: tuple[Engine, ...] = (self,)
+        """The engine of every catalog version, oldest first (this one among them); set by :func:`_build`."""
+        self._table = EntitlementTable.build(catalog) if _table is None else _table
         self._capacity = CapacityRule.from_catalog(catalog)
         self._deliverables = DeliverableRule(catalog, self._table)
         self._prepared: Callable[[Contract], PreparedContract] = functools.lru_cache(maxsize=MAX_PREPARED)(
@@ -120,20 +140,51 @@ class Engine:
 
     @classmethod
     def from_path(cls, path: str | os.PathLike[str]) -> Engine:
-        """An engine over the catalog folder ``path`` (every ``*.yaml``/``*.yml`` in it)."""
-        return cls(load_catalog(path), _token=_TOKEN)
+        """An engine over the catalog folder ``path`` (every ``*.yaml``/``*.yml`` in it), or over a library:
+        a folder of catalog folders, one per version (its newest answers contracts that name none).
+        Kept in a user cache while the folder's bytes are unchanged (``_catalog/cache.py``)."""
+        return _build(*cached(path, lambda: load_tables(path)))
 
     @classmethod
     def default(cls) -> Engine:
         """The engine over the bundled catalog, loaded once per process."""
         return _default_engine()
 
-    # --- the catalog ---------------------------------------------------------------
+    # --- the catalog and its versions ------------------------------------------------
 
     @property
     def catalog(self) -> Catalog:
-        """The validated catalog behind every answer."""
+        """The validated catalog behind every answer (of a library: the newest version)."""
         return self._catalog
+
+    def versions(self) -> tuple[str, ...]:
+        """The catalog versions this engine holds, oldest first (by ``effective_from``, then version)."""
+        return tuple(e.catalog.info.version for e in self._library)
+
+    def _version(self, version: str | None, signed_on: dt.date | None = None) -> Engine:
+        """The engine of ``version`` (else the one effective on ``signed_on``, else the newest)."""
+        if version is None and signed_on is None:
+            return self._library[-1]
+        return self._library[resolve_version([e.catalog for e in self._library], version, signed_on)]
+
+    def _at(self, contract: Any) -> Engine:
+        """The engine of the version ``contract`` keeps; a prepared one's, if it is one of this library's."""
+        if type(contract) is Contract:
+            return self._version(contract.catalog_version, contract.signed_on)
+        found = _given_prepared(contract)
+        if found is None:
+            return self  # not a contract: the method's own check says so
+        for engine in self._library:
+            if engine.catalog is found.catalog or engine.catalog.stamp == found.catalog.stamp:
+                return engine
+        found.check_catalog(self._catalog)  # raises: prepared against another catalog
+        return self  # pragma: no cover
+
+    def diff(self, old: str, new: str) -> CatalogDiff:
+        """Every answer that changes from version ``old`` to version ``new`` (``ent.diff_catalogs``)."""
+        from ._rules.diff import diff_catalogs
+
+        return diff_catalogs(self._version(old).catalog, self._version(new).catalog)
 
     @property
     def stamp(self) -> CatalogStamp:
@@ -166,8 +217,14 @@ class Engine:
 
     # --- entitlements --------------------------------------------------------------
 
-    def entitlement(self, offering: str, feature: str) -> Entitlement:
-        """Whether ``offering`` includes ``feature``, how it is delivered, where else it is, and why."""
+    def entitlement(self, offering: str, feature: str, version: str | None = None) -> Entitlement:
+        """Whether ``offering`` includes ``feature``, how it is delivered, where else it is, and why.
+
+        ``version``: the catalog version that answers (:meth:`versions`); None: the newest.
+        """
+        not_a_contract(offering, "entitlement")
+        if version is not None:
+            return self._version(version).entitlement(offering, feature)
         try:
             return self._table.answers[offering, feature]
         except (KeyError, TypeError):
@@ -177,11 +234,13 @@ class Engine:
 
     def entitlements(self, offering: str) -> tuple[Entitlement, ...]:
         """Every feature's entitlement for ``offering``, in Table 1 order."""
+        not_a_contract(offering, "entitlements")
         self.offering(offering)
         return tuple(self._table.answers[offering, f.id] for f in self._catalog.features)
 
     # --- engagement plan and obligations (Table 2 cadences, the weekly call) ---------
 
+    @_routed
     def engagement_plan(
         self,
         contract: Contract | PreparedContract,
@@ -217,6 +276,7 @@ class Engine:
             stamp=self._catalog.calendar_stamp(),
         )
 
+    @_routed
     def check_obligations(
         self,
         contract: Contract | PreparedContract,
@@ -264,7 +324,8 @@ class Engine:
         if type(contract) is not Contract:
             found = _given_prepared(contract)
             if found is not None:
-                self._last = (found, found.check_catalog(self._catalog))
+                self._at(found)  # refused unless prepared against one of this engine's versions
+                self._last = (found, found)
                 return found
         given = _expect(contract, Contract, "contract")
         prepared = self._prepared(given)
@@ -274,6 +335,9 @@ class Engine:
     def _new_prepared(self, contract: Contract) -> PreparedContract:
         from ._sla.prepared import prepare_contract
 
+        engine = self._at(contract)
+        if engine is not self:
+            return engine.prepare(contract)
         return prepare_contract(contract, self._catalog, _calendar)
 
     def _contract(self, contract: Contract | PreparedContract) -> Contract:
@@ -282,11 +346,13 @@ class Engine:
             return contract
         found = _given_prepared(contract)
         if found is not None:
-            return found.check_catalog(self._catalog).contract
+            self._at(found)  # refused unless prepared against one of this engine's versions
+            return found.contract
         return _expect(contract, Contract, "contract")
 
     # --- business time and response deadlines ---------------------------------------
 
+    @_routed
     def calendar(self, contract: Contract | PreparedContract) -> BusinessCalendar:
         """The contract's business calendar; one per distinct definition, shared and cached.
 
@@ -299,7 +365,7 @@ class Engine:
         if type(contract) is not Contract:
             found = _given_prepared(contract)
             if found is not None:
-                return found.check_catalog(self._catalog).calendar
+                return found.calendar  # prepared against this version (routed)
         return _calendar(calendar_spec(_expect(contract, Contract, "contract"), self._catalog))
 
     def response_deadline(
@@ -314,6 +380,7 @@ class Engine:
         """The deadlines of many inquiries of one contract, in order (the contract is resolved once)."""
         return self.prepare(contract).plan.deadlines(received)
 
+    @_routed
     def explain_response_deadline(
         self, contract: Contract | PreparedContract, received_at: dt.datetime
     ) -> DeadlineExplanation:
@@ -337,8 +404,9 @@ class Engine:
     ) -> ResponseStatus:
         """Where an inquiry stands at ``now``: open, at risk, breached, met or missed, with the business time.
 
-        ``responded_at`` is the response, if there is one (at or before
-        ``now``). See :class:`ResponseStatus` for the durations and their laws.
+        ``responded_at`` is the response, if there is one; one after ``now``
+        is not yet known at ``now`` (answered as unanswered, with the reason
+        ``responded-after-now``). See :class:`ResponseStatus` for the durations and their laws.
         """
         return self._rule_of(contract).status(received_at, now, responded_at)
 
@@ -411,40 +479,24 @@ class Engine:
         or ``(id, received_at[, responded_at])`` tuples. The breached and the
         at-risk are listed first; see :class:`SlaReport`.
         """
-        from ._sla.tally import sla_report
+        from ._sla.tally import report_reasons, sla_report
 
         tally = self.sla_tally(contracts, now=now)
-        levels = self._catalog.service_levels
-        reasons = (
-            Reason(
-                code="at-risk-rule",
-                message=(
-                    f"an unanswered inquiry is at risk when at most {levels.at_risk_fraction:g} of its "
-                    "target's business time remains, and breached once its deadline has passed"
-                ),
-                source=levels.at_risk_fraction_source,
-            ),
-            Reason(
-                code="response-times",
-                message=(
-                    "on-time rate = met / answered; response times are the business time each answered "
-                    "inquiry took, nearest-rank percentiles cut to the minute"
-                ),
-                source="project decision (docs/support-tools.md)",
-            ),
-        )
-        return sla_report(tally, inquiries, reasons)
+        return sla_report(tally, inquiries, report_reasons(self._catalog.service_levels))
 
     # --- capacity ------------------------------------------------------------------
 
+    @_routed
     def _manager_offering(self, contract: Contract | PreparedContract) -> Offering:
         return self.offering(self._contract(contract).offering)
 
+    @_routed
     def check_capacity(self, contract: Contract | PreparedContract, usage: Usage) -> CapacityDecision:
         """The capacity rule (SPEC) for ``usage`` under ``contract``, with what remains."""
         offering = self._manager_offering(contract)
         return self._capacity.check(offering, _expect(usage, Usage, "usage"))
 
+    @_routed
     def preflight_capacity(
         self,
         contract: Contract | PreparedContract,
@@ -482,6 +534,7 @@ class Engine:
 
     # --- capacity from records -------------------------------------------------------
 
+    @_routed
     def usage_from_records(
         self, contract: Contract | PreparedContract, records: Iterable[Any], *, now: dt.datetime
     ) -> Usage:
@@ -514,7 +567,7 @@ class Engine:
             )
         check_aware(now, "now")
         for contract in contracts.values():
-            self.offering(_expect(contract, Contract, "contract").offering)
+            self._at(_expect(contract, Contract, "contract")).offering(contract.offering)
         return CapacityTally(contracts, now, self._capacity, self.offering, self._catalog)
 
     def capacity_report(
@@ -532,17 +585,7 @@ class Engine:
         :meth:`manager_view`. A bad record is named by its position.
         """
         tally = self.capacity_tally(contracts, now=now)
-        if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Iterable):
-            raise InputError(f"records must be an iterable of records, got {cut(records)}", field="records")
-        for n, record in enumerate(records):
-            try:
-                tally.add(record)
-            except EntitlementsError as exc:
-                error = type(exc).__new__(type(exc))
-                EntitlementsError.__init__(
-                    error, f"records[{n}]: {exc}", field=f"records[{n}]", value=exc.value
-                )
-                raise error from None
+        tally.add_all(records)
         return tally.report(shared)
 
     # --- requests ------------------------------------------------------------------
@@ -552,6 +595,7 @@ class Engine:
     ) -> Decision:
         return self._deliverables.decide(self.offering(offering), feature, method, frequency)
 
+    @_routed
     def evaluate(self, contract: Contract | PreparedContract, request: Any) -> Decision:
         """Whether ``request`` fits ``contract``: allow, needs-approval or deny, with reasons.
 
@@ -611,14 +655,8 @@ class Engine:
         return f"<Engine {self._catalog.stamp}>"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled as its catalog: another process (a Spark executor) builds the rules again, once."""
-        return (_unpickled, (self._catalog,))
-
-    def __copy__(self) -> Engine:
-        return self  # immutable: its caches only remember answers
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Engine:
-        return self
+        """Pickled as its catalogs: another process (a Spark executor) builds the rules again, once."""
+        return (_unpickled, (tuple(e.catalog for e in self._library), self._library.index(self)))
 
 
 def _given_prepared(value: object) -> PreparedContract | None:
@@ -633,17 +671,29 @@ def _default_engine() -> Engine:
     return Engine.from_path(bundled_catalog_path())
 
 
+def _build(catalogs: tuple[Catalog, ...], tables: tuple[EntitlementTable, ...] | None = None) -> Engine:
+    """The engine over ``catalogs`` (versions, oldest first): each prepared once, the newest answering."""
+    given = tables or (None,) * len(catalogs)
+    engines = tuple(Engine(c, _token=_TOKEN, _table=t) for c, t in zip(catalogs, given, strict=True))
+    for other in engines:  # each version routes a contract that keeps another to its engine
+        other._library = engines
+    return engines[-1]
+
+
 MAX_UNPICKLED = 8
-"""Engines kept for unpickled catalogs, by stamp (a worker process that unpickles many copies)."""
-_UNPICKLED: dict[CatalogStamp, Engine] = {}
+"""Engines kept for unpickled catalogs, by stamps (a worker process that unpickles many copies)."""
+_UNPICKLED: dict[tuple[CatalogStamp, ...], Engine] = {}
 
 
-def _unpickled(catalog: Catalog) -> Engine:
-    """The engine over an unpickled ``catalog``: one per catalog content and process."""
-    engine = _UNPICKLED.get(catalog.stamp)
-    if engine is None:
-        engine = Engine(catalog, _token=_TOKEN)
+def _unpickled(catalogs: tuple[Catalog, ...], index: int = -1) -> Engine:
+    """The engine over unpickled ``catalogs`` (its version ``index``): one per catalog content and process."""
+    key = tuple(catalog.stamp for catalog in catalogs)
+    other = _UNPICKLED.get(key)
+    if other is None:
+        other = _build(catalogs)
         while len(_UNPICKLED) >= MAX_UNPICKLED:
             _UNPICKLED.pop(next(iter(_UNPICKLED)), None)
-        _UNPICKLED[catalog.stamp] = engine
-    return engine
+        _UNPICKLED[key] = other
+    return other._library[index]
+
+

@@ -248,7 +248,7 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
-def unknown(
+def unknown(  # noqa: PLR0913 - the message's parts, each named
     kind: str,
     value: object,
     known: Iterable[str],
@@ -256,6 +256,7 @@ def unknown(
     field: str | None = None,
     of: str = "",
     error: type[EntitlementsError] = UnknownIdError,
+    suggest: str | None = None,
 ) -> EntitlementsError:
     """``unknown offering 'saas-premum' (did you mean 'saas-premium'?)``, as an error to raise.
 
@@ -263,10 +264,11 @@ def unknown(
     suggestion the known ids are listed, when there are few enough to read
     (not the hundreds of time zones). ``error`` is the class:
     :class:`UnknownIdError` for an id the catalog lacks, :class:`InputError`
-    for a value a validator refuses. The error carries ``suggestion`` and ``known``.
+    for a value a validator refuses; ``suggest`` is a suggestion the caller knows better than a
+    spelling match (a country's code for its name). The error carries ``suggestion`` and ``known``.
     """
     names = tuple(known)
-    suggestion = _suggest(value, names)
+    suggestion = suggest if suggest is not None else _suggest(value, names)
     message = f"unknown {kind} {cut(value)}" + (f" {of}" if of else "")
     if suggestion is not None:
         message += f" (did you mean {suggestion!r}?)"

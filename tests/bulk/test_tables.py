@@ -55,7 +55,8 @@ Row = tuple[str | None, dt.datetime | None, dt.datetime | None]
 
 
 def inquiries(n: int, seed: int) -> list[Row]:
-    """Receipts over the 200 days before NOW (DST changes in the north and the south), half answered."""
+    """Receipts over the 200 days before NOW (DST changes in the north and the south), half answered
+    (some of them after NOW)."""
     rnd = random.Random(seed)
     ids: list[str | None] = [*CONTRACTS, "acme-cm", None]
     rows: list[Row] = []
@@ -65,7 +66,7 @@ def inquiries(n: int, seed: int) -> list[Row]:
         responded = None
         if rnd.random() < 0.5:
             assert received is not None
-            responded = received + (NOW - received) * rnd.random()
+            responded = received + (NOW - received) * rnd.random() * 1.1  # some after now: not yet known
         if rnd.random() < 0.01:
             received = None
         rows.append((key, received, responded))
@@ -116,6 +117,8 @@ def expected(rows: list[Row], unit: str = "us") -> list[dict[str, Any]]:
                 "remaining": st.remaining,
                 "overdue": st.overdue,
                 "provisional": st.provisional,
+                "at_risk_at": st.at_risk_at,
+                "next_change_at": st.next_change_at,
                 "problem": None,
             }
         )
@@ -196,22 +199,29 @@ def test_iso_text_columns_answer_as_timestamps_do_and_bad_text_is_a_bad_row() ->
     ]
 
 
-def test_a_response_after_now_and_a_receipt_after_now_are_bad_rows() -> None:
+def test_a_receipt_after_now_is_a_bad_row_and_a_response_after_now_is_not_yet_known() -> None:
     utc = pa.timestamp("us", tz="UTC")
     t = pa.table(
         {
-            "contract": ["acme-cn", "acme-cn", "acme-cn"],
-            "received_at": pa.array([NOW - 10 * US, NOW + US, NOW - US], utc),
-            "responded_at": pa.array([NOW + US, None, NOW], utc),
+            "contract": ["acme-cn", "acme-cn", "acme-cn", "acme-cn"],
+            "received_at": pa.array([NOW - 10 * US, NOW + US, NOW - US, NOW - 10 * US], utc),
+            "responded_at": pa.array([NOW + US, None, NOW, None], utc),
         }
     )
-    got = bulk.add_response_statuses(t, CONTRACTS, now=NOW).column("problem").to_pylist()
+    out = bulk.add_response_statuses(t, CONTRACTS, now=NOW)
+    got = out.column("problem").to_pylist()
     assert got == [
-        "responded_at 2026-11-03T06:30:00.000001+00:00 is after now 2026-11-03T14:30:00+08:00; "
-        "a response cannot be in the future",
+        None,
         "now 2026-11-03T14:30:00+08:00 is before received_at 2026-11-03T06:30:00.000001+00:00",
         None,
+        None,
     ]
+    rows = out.drop_columns(["responded_at"]).to_pylist()
+    assert rows[0] == rows[3]  # answered after now: as unanswered at now
+    assert rows[2]["state"] == "met"
+    received = t.column("received_at")[0].as_py()
+    scalar = ENGINE.response_status(CONTRACTS["acme-cn"], received, now=NOW, responded_at=NOW + US)
+    assert (rows[0]["state"], rows[0]["elapsed"]) == (scalar.state, scalar.elapsed)
 
 
 def test_deadlines_equal_the_scalar_path_and_unknown_ids_are_null_and_logged(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -578,3 +579,61 @@ def test_a_catalog_pickles_and_comes_back_whole(catalog_copy: Path) -> None:
         ent.UnknownIdError, match=r"unknown offering 'saas-premum' \(did you mean 'saas-premium'\?\)"
     ):
         copy_.offering("saas-premum")
+
+
+# --- frozen holidays (holidays.yaml) ---------------------------------------------------------
+
+FROZEN = """\
+holidays:
+  version: "0.0"
+  frozen_on: 2026-12-07
+  first_year: 2026
+  last_year: 2026
+  source: "frozen by hand"
+  countries:
+    CN:
+      holidays:
+        - {date: 2026-10-01, name: National Day}
+      workdays: [2026-10-10]
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("first_year: 2026", "first_year: 2027", "holidays.yaml:4: holidays: first_year 2027 is after"),
+        (
+            "date: 2026-10-01",
+            "date: 2027-10-01",
+            ":10: holidays for '2027-10-01': CN: 2027-10-01 is outside the",
+        ),
+        ("[2026-10-10]", "[2026-10-01]", ":11: holidays: CN: 2026-10-01 is listed twice"),
+        ("    CN:", "    china:", ":8: holidays: 'china' is not a country (CN) or a country and subdivision"),
+        ("date: 2026-10-01", "date: soon", "holidays.yaml:10: "),
+    ],
+)
+def test_a_bad_frozen_holidays_file_is_reported_by_file_and_line(
+    catalog_copy: Path, old: str, new: str, message: str
+) -> None:
+    (catalog_copy / "holidays.yaml").write_text(FROZEN.replace(old, new), encoding="utf-8")
+    with pytest.raises(ent.CatalogError) as caught:
+        ent.Engine.from_path(catalog_copy)
+    assert message in str(caught.value)
+    assert "holidays.yaml:" in str(caught.value)
+
+
+def test_a_frozen_holidays_file_is_read_and_hashed(catalog_copy: Path) -> None:
+    plain = ent.Engine.from_path(catalog_copy).stamp.content_hash
+    (catalog_copy / "holidays.yaml").write_text(FROZEN, encoding="utf-8")
+    engine = ent.Engine.from_path(catalog_copy)
+    frozen = engine.catalog.holidays
+    assert frozen is not None
+    assert [(h.date.isoformat(), h.name) for h in frozen.countries["CN"].holidays] == [
+        ("2026-10-01", "National Day")
+    ]
+    assert engine.stamp.content_hash != plain
+    assert engine.catalog.calendar_stamp().holidays == "frozen 0.0"
+    assert ent.Engine.default().catalog.holidays is None
+    again = pickle.loads(pickle.dumps(engine))  # as a Spark executor receives it
+    assert again.catalog.holidays == frozen
+    assert again.stamp == engine.stamp

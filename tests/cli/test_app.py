@@ -123,9 +123,9 @@ def test_tables(capsys: pytest.CaptureFixture[str], lang: str) -> None:
 
 def test_tables_json(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "tables", "--json", "--lang", "zh")
-    data = json.loads(out)
-    assert data["lang"] == "zh"
-    assert "客户赋能/培训" in data["markdown"]
+    data = json.loads(out)  # the matrix as data (tests/cli/test_catalog.py), not Markdown in a string
+    assert "markdown" not in data
+    assert data["table1"]["rows"][0]["name"]["zh"] == "客户赋能/培训"
 
 
 def test_catalog_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
@@ -233,4 +233,33 @@ def test_contracts_validate_reads_standard_input(
         sys, "stdin", io.TextIOWrapper(io.BytesIO(text.splitlines()[0].encode()), encoding="utf-8")
     )
     assert main(["contracts", "validate", "-"]) == 0
-    assert capsys.readouterr().out == "<stdin>: valid (1 contracts)\n"
+    assert capsys.readouterr().out == "<stdin>: valid (1 contract)\n"
+
+
+def test_check_and_deadline_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", "saas-premium", "service-review", "--lang", "zh")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "SaaS 服务管理（高级）中的服务评价（Service review）：包含"
+    code, out, _ = run(capsys, "check", "saas-standard", "case-management", "--lang", "zh")
+    assert code == 1
+    assert "：不包含（" in out.splitlines()[0]
+    argv = ["deadline", "--offering", "saas-premium", "--timezone", "Asia/Shanghai", "--country", "CN"]
+    code, out, _ = run(capsys, *argv, "--received", "2026-09-30T15:00:00+08:00", "--lang", "zh", "--explain")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "2026-10-08T15:00:00+08:00  答复截止 2026年10月08日 星期四 15:00（Asia/Shanghai）"
+    assert lines[3] == "  目标：      1 个工作日（business-hours）；计入营业时间 8小时"
+    assert "  依据：" in lines
+    assert "  步骤：" in lines
+    assert lines[-1].startswith("  目录：")
+    # the holiday names carry ISO dates, and English says "1 business day"
+    assert any("Day off (substituted from 2026-09-20)" in line for line in lines)
+    _, english, _ = run(capsys, *argv, "--received", "2026-09-30T15:00:00+08:00")
+    assert "  target:      1 business day (business-hours)" in english
+
+
+@pytest.mark.parametrize("command", ["check", "deadline", "capacity", "evaluate", "plan", "obligations"])
+def test_every_command_with_human_lines_takes_lang(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0
+    assert "--lang {en,zh}" in out

@@ -336,6 +336,89 @@ def test_capacity_records_have_the_header_rules_of_every_rows_command(
     assert err.startswith(f"entitlements: error: {records}:1: the header: unknown column 'Kind'")
 
 
+def test_capacity_counts_in_the_singular_and_plural(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["capacity", "--offering", "tsam", "--contacts", "2", "--open-cases", "29", "--weekly-hours", "9"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    assert "  remaining: 1 contact, 1 open case, 1 hour this week, 31 hours before continued support" in out
+
+
+# --- --lang zh ---------------------------------------------------------------------------------
+
+
+def test_capacity_and_evaluate_in_chinese(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    argv = ["capacity", "--offering", "saas-premium", "--contacts", "1", "--open-cases", "1", "--lang", "zh"]
+    code, out, err = run(capsys, *argv)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "saas-premium 的容量：允许（allow）"
+    assert lines[-2] == "  剩余：2 个联系人，29 个未结案例，本周 10 小时，距持续支持 40 小时"
+    assert lines[-1].startswith("  目录：ptc-service-management ")
+    # English keeps its plurals: one open case, not "1 open cases"
+    _, english, _ = run(capsys, *argv[:-2], "--open-cases", "29")
+    assert "remaining: 2 contacts, 1 open case, 10 hours this week, 40 hours before" in english
+    path = _write(
+        tmp_path,
+        "contract: {offering: saas-standard}\n"
+        "request: {kind: deliverable, feature: service-review, frequency: monthly}\n",
+    )
+    code, out, _ = run(capsys, "evaluate", path, "--lang", "zh")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == "saas-standard 的 deliverable 请求：拒绝（deny）"
+    assert "  升级：saas-premium（SaaS 服务管理（高级）；另购）" in lines
+    _, as_json, _ = run(capsys, "--json", "evaluate", path, "--lang", "zh")
+    _, as_json_en, _ = run(capsys, "--json", "evaluate", path)
+    assert json.loads(as_json) == json.loads(as_json_en)  # --lang words the human lines only
+
+
+def test_capacity_report_counts_in_both_languages(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contracts = tmp_path / "contracts.yaml"
+    contracts.write_text(RECORD_CONTRACTS, encoding="utf-8")
+    records = tmp_path / "records.csv"
+    records.write_text(
+        "kind,contract,case,opened_at,contact\n"
+        "case,acme-cn,C-1,2026-10-06T09:00:00+08:00,\n"
+        "contact,acme-cn,,,ann@example.com\n",
+        encoding="utf-8",
+    )
+    argv = ["capacity", "--contracts", str(contracts), "--records", str(records), "--now", RECORDS_NOW]
+    code, out, err = run(capsys, *argv)
+    assert (code, err) == (0, ""), err
+    assert "  acme-cn (saas-premium): allow: 1 contact, 1 open case, hours per week" in out
+    code, out, _ = run(capsys, *argv, "--lang", "zh")
+    assert out.startswith(f"截至 {RECORDS_NOW} 的容量：允许（allow）\n")
+    assert "  acme-cn（saas-premium）：允许（allow）：1 个联系人，1 个未结案例，每周工时" in out
+
+
+def test_capacity_records_warn_of_a_week_with_more_hours_than_a_week_has(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    contracts = tmp_path / "contracts.yaml"
+    contracts.write_text(RECORD_CONTRACTS, encoding="utf-8")
+    records = tmp_path / "records.csv"
+    rows = ["kind,contract,start,end"]
+    for _ in range(3):  # the same 60 h entry three times: 180 h in one week, surely duplicated
+        rows.append("time,acme-cn,2026-10-05T00:00:00+08:00,2026-10-07T12:00:00+08:00")
+    records.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    argv = ["capacity", "--contracts", str(contracts), "--records", str(records), "--now", RECORDS_NOW]
+    code, _, err = run(capsys, *argv)
+    warning = (
+        "acme-cn: the week from 2026-10-05 holds 180 hours of time entries, more than the 168 hours a "
+        "week has: look for duplicated or mis-dated records"
+    )
+    assert err == f"entitlements: warning: {warning}\n"
+    assert code == 3  # over the weekly hours: needs approval, the warning changes no decision
+    code, out, err = run(capsys, "--json", *argv)
+    assert (code, err) == (3, "")
+    assert json.loads(out)["warnings"] == [warning]
+    records.write_text("\n".join(rows[:2]) + "\n", encoding="utf-8")  # 60 h: no warning
+    code, out, _ = run(capsys, "--json", *argv)
+    assert json.loads(out)["warnings"] == []
+
+
 RECORD = "time,acme-cn,2026-10-06T09:00:00+08:00,2026-10-06T10:00:00+08:00"
 RECORD_JSON = (
     '{"kind": "time", "contract": "acme-cn", "start": "2026-10-06T09:00:00+08:00", '

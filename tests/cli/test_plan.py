@@ -414,6 +414,97 @@ def test_a_failed_write_leaves_no_file_and_a_written_one_has_the_umasks_mode(fil
     assert stat.S_IMODE((out / "report.html").stat().st_mode) == 0o640
 
 
+def test_obligations_shows_progress_on_a_terminal_or_when_asked(
+    capsys: pytest.CaptureFixture[str], files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = [
+        "obligations",
+        "--contracts",
+        str(files / "contracts.yaml"),
+        "--deliveries",
+        str(files / "deliveries.csv"),
+        *RANGE,
+        "--now",
+        "2026-04-01T00:00:00+08:00",
+    ]
+    _, _, err = run(capsys, *argv)
+    assert "obligations:" not in err  # not a terminal: only the bad rows
+    _, _, err = run(capsys, *argv, "--progress")
+    assert "obligations: 100%" in err
+    assert "2/2" in err  # counted in contracts
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    _, _, err = run(capsys, *argv)
+    assert "obligations: 100%" in err
+    _, _, err = run(capsys, "--json", *argv)
+    assert err == ""  # under --json standard error holds JSON only
+
+
+def test_plan_ics_is_stamped_now_and_an_empty_plan_writes_nothing(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    from icalendar import Calendar
+
+    ics = files / "ahead.ics"
+    contracts = str(files / "contracts.yaml")
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    # a plan of a quarter years ahead: its DTSTAMP is the export's time, not the plan's first day
+    code, _, err = run(
+        capsys, "plan", "--contracts", contracts, "--contract", "acme-cn",
+        "--start", "2030-01-01", "--end", "2030-03-31", "--ics", str(ics),
+    )  # fmt: skip
+    after = dt.datetime.now(dt.UTC)
+    assert (code, err) == (0, "")
+    stamps = {e.decoded("DTSTAMP") for e in Calendar.from_ical(ics.read_bytes()).walk("VEVENT")}
+    assert len(stamps) == 1
+    assert before <= stamps.pop() <= after
+    # the Spring Festival week alone: no item, no file, the reason on standard error, exit 2
+    empty = files / "empty.ics"
+    week = ("--start", "2026-02-16", "--end", "2026-02-22")
+    code, out, err = run(
+        capsys, "plan", "--contracts", contracts, "--contract", "acme-cn", *week, "--ics", str(empty)
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        "entitlements: error: no calendar file for acme-cn: the plan from 2026-02-16 to 2026-02-22 has no "
+        "items (2026-02 is not wholly inside the range, 2026-W08 has no business day); a calendar file needs "
+        "at least one event\n"
+    )
+    assert not empty.exists()
+    code, out, err = run(
+        capsys, "--json", "plan", "--contracts", contracts, "--contract", "acme-cn", *week,
+        "--ics", str(empty),
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert json.loads(err)["error"]["type"] == "InputError"
+    assert not empty.exists()
+
+
+def test_plan_and_obligations_in_chinese(capsys: pytest.CaptureFixture[str], files: Path) -> None:
+    contracts = str(files / "contracts.yaml")
+    argv = ["plan", "--contracts", contracts, "--contract", "acme-cn", *RANGE, "--lang", "zh"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == (
+        "acme-cn 的服务计划（saas-premium；Asia/Shanghai，CN），2026-01-01 至 2026-03-31：28 项"
+    )
+    assert lines[1].startswith("  2026-01-01 .. 2026-01-31  2026-01   ")
+    assert "（monthly）：" in lines[1]
+    assert "或" in lines[1]  # two methods, joined in Chinese
+    assert "未计划：" in lines
+    assert "依据：" in lines
+    argv = ["obligations", "--contracts", contracts, "--deliveries", str(files / "deliveries.csv")]
+    code, out, err = run(capsys, *argv, *RANGE, "--now", "2026-03-10T09:00:00+08:00", "--lang", "zh")
+    assert code == 2  # the bad rows of DELIVERIES, on standard error as in English
+    assert err.count("\n") == 3
+    lines = out.splitlines()
+    assert lines[0].startswith("acme-cn（saas-premium；Asia/Shanghai，CN）2026-01-01 至 2026-03-31，截至 ")
+    assert "：已履行 " in lines[0]
+    assert any(line.startswith("  第 3 行：") for line in lines)
+    assert lines[-1].startswith("全部合同：已履行 ")
+    assert lines[-1].endswith("（✓ 已履行，≠ 方式不符，✗ 错过，… 待定）")
+
+
 def test_a_delivery_outside_the_calendar_is_a_problem_by_its_line_and_the_rest_are_answered(
     capsys: pytest.CaptureFixture[str], files: Path
 ) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -83,14 +84,13 @@ def test_csv_human_lines_then_summaries_and_bad_rows_by_line(
         "summary: globex-us: 1 inquiry: 1 breached, 0 at risk, 0 open, 0 met, 0 missed",
         "summary: all contracts: 3 inquiries: 1 breached, 1 at risk, 0 open, 1 met, 0 missed; on time 100% "
         "(1 of 1 answered); response time median 3 hours, 90th percentile 3 hours",
+        "note: 1 inquiry received after now not counted: they had not come in yet at now",  # line 8
     ]
     assert err.splitlines() == [
         f"entitlements: {inquiries}:4: unknown contract 'acme-cm' (did you mean 'acme-cn'?)",
         f"entitlements: {inquiries}:6: contract for 'tsam' has no timezone; a time question needs one",
         f"entitlements: {inquiries}:7: received_at '2026-09-30T15:00:00' is not an aware ISO 8601 instant "
         "(e.g. 2026-09-30T15:00:00+08:00)",
-        f"entitlements: {inquiries}:8: now 2026-10-08T14:00:00+08:00 is before received_at "
-        "2026-10-09T09:00:00+08:00",
     ]
 
 
@@ -107,6 +107,59 @@ def test_good_rows_only_exit_0_and_chinese_lines(
         == "2\tacme-cn\tat-risk\t即将超时：剩余 1小时（目标 8小时），截止 2026-10-08 15:00 +08:00"
     )
     assert out.splitlines()[-1].startswith("summary: 全部合同：共 2 个查询：")
+
+
+def test_a_month_end_report_from_a_later_export_exits_0(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    """Responses after --now are not yet known at --now: unanswered there, never a bad row."""
+    inquiries = write(
+        tmp_path,
+        "contract,received_at,responded_at\n"
+        "acme-cn,2026-09-30T15:00:00+08:00,2026-10-09T10:00:00+08:00\n"
+        "acme-cn,2026-09-30T15:00:00+08:00,\n",
+    )
+    code, out, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].split("\t")[1:3] == lines[1].split("\t")[1:3] == ["acme-cn", "at-risk"]
+    code, out, err = run(capsys, "sla", "--json", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    assert (code, err) == (0, "")
+    first = json.loads(out.splitlines()[0])
+    assert first["responded_at"] is None
+    assert "reasons" not in first  # only with --explain
+    assert json.loads(out.splitlines()[-1])["summary"]["answered"] == 0
+    code, out, _ = run(
+        capsys, "sla", "--json", "--explain", "--contracts", str(contracts), "--now", NOW, str(inquiries)
+    )
+    assert code == 0
+    assert json.loads(out.splitlines()[0])["reasons"][-1]["code"] == "responded-after-now"
+
+
+def test_a_month_end_report_counts_no_inquiry_received_after_now(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    """A later export holds inquiries that came in after --now: not counted, said once, never a bad row."""
+    inquiries = write(
+        tmp_path,
+        "contract,received_at,responded_at\n"
+        "acme-cn,2026-09-30T15:00:00+08:00,\n"
+        "acme-cn,2026-10-09T09:00:00+08:00,\n"  # after NOW (2026-10-08 14:00 +08:00)
+        "acme-cn,2026-10-10T09:00:00+08:00,2026-10-10T10:00:00+08:00\n",
+    )
+    code, out, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert [line.split("\t")[0] for line in lines if "\t" in line] == ["2"]
+    assert "all contracts: 1 inquiry:" in lines[-2]
+    assert lines[-1] == "note: 2 inquiries received after now not counted: they had not come in yet at now"
+    code, out, err = run(capsys, "sla", "--json", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    assert (code, err) == (0, "")
+    last = json.loads(out.splitlines()[-1])
+    assert (last["summary"]["inquiries"], last["received_after_now"]) == (1, 2)
+    inquiries.write_text("contract,received_at\nacme-cn,2026-09-30T15:00:00+08:00\n", encoding="utf-8")
+    code, out, _ = run(capsys, "sla", "--json", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    assert json.loads(out.splitlines()[-1])["received_after_now"] == 0
 
 
 def jsonl(rows: list[dict[str, object]]) -> str:
@@ -131,7 +184,7 @@ def test_json_lines_from_stdin(
     code, out, err = run(capsys, "--json", "sla", "--contracts", str(contracts), "--now", NOW, "-")
     assert (code, err) == (2, "")  # under --json, nothing on standard error: problems are answers
     lines = [json.loads(line) for line in out.splitlines()]
-    assert [(x["line"], x["contract"], x["status"]["state"]) for x in lines[:2]] == [
+    assert [(x["line"], x["contract"], x["state"]) for x in lines[:2]] == [
         (1, "acme-cn", "at-risk"),
         (2, "hooli-de", "open"),
     ]
@@ -166,16 +219,25 @@ def test_json_rows_equal_the_api_on_many_rows(
         "received_at,contract,responded_at\n"
         + "".join(f"{r.isoformat()},{k},{a.isoformat() if a else ''}\n" for k, r, a in rows),
     )
-    code, out, err = run(capsys, "sla", "--json", "--contracts", str(contracts), "--now", NOW, str(inquiries))
-    assert (code, err) == (0, "")
-    lines = [json.loads(line) for line in out.splitlines()]
     engine = ent.Engine.default()
-    for n, ((key, received, responded), line) in enumerate(zip(rows, lines, strict=False), start=2):
-        expected = engine.response_status(loaded[key], received, now=now, responded_at=responded)
-        assert line == {"line": n, "contract": key, "status": expected.model_dump(mode="json")}
-    report = engine.sla_report(loaded, rows, now=now)
-    summaries = [line["summary"] for line in lines[len(rows) :]]
-    assert summaries == [s.model_dump(mode="json") for s in (*report.contracts, report.total)]
+    for explain in ((), ("--explain",)):
+        code, out, err = run(
+            capsys, "sla", "--json", *explain, "--contracts", str(contracts), "--now", NOW, str(inquiries)
+        )
+        assert (code, err) == (0, "")
+        lines = [json.loads(line) for line in out.splitlines()]
+        for n, ((key, received, responded), line) in enumerate(zip(rows, lines, strict=False), start=2):
+            expected = engine.response_status(loaded[key], received, now=now, responded_at=responded)
+            left_out = {"catalog"} if explain else {"catalog", "reasons"}
+            values = expected.model_dump(mode="json", exclude=left_out)
+            assert line == {"line": n, "contract": key, **values}
+        report = engine.sla_report(loaded, rows, now=now)
+        summaries = [line["summary"] for line in lines[len(rows) :]]
+        assert summaries == [s.model_dump(mode="json") for s in (*report.contracts, report.total)]
+        assert [set(line) for line in lines[len(rows) :]] == [{"summary"}] * 3 + [
+            {"summary", "catalog", "received_after_now"}
+        ]
+        assert lines[-1]["catalog"] == report.catalog.model_dump(mode="json")  # the stamp, once
 
 
 def test_an_over_long_or_broken_line_is_a_bad_row(
@@ -259,16 +321,19 @@ def test_a_reader_that_goes_away_leaves_the_exit_code_right(contracts: Path, tmp
     assert "unknown contract 'acme-cm'" in err
 
 
-def test_a_progress_bar_only_on_a_terminal_for_a_file(
+def test_a_progress_bar_counts_rows_only_on_a_terminal(
     capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = write(tmp_path, "\n".join(CSV.splitlines()[:3]) + "\n")
+    rows = ["contract,received_at"] + ["acme-cn,2026-09-30T15:00:00+08:00"] * 9000
+    path = write(tmp_path, "\n".join(rows) + "\n")
     code, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(path))
     assert (code, err) == (0, "")  # not a terminal: no bar
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     code, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(path))
     assert code == 0
     assert "inquiries" in err  # tqdm's bar, labelled
+    assert re.search(r"\d+(\.\d+)?k? rows", err)  # rows counted, not bytes
+    assert "B/s" not in err
 
 
 # --- sla --parquet: Parquet in, Parquet out, the summaries on standard output ---------------------
@@ -297,7 +362,9 @@ def test_parquet_summaries_equal_the_csv_path_and_bad_rows_by_row_number(
         code, csv_out, _ = run(
             capsys, "sla", *flags, "--contracts", str(contracts), "--now", NOW, str(write(tmp_path, CSV))
         )
-        summaries = [line for line in csv_out.splitlines() if line.startswith(("summary", '{"summary'))]
+        summaries = [
+            line for line in csv_out.splitlines() if line.startswith(("summary", '{"summary', "note"))
+        ]
         code, stdout, err = run(
             capsys,
             "sla",
@@ -325,13 +392,8 @@ def test_parquet_summaries_equal_the_csv_path_and_bad_rows_by_row_number(
                 "(e.g. 2026-09-30T15:00:00+08:00)",
                 5,
             ),
-            (
-                "InputError",
-                "now 2026-10-08T14:00:00+08:00 is before received_at 2026-10-09T09:00:00+08:00",
-                6,
-            ),
         ]
-    ]
+    ]  # row 6, received after now, is not counted and not a problem: the summaries say so
     _, _, err = run(
         capsys, "sla", "--contracts", str(contracts), "--now", NOW, "--parquet", str(out), str(source)
     )
@@ -540,17 +602,9 @@ def test_problems_are_objects_on_standard_output_under_json(
     code, out, err = run(capsys, "--json", "sla", "--contracts", str(contracts), "--now", NOW, str(inquiries))
     assert (code, err) == (2, "")
     lines = [json.loads(line) for line in out.splitlines()]
-    assert [line.get("line", line.get("problem", {}).get("line")) for line in lines[:7]] == [
-        2,
-        3,
-        4,
-        5,
-        6,
-        7,
-        8,
-    ]
+    assert [line.get("line", line.get("problem", {}).get("line")) for line in lines[:6]] == [2, 3, 4, 5, 6, 7]
     problems = [line["problem"] for line in lines if "problem" in line]
-    assert [sorted(p) for p in problems] == [["file", "line", "message", "type"]] * 4
+    assert [sorted(p) for p in problems] == [["file", "line", "message", "type"]] * 3
     assert problems[0] == {
         "file": str(inquiries),
         "line": 4,
@@ -577,6 +631,87 @@ def test_row_instants_and_flags_share_one_parser(
         "received_at '2026-09-30 15:00' is not an aware ISO 8601 instant (e.g. 2026-09-30T15:00:00+08:00)",
         "responded_at 'yesterday' is not an aware ISO 8601 instant (e.g. 2026-03-02T10:00:00+08:00)",
     ]
+
+
+DUE = """\
+contract,received_at,responded_at
+acme-cn,2026-10-08T13:30:00+08:00,
+acme-cn,2026-10-08T11:00:00+08:00,
+globex-us,2026-10-05T09:00:00-04:00,
+acme-cn,2026-10-08T09:00:00+08:00,
+acme-cn,2026-10-08T09:00:00+08:00,2026-10-08T10:00:00+08:00
+acme-cn,2026-09-30T15:00:00+08:00,
+"""
+"""At 14:00 on 8 October: line 7 breaches at 15:00 (1 h), line 5 turns at-risk at 15:00; line 3 turns
+at-risk on 9 October at 09:00 (19 h), line 2 at 11:30 (21 h 30); line 4 is breached, line 6 met."""
+
+
+@pytest.mark.parametrize(
+    ("window", "lines"),
+    [
+        ("1h", [5, 7]),  # (now, now + 1 h]: 15:00 is in; the same instant in line order
+        ("PT59M", []),
+        ("2h", [5, 7]),
+        ("PT19H", [5, 7, 3]),
+        ("1d", [5, 7, 3, 2]),  # 24 wall hours, not a business day
+        ("P1D", [5, 7, 3, 2]),
+        ("1h30m", [5, 7]),
+    ],
+)
+def test_due_within_lists_the_next_changes_soonest_first_and_counts_every_row(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path, window: str, lines: list[int]
+) -> None:
+    inquiries = write(tmp_path, DUE)
+    argv = ["--contracts", str(contracts), "--now", NOW, "--due-within", window, str(inquiries)]
+    code, out, err = run(capsys, "sla", *argv)
+    assert (code, err) == (0, "")
+    printed = out.splitlines()
+    assert [int(line.split("\t")[0]) for line in printed[: len(lines)]] == lines
+    assert printed[len(lines)].startswith("summary: ")
+    assert printed[-1].startswith("summary: all contracts: 6 inquiries")
+    code, out, err = run(capsys, "sla", "--json", *argv)
+    assert (code, err) == (0, "")
+    found = [json.loads(line) for line in out.splitlines()]
+    assert [x["line"] for x in found[: len(lines)]] == lines
+    now = dt.datetime.fromisoformat(NOW)
+    changes = [dt.datetime.fromisoformat(x["next_change_at"]) for x in found[: len(lines)]]
+    assert changes == sorted(changes)
+    assert all(now < t <= now + dt.timedelta(days=1) for t in changes)
+    assert found[-1]["summary"]["inquiries"] == 6
+
+
+@pytest.mark.parametrize("window", ["0h", "PT0S", "2x", "", "PT", "P", "-2h", "2 h"])
+def test_due_within_refuses_what_is_not_a_duration(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path, window: str
+) -> None:
+    inquiries = write(tmp_path, DUE)
+    argv = ["--contracts", str(contracts), "--now", NOW, f"--due-within={window}", str(inquiries)]
+    code, out, err = run(capsys, "sla", *argv)
+    assert (code, out) == (2, "")
+    assert f"--due-within {window!r} is not a duration of more than 0: give ISO 8601" in err
+
+
+def test_due_within_and_explain_are_not_for_parquet(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    for flag in (["--due-within", "2h"], ["--explain"]):
+        argv = ["--contracts", str(contracts), "--now", NOW, *flag, "--parquet", str(tmp_path / "o.parquet")]
+        code, out, err = run(capsys, "sla", *argv, str(tmp_path / "in.parquet"))
+        assert (code, out) == (2, "")
+        assert f"{flag[0]} shapes the status lines, and with --parquet none are printed" in err
+
+
+def test_explain_lists_the_reasons_under_each_human_line(
+    capsys: pytest.CaptureFixture[str], contracts: Path, tmp_path: Path
+) -> None:
+    inquiries = write(tmp_path, "contract,received_at\nacme-cn,2026-09-30T15:00:00+08:00\n")
+    argv = ["--explain", "--contracts", str(contracts), "--now", NOW, str(inquiries)]
+    code, out, _ = run(capsys, "sla", *argv)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("2\tacme-cn\tat-risk\t")
+    assert lines[1].startswith("\t- [response-at-risk] at risk: 1h00 of 8h00 of business time remaining")
+    assert lines[2].startswith("\t- [response-target] ")
 
 
 # --- issue 22: no row lost, split or invented -------------------------------------------------

@@ -256,3 +256,17 @@ def test_a_dump_validates_back_to_the_same_contract(hours: Any, mode: str) -> No
         offering="saas-premium", timezone="Asia/Shanghai", country="CN", business_hours=hours
     )
     assert ent.Contract.model_validate(contract.model_dump(mode=mode)) == contract
+
+
+def test_a_contract_where_an_offering_id_is_asked_says_what_to_pass() -> None:
+    engine = ent.Engine.default()
+    contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+    with pytest.raises(ent.InputError) as info:
+        engine.entitlement(contract, "service-review")  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "entitlement() takes an offering id such as 'saas-premium', not a Contract: "
+        "pass contract.offering ('saas-premium')"
+    )
+    with pytest.raises(ent.InputError, match=r"^entitlements\(\) takes an offering id .*PreparedContract"):
+        engine.entitlements(engine.prepare(contract))  # type: ignore[arg-type]
+    assert engine.entitlement(contract.offering, "service-review").included

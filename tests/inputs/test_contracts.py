@@ -5,12 +5,16 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 import entitlements as ent
 from entitlements._cli import main
+from entitlements._inputs.contracts import check_contracts
+
+from ..conftest import REPO
 
 GOOD = """\
 acme-cn:
@@ -119,11 +123,13 @@ def test_the_schema_accepts_a_good_file_and_refuses_a_bad_one(tmp_path: Path) ->
 def test_cli_validate_and_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, GOOD)
     assert main(["contracts", "validate", str(path)]) == 0
-    assert capsys.readouterr().out == f"{path}: valid (3 contracts)\n"
+    out, err = capsys.readouterr()
+    assert out == f"{path}: valid (3 contracts, 2 warnings)\n"  # initech: no zone, and TSAM states no target
+    assert err.startswith(f"{path}:11: warning: contract 'initech': no timezone or country")
     bad = write(tmp_path, GOOD.replace("saas-premium", "saas-premum"), "bad.yaml")
     assert main(["contracts", "validate", str(bad)]) == 2
-    assert capsys.readouterr().err == (
-        "entitlements: error: unknown offering 'saas-premum' (did you mean 'saas-premium'?)\n"
+    assert capsys.readouterr().err.startswith(
+        f"{bad}:2: contract 'acme-cn': unknown offering 'saas-premum' (did you mean 'saas-premium'?)\n"
     )
     assert main(["--json", "contracts", "schema"]) == 0
     assert json.loads(capsys.readouterr().out)["title"] == "entitlements contracts file"
@@ -272,3 +278,90 @@ def test_json_nan_is_refused() -> None:
 def test_not_a_path_nor_a_stream() -> None:
     with pytest.raises(ent.ContractsFileError, match=r"a contracts file is a path .* or a stream"):
         ent.load_contracts(3)  # type: ignore[arg-type]
+
+
+# --- checked against a catalog: every problem, and warnings -------------------------------------
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/support-tools.md"])
+def test_the_contracts_files_the_docs_show_are_valid(engine: ent.Engine, tmp_path: Path, doc: str) -> None:
+    blocks = re.findall(r"```yaml\n(.*?)```", (REPO / doc).read_text(encoding="utf-8"), re.S)
+    assert blocks
+    for block in blocks:
+        found = check_contracts(write(tmp_path, block), engine.catalog)
+        assert (found.problems, found.warnings) == ((), ())
+        assert len(found.contracts) >= 2
+
+
+BROKEN = """\
+acme-cn:
+  offering: saas-premum
+  timezone: Asia/Shangai
+fine:
+  offering: saas-standard
+  timezone: UTC
+  country: US
+typo:
+  offering: tsamm
+nozone:
+  offering: saas-premium
+tsam-x: {offering: tsam, timezone: Asia/Shanghai, country: CN}
+"""
+
+
+def test_check_lists_every_problem_unknown_offerings_included(engine: ent.Engine, tmp_path: Path) -> None:
+    path = write(tmp_path, BROKEN)
+    found = check_contracts(path, engine.catalog)
+    assert [(p.line, p.message) for p in found.problems] == [
+        (2, "contract 'acme-cn': unknown offering 'saas-premum' (did you mean 'saas-premium'?)"),
+        (
+            3,
+            "contract 'acme-cn': invalid timezone: unknown time zone 'Asia/Shangai' "
+            "(did you mean 'Asia/Shanghai'?)",
+        ),
+        (9, "contract 'typo': unknown offering 'tsamm' (did you mean 'tsam'?)"),
+    ]
+    assert {p.file for p in found.problems} == {str(path)}
+    assert list(found.contracts) == ["fine", "nozone", "tsam-x"]
+    assert [(w.line, w.message.split(":")[0]) for w in found.warnings] == [
+        (10, "contract 'nozone'"),
+        (12, "contract 'tsam-x'"),
+    ]
+    assert "no timezone or country" in found.warnings[0].message
+    assert "no response target for 'tsam'" in found.warnings[1].message
+
+
+def test_check_reports_an_unreadable_file_as_its_one_problem(engine: ent.Engine, tmp_path: Path) -> None:
+    found = check_contracts(write(tmp_path, "- a list\n"), engine.catalog)
+    assert [p.message for p in found.problems] == [
+        "a contracts file maps contract ids to contracts, not a list"
+    ]
+    assert (dict(found.contracts), found.warnings) == ({}, ())
+
+
+def test_cli_validate_json_has_the_catalog_validate_shape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], catalog_copy: Path
+) -> None:
+    path = write(tmp_path, BROKEN)
+    assert main(["--json", "contracts", "validate", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert err == ""
+    data = json.loads(out)
+    assert (data["valid"], len(data["problems"]), len(data["warnings"])) == (False, 3, 2)
+    assert data["problems"][2] == {
+        "file": str(path),
+        "line": 9,
+        "message": "contract 'typo': unknown offering 'tsamm' (did you mean 'tsam'?)",
+    }
+    (catalog_copy / "broken.yaml").write_text("x: 1\n", encoding="utf-8")
+    assert main(["--json", "catalog", "validate", str(catalog_copy)]) == 2
+    catalog = json.loads(capsys.readouterr().out)
+    assert set(catalog) == {"valid", "problems"} == set(data) - {"warnings"}
+    assert set(catalog["problems"][0]) == set(data["problems"][0])
+    good = write(
+        tmp_path, BROKEN.partition("typo:")[0].replace("premum", "premium").replace("Shangai", "Shanghai")
+    )
+    assert main(["--json", "contracts", "validate", str(good)]) == 0  # acme-cn has no country: a warning
+    data = json.loads(capsys.readouterr().out)
+    assert (data["valid"], data["problems"], data["contracts"]) == (True, [], ["acme-cn", "fine"])
+    assert [w["line"] for w in data["warnings"]] == [1]

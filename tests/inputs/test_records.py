@@ -180,6 +180,10 @@ def test_who_is_over_capacity_in_one_call() -> None:
     (view,) = report.shared
     assert view.total_contacts == 4
     assert view.total_weekly_hours == (9.0, 14.0, 12.0, 17.0)
+    named = [r.message.split(":")[0] for r in view.reasons if r.code != "manager-totals"]  # ids, not #1
+    assert named
+    assert {n.split()[0] for n in named} <= {"acme-cn", "acme-us"}
+    assert not any(n.startswith("#") for n in named)
     data = json.loads(json.dumps(report.model_dump(mode="json")))
     assert ent.CapacityReport.model_validate(data) == report
 
@@ -194,7 +198,7 @@ def test_a_bad_record_of_the_file_is_named() -> None:
     with pytest.raises(ent.UnknownIdError, match="unknown contract 'nobody'"):
         ENGINE.capacity_report(CONTRACTS, [], now=NOW, shared=[("acme-cn", "nobody")])
     with pytest.raises(
-        ent.InputError, match=r"^shared\[0\] \(acme-cn, globex\): contract #2 is for 'saas-standard'"
+        ent.InputError, match=r"^shared\[0\] \(acme-cn, globex\): contract globex is for 'saas-standard'"
     ):
         ENGINE.capacity_report(CONTRACTS, [], now=NOW, shared=[("acme-cn", "globex")])
 
@@ -220,7 +224,8 @@ def test_cli_capacity_over_a_contracts_file(tmp_path: Path, capsys: pytest.Captu
     assert "shared manager of acme-cn, acme-us: deny" in out
     assert main([*argv, "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert data == ENGINE.capacity_report(CONTRACTS, RECORDS, now=NOW).model_dump(mode="json")
+    report = ENGINE.capacity_report(CONTRACTS, RECORDS, now=NOW).model_dump(mode="json")
+    assert data == {**report, "warnings": []}  # the report, and no week over 168 hours
     jsonl = tmp_path / "records.jsonl"
     jsonl.write_text("".join(json.dumps(r) + "\n" for r in RECORDS[:4]), encoding="utf-8")
     argv = ["capacity", "--contracts", str(contracts), "--records", str(jsonl), "--now", NOW.isoformat()]

@@ -32,6 +32,8 @@ Q1 = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
 PREMIUM_CN = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
 STANDARD_CN = PREMIUM_CN.replace(offering="saas-standard")
 TSAM_CN = PREMIUM_CN.replace(offering="tsam")
+STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+"""When a test's calendar file was made: a fixed DTSTAMP, so files can be compared."""
 
 
 def item_line(item: ent.PlanItem) -> str:
@@ -75,7 +77,7 @@ def test_premium_q1_in_china_leaves_out_the_spring_festival_week_and_says_so() -
     assert festival.message == (
         "ISO week 2026-W08 (2026-02-16 to 2026-02-22) holds no business day for the contract "
         "(Asia/Shanghai, CN): Chinese New Year's Eve; Chinese New Year (Spring Festival); Day off "
-        "(substituted from 02/14/2026); the weekend; the manager is not expected to deliver while the "
+        "(substituted from 2026-02-14); the weekend; the manager is not expected to deliver while the "
         "vendor is closed"
     )
     reason = next(r for r in plan.reasons if r.code == "no-business-day")
@@ -710,8 +712,8 @@ def test_the_calendar_file_parses_and_reimports_with_the_same_uids() -> None:
     from icalendar import Calendar
 
     plan = ENGINE.engagement_plan(PREMIUM_CN, **Q1, contract_id="acme-cn")
-    data = plan.to_ics()
-    assert data == plan.to_ics()  # deterministic
+    data = plan.to_ics(dtstamp=STAMP)
+    assert data == plan.to_ics(dtstamp=STAMP)  # deterministic
     assert data.startswith(b"BEGIN:VCALENDAR\r\n")
     cal = Calendar.from_ical(data)
     assert (str(cal["VERSION"]), str(cal["PRODID"])) == (
@@ -728,7 +730,7 @@ def test_the_calendar_file_parses_and_reimports_with_the_same_uids() -> None:
             str(event["UID"])
             == f"acme-cn.{item.feature}.{item.period_start:%Y%m%d}@ptc-service-management.entitlements"
         )
-        assert event.decoded("DTSTAMP") == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        assert event.decoded("DTSTAMP") == STAMP
         assert str(event["SUMMARY"]).startswith(item.name.en)
         description = str(event["DESCRIPTION"])
         assert item.source in description
@@ -740,11 +742,11 @@ def test_the_calendar_file_parses_and_reimports_with_the_same_uids() -> None:
     wider = ENGINE.engagement_plan(
         PREMIUM_CN, start=dt.date(2025, 12, 1), end=dt.date(2026, 6, 30), contract_id="acme-cn"
     )
-    again = {str(e["UID"]) for e in Calendar.from_ical(wider.to_ics()).walk("VEVENT")}
+    again = {str(e["UID"]) for e in Calendar.from_ical(wider.to_ics(dtstamp=STAMP)).walk("VEVENT")}
     assert set(uids) <= again
 
 
-def test_the_calendar_files_stamp_is_given_or_derived_never_the_clock() -> None:
+def test_the_calendar_files_stamp_is_required_and_never_the_clock() -> None:
     from icalendar import Calendar
 
     plan = ENGINE.engagement_plan(TSAM_CN, start=dt.date(2026, 1, 5), end=dt.date(2026, 1, 11))
@@ -755,13 +757,51 @@ def test_the_calendar_files_stamp_is_given_or_derived_never_the_clock() -> None:
     assert re.fullmatch(r"contract-[0-9a-f]{16}", plan.uid_stem)
     with pytest.raises(ent.InputError, match="dtstamp 2026-01-02T17:30:00 is a naive datetime"):
         plan.to_ics(dtstamp=dt.datetime(2026, 1, 2, 17, 30))
+    with pytest.raises(TypeError, match="missing 1 required keyword-only argument: 'dtstamp'"):
+        plan.to_ics()  # type: ignore[call-arg]
+
+
+def test_the_sequence_moves_with_the_content_and_only_with_it() -> None:
+    from icalendar import Calendar
+
+    def sequences(plan: ent.EngagementPlan, stamp: dt.datetime) -> list[int]:
+        return [int(e["SEQUENCE"]) for e in Calendar.from_ical(plan.to_ics(dtstamp=stamp)).walk("VEVENT")]
+
+    plan = ENGINE.engagement_plan(PREMIUM_CN, **Q1, contract_id="acme-cn")
+    before = sequences(plan, STAMP)
+    assert before == sequences(plan, STAMP + dt.timedelta(days=30))  # a later export of the same plan
+    assert all(0 <= n < 2**31 for n in before)
+    assert len(set(before)) == len(before)  # every event says something else (its period at least)
+    # the first item now takes other methods (a tier changed): its SEQUENCE moves, no other one does
+    first = plan.items[0]
+    assert first.methods != {"phone"}
+    items = [first.model_dump(), *(item.model_dump() for item in plan.items[1:])]
+    items[0]["methods"] = ["phone"]
+    changed = ent.EngagementPlan.model_validate({**plan.model_dump(), "items": items})
+    after = sequences(changed, STAMP)
+    assert after[0] != before[0]
+    assert after[1:] == before[1:]
+
+
+def test_an_empty_plan_has_no_calendar_file_and_says_why() -> None:
+    plan = ENGINE.engagement_plan(TSAM_CN, start=dt.date(2026, 2, 16), end=dt.date(2026, 2, 22))
+    assert plan.items == ()
+    with pytest.raises(ent.InputError) as info:
+        plan.to_ics(dtstamp=STAMP)
+    assert str(info.value) == (
+        f"no calendar file for {plan.uid_stem}: the plan from 2026-02-16 to 2026-02-22 has no items "
+        "(2026-W08 has no business day); a calendar file needs at least one event"
+    )
+    short = ENGINE.engagement_plan(TSAM_CN, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 3))
+    with pytest.raises(ent.InputError, match=r"\(2026-W01 is not wholly inside the range\)"):
+        short.to_ics(dtstamp=STAMP)
 
 
 def test_without_icalendar_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "icalendar", None)
     plan = ENGINE.engagement_plan(TSAM_CN, **Q1)
     with pytest.raises(ModuleNotFoundError) as info:
-        plan.to_ics()
+        plan.to_ics(dtstamp=STAMP)
     assert str(info.value) == "a calendar file needs the icalendar package: pip install 'entitlements[ics]'"
 
 
@@ -771,7 +811,8 @@ def test_neither_the_package_nor_a_plan_imports_icalendar() -> None:
         "print('icalendar' in sys.modules, any(m.startswith('entitlements._plan') for m in sys.modules)); "
         "c = ent.Contract(offering='tsam', timezone='Asia/Shanghai', country='CN'); "
         "p = e.engagement_plan(c, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31)); "
-        "print('icalendar' in sys.modules); p.to_ics(); print('icalendar' in sys.modules)"
+        "print('icalendar' in sys.modules); "
+        "p.to_ics(dtstamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)); print('icalendar' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False", "False", "True"]
@@ -798,7 +839,7 @@ class Grid(HTMLParser):
         if tag == "script":
             self.scripts += 1
         for name in ("src", "href"):
-            if name in a:
+            if name in a and not a[name].startswith("#"):  # a link inside the page reaches nothing
                 self.remote.append(a[name])
         if any(k.startswith("on") for k in a):
             self.scripts += 1

@@ -107,6 +107,12 @@ def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
     )
 
 
+def test_documents_share_the_catalog_files_limit() -> None:
+    from entitlements._read.documents import MAX_INPUT_BYTES
+
+    assert MAX_INPUT_BYTES == MAX_FILE_BYTES  # written out there, so JSON-only commands skip the YAML import
+
+
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin.yaml"
     path.write_bytes("a: caf\xe9\n".encode("latin-1"))

@@ -121,3 +121,27 @@ def test_decisions_are_frozen_and_hashable(engine: ent.Engine) -> None:
 def test_unknown_outcome_is_refused(engine: ent.Engine) -> None:
     with pytest.raises(pydantic.ValidationError):
         _decision(engine, "maybe", "x")
+
+
+def test_missed_after_the_close_never_says_zero_minutes(engine: ent.Engine) -> None:
+    from zoneinfo import ZoneInfo
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+    received = dt.datetime(2026, 10, 9, 9, tzinfo=shanghai)  # a Friday: due at the close, 17:00
+    late = dt.datetime(2026, 10, 9, 18, tzinfo=shanghai)
+    st_ = engine.response_status(contract, received, now=late, responded_at=late)
+    assert (st_.state, st_.overdue) == ("missed", dt.timedelta(0))
+    assert st_.describe() == (
+        "Missed: answered after the close, at 2026-10-09 18:00 +08:00, "
+        "past the deadline 2026-10-09 17:00 +08:00"
+    )
+    assert (
+        st_.describe("zh")
+        == "回复超时：下班后（2026-10-09 18:00 +08:00）回复，晚于截止时间（2026-10-09 17:00 +08:00）"
+    )
+    later = dt.datetime(2026, 10, 12, 10, tzinfo=shanghai)  # Monday 10:00: one business hour overdue
+    st_ = engine.response_status(contract, received, now=later, responded_at=later)
+    assert st_.describe().startswith("Missed: answered 1 hour after the deadline")
+    for status in (engine.response_status(contract, received, now=t, responded_at=t) for t in (late, later)):
+        assert " 0 " not in status.describe()

@@ -31,6 +31,7 @@ import entitlements as ent
 from entitlements._cli import main
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+REPO = Path(__file__).resolve().parents[2]
 GOLDEN = yaml.safe_load((DATA / "deadlines.yaml").read_text(encoding="utf-8"))["cases"]
 ENGINE = ent.Engine.default()
 US = dt.timedelta(microseconds=1)
@@ -642,8 +643,8 @@ def test_explained_national_day() -> None:
         ("holiday", "National Day"),
         ("weekend", None),
         ("holiday", "National Day (observed)"),
-        ("holiday", "Day off (substituted from 09/20/2026)"),
-        ("holiday", "Day off (substituted from 10/10/2026)"),
+        ("holiday", "Day off (substituted from 2026-09-20)"),
+        ("holiday", "Day off (substituted from 2026-10-10)"),
         ("closed", None),
         ("counted", None),
     ]
@@ -708,7 +709,11 @@ def test_explained_deadline_in_a_projected_year_is_provisional() -> None:
         f"(holidays {version} carries the official schedule of CN through {last}); the official notice "
         "may move days off and add make-up workdays, and the answer with them"
     )
-    assert note.source == f"holidays {version}; project decision (docs/decisions.md 19)"
+    assert note.source == f"holidays {version}; project decision 22 (docs/decisions.md: provisional holidays)"
+    decisions = (REPO / "docs" / "decisions.md").read_text(encoding="utf-8")
+    assert "reason `holidays-provisional`" in next(
+        row for row in decisions.splitlines() if row.startswith("| 22 |")
+    )  # the decision cited is the one that sets the rule
     official = ENGINE.explain_response_deadline(contract, dt.datetime(last, 9, 30, 15, tzinfo=zone))
     assert not official.provisional
     assert "holidays-provisional" not in {r.code for r in official.reasons}
@@ -984,3 +989,96 @@ def test_cli_the_hint_for_a_missing_offset_is_itself_a_good_received(run: Run, g
         code, out, err = run(*DEADLINE, "--received", hint, "--json")
         assert (code, err) == (0, "")
         assert json.loads(out)["received_at"].startswith(hint[:10])
+
+
+# --- holidays frozen into a catalog -----------------------------------------------------------
+
+FROZEN_CONTRACTS = (
+    ent.Contract(offering="saas-standard", timezone="Asia/Shanghai", country="CN"),
+    ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN", weekend_workdays=True),
+    ent.Contract(offering="saas-standard", timezone="America/New_York", country="US"),
+    ent.Contract(offering="saas-standard", timezone="Europe/Berlin", country="DE", subdivision="BY"),
+)
+
+
+@pytest.fixture(scope="module")
+def frozen(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from ..versions import frozen_catalog
+
+    return frozen_catalog(tmp_path_factory.mktemp("frozen") / "catalog")
+
+
+def test_a_frozen_catalog_answers_as_the_package_for_the_frozen_years(frozen: Path) -> None:
+    engine = ent.Engine.from_path(frozen)
+    rnd = random.Random(17)
+    start = dt.datetime(2026, 1, 1, tzinfo=UTC)
+    for contract in FROZEN_CONTRACTS:
+        for _ in range(300):  # receipts over 2026 to mid-2030, so every deadline is in a frozen year
+            received = start + dt.timedelta(minutes=rnd.randrange(4 * 365 * 24 * 60 + 150 * 24 * 60))
+            assert engine.response_deadline(contract, received) == ENGINE.response_deadline(
+                contract, received
+            )
+        status = engine.response_status(contract, received, now=received)
+        assert "holidays-not-frozen" not in [r.code for r in status.reasons]
+        assert status.catalog.holidays == f"frozen {holidays.__version__}"
+
+
+def test_a_holiday_removed_from_the_frozen_file_moves_a_deadline(frozen: Path, tmp_path: Path) -> None:
+    edited = tmp_path / "edited"
+    edited.mkdir()
+    for path in frozen.iterdir():
+        (edited / path.name).write_bytes(path.read_bytes())
+    text = (edited / "holidays.yaml").read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if "date: 2027-10-01" in x)
+    (edited / "holidays.yaml").write_text(text.replace(line + "\n", ""), encoding="utf-8")
+    contract = FROZEN_CONTRACTS[0]
+    received = dt.datetime(2027, 9, 30, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
+    before = ent.Engine.from_path(frozen).response_deadline(contract, received)
+    after = ent.Engine.from_path(edited).response_deadline(contract, received)
+    assert before == ENGINE.response_deadline(contract, received)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    assert before == dt.datetime(2027, 10, 7, 15, tzinfo=shanghai)
+    assert after == dt.datetime(2027, 10, 6, 15, tzinfo=shanghai)  # 1 October counts 8 business hours now
+    diff = ent.diff_catalogs(ent.Engine.from_path(frozen), ent.Engine.from_path(edited))
+    assert [(c.kind, c.offering, c.field) for c in diff.changes] == [("holidays", None, "CN 2027 holidays")]
+    (change,) = diff.changes
+    assert set(change.old) - set(change.new) == {"2027-10-01 National Day"}
+    assert set(change.new) < set(change.old)
+
+
+def test_the_package_answering_otherwise_moves_no_frozen_deadline(
+    frozen: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = ent.Engine.from_path(frozen)
+    received = dt.datetime(2027, 9, 30, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
+    # a contract no calendar was built for yet (its own extra holiday), under each catalog
+    contract = FROZEN_CONTRACTS[0].replace(extra_holidays=(dt.date(2027, 3, 3),))
+    monkeypatch.setattr(holidays, "country_holidays", lambda *args, **kwargs: {})  # no holidays at all
+    moved = ENGINE.response_deadline(contract, received)
+    kept = engine.response_deadline(contract, received)
+    assert moved == dt.datetime(2027, 10, 4, 15, tzinfo=ZoneInfo("Asia/Shanghai"))  # the package's new answer
+    assert kept == ENGINE.response_deadline(FROZEN_CONTRACTS[0], received)  # the frozen one, as before
+    assert kept > moved
+
+
+def test_outside_the_frozen_years_and_countries_the_package_answers_and_says_so(frozen: Path) -> None:
+    engine = ent.Engine.from_path(frozen)
+    for contract, received in (
+        (FROZEN_CONTRACTS[0], dt.datetime(2031, 3, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai"))),
+        (FROZEN_CONTRACTS[2], dt.datetime(2030, 12, 31, 16, tzinfo=ZoneInfo("America/New_York"))),
+        (
+            ent.Contract(offering="saas-standard", timezone="Asia/Tokyo", country="JP"),
+            dt.datetime(2027, 3, 2, tzinfo=UTC),
+        ),
+    ):
+        assert engine.response_deadline(contract, received) == ENGINE.response_deadline(contract, received)
+        status = engine.response_status(contract, received, now=received)
+        loose = [r for r in status.reasons if r.code == "holidays-not-frozen"]
+        assert len(loose) == 1
+        assert loose[0].message.startswith(f"the catalog freezes no public holidays of {contract.country}")
+        explained = engine.explain_response_deadline(contract, received)
+        assert "holidays-not-frozen" in [r.code for r in explained.reasons]
+        # the package-reading catalog never gives the code
+        assert "holidays-not-frozen" not in [
+            r.code for r in ENGINE.response_status(contract, received, now=received).reasons
+        ]

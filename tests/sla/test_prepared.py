@@ -12,10 +12,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 
 import entitlements as ent
 from entitlements import bulk
@@ -39,7 +40,8 @@ def _resolved(prepared: ent.PreparedContract) -> tuple[object, ...]:
     return (
         *(getattr(plan, name) for name in fields),
         plan.amount,
-        *(getattr(rule, f.name) for f in dataclasses.fields(rule) if f.name != "plan"),
+        *(getattr(rule, f.name) for f in dataclasses.fields(rule) if f.name not in ("plan", "at_risk_adder")),
+        None if rule.at_risk_adder is None else rule.at_risk_adder.duration,
     )
 
 
@@ -98,11 +100,16 @@ def test_a_contract_that_cannot_answer_is_refused_when_prepared() -> None:
 
 @settings(max_examples=40)
 @given(contract=contracts(), received=receipts, later=durations)
+@example(  # the second 03:00 of a change of clocks: wall-clock addition would drop its fold
+    contract=ent.Contract(offering="saas-premium", timezone="Africa/Djibouti", country="BR"),
+    received=dt.datetime(2020, 10, 25, 3, 0, fold=1, tzinfo=ZoneInfo("Europe/Kiev")),
+    later=dt.timedelta(0),
+)
 def test_answers_through_a_prepared_contract_equal_answers_through_the_contract(
     contract: ent.Contract, received: dt.datetime, later: dt.timedelta
 ) -> None:
     prepared = OTHER.prepare(contract)  # prepared elsewhere: nothing shared but the stamp
-    now = received + later
+    now = (received.astimezone(dt.UTC) + later).astimezone(received.tzinfo)  # an instant, not a wall time
     assert ENGINE.response_deadline(prepared, received) == ENGINE.response_deadline(contract, received)
     assert ENGINE.response_deadlines(prepared, [received, now]) == ENGINE.response_deadlines(
         contract, [received, now]

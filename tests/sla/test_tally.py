@@ -219,3 +219,20 @@ def test_counting_at_once_refuses_what_is_not_counts() -> None:
         ResponseTimes().add_minutes([-1], [1])
     with pytest.raises(ent.InputError, match=r"^states must be 5 counts, none negative"):
         SlaCounts().add_states([1, 2], False)
+
+
+def test_a_month_end_report_from_a_later_export_counts_later_responses_as_unanswered() -> None:
+    """Answered after ``now``: not yet known at ``now``; the report is the one that held then."""
+    later = [
+        ("acme-cn", cn(8, 9), cn(9, 10)),  # answered the next day: open at now
+        ("acme-cn", dt.datetime(2026, 9, 29, 16, tzinfo=SHANGHAI), cn(9, 10)),  # breached at now
+        ("acme-cn", cn(8, 9), cn(8, 10)),  # answered before now: met
+    ]
+    report = ENGINE.sla_report(CONTRACTS, later, now=NOW)
+    by_line = {item.line: item.status for item in report.items}
+    assert [by_line[n].state for n in (1, 2, 3)] == ["open", "breached", "met"]
+    assert [r.code for r in by_line[1].reasons][-1] == "responded-after-now"
+    assert "responded-after-now" not in [r.code for r in by_line[3].reasons]
+    unanswered = ENGINE.sla_report(CONTRACTS, [later[0][:2], later[1][:2], later[2]], now=NOW)
+    assert report.total == unanswered.total
+    assert (report.total.answered, report.total.open, report.total.breached) == (1, 1, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 import entitlements as ent
 from entitlements._catalog.models import Catalog, DeliveryCell, Table1, Table1Row, Table2, Table2Row
-from entitlements._text.render import render_table1, render_table2, render_tables
+from entitlements._text.render import catalog_ids, render_table1, render_table2, render_tables, tables_data
 from entitlements._text.words import join_methods
 
 LANGS = ("en", "zh")
@@ -151,3 +152,45 @@ def reshaped_catalogs(draw: st.DrawFn) -> Catalog:
 def test_any_tables_read_back(catalog: Catalog, lang: str) -> None:
     assert parse_table1(catalog, render_table1(catalog, lang), lang) == table1_matrix(catalog)  # type: ignore[arg-type]
     assert parse_table2(catalog, render_table2(catalog, lang), lang) == table2_matrix(catalog)  # type: ignore[arg-type]
+
+
+def data_matrices(
+    data: dict[str, Any],
+) -> tuple[dict[tuple[str, str], bool], dict[tuple[str, str], tuple[frozenset[str], str]]]:
+    """``tables_data``'s two matrices, keyed as ``table1_matrix`` and ``table2_matrix`` key theirs."""
+    one = {(o, r["feature"]): c for r in data["table1"]["rows"] for o, c in r["cells"].items()}
+    two = {
+        (o, r["feature"]): (frozenset(c["methods"]), c["frequency"])
+        for r in data["table2"]["rows"]
+        for o, c in r["cells"].items()
+    }
+    return one, two
+
+
+@given(catalog=reshaped_catalogs(), lang=st.sampled_from(LANGS))
+def test_tables_data_is_the_matrix_the_markdown_shows(catalog: Catalog, lang: str) -> None:
+    data = tables_data(catalog)
+    one, two = data_matrices(data)
+    assert one == parse_table1(catalog, render_table1(catalog, lang), lang)
+    assert two == parse_table2(catalog, render_table2(catalog, lang), lang)
+    assert data["table1"]["cost"]["cells"] == parse_cost(catalog, render_table1(catalog, lang), lang)
+    order = [m.id for m in catalog.methods]
+    for row in data["table2"]["rows"]:  # methods in the order the document joins them
+        for cell in row["cells"].values():
+            assert cell["methods"] == sorted(cell["methods"], key=order.index)
+
+
+def test_catalog_ids_name_every_id_in_both_languages(engine: ent.Engine) -> None:
+    ids = catalog_ids(engine.catalog)
+    assert [o["id"] for o in ids["offerings"]] == ["tsam", "saas-standard", "saas-premium"]
+    assert {f["id"] for f in ids["features"]} == {f.id for f in engine.features()}
+    assert {m["id"] for m in ids["methods"]} == {m.id for m in engine.catalog.methods}
+    assert ids["frequencies"][0] == {
+        "id": "on-demand",
+        "name": {"en": "on demand", "zh": "按需"},
+        "per_year": None,
+    }
+    assert ids["offerings"][2]["name"] == {
+        "en": "SaaS Service Management, Premium",
+        "zh": "SaaS 服务管理（高级）",
+    }

@@ -144,8 +144,8 @@ def test_national_day_week(cn: ent.BusinessCalendar) -> None:
         "National Day",  # a Saturday: still named, still closed
         None,  # Sunday: a weekend day, not a holiday
         "National Day (observed)",
-        "Day off (substituted from 09/20/2026)",
-        "Day off (substituted from 10/10/2026)",
+        "Day off (substituted from 2026-09-20)",
+        "Day off (substituted from 2026-10-10)",
         None,
     ]
 

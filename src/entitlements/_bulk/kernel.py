@@ -69,12 +69,14 @@ def _status_schema(zone: str) -> pa.Schema:
             ("remaining", pa.duration("us")),
             ("overdue", pa.duration("us")),
             ("provisional", pa.bool_()),
+            ("at_risk_at", pa.timestamp("us", tz=zone)),
+            ("next_change_at", pa.timestamp("us", tz=zone)),
         ]
     )
 
 
 STATUS_SCHEMA = _status_schema("UTC")
-"""The columns :func:`response_statuses` returns (``deadline`` is in the contract's zone)."""
+"""The columns :func:`response_statuses` returns (the instants are in the contract's zone)."""
 
 
 # --- input --------------------------------------------------------------------------------
@@ -486,10 +488,14 @@ def response_statuses(
     ``received`` and ``responded`` (None: none answered yet; nulls: not answered)
     are columns as :func:`response_deadlines` takes; ``now`` is one aware datetime.
     Columns (see :data:`STATUS_SCHEMA`): ``state``, ``deadline`` (in the contract's
-    zone), ``target``, ``elapsed``, ``remaining``, ``overdue`` (durations) and
-    ``provisional``; a null receipt gives a null row. A response before its receipt
-    or after ``now``, or a receipt after ``now``, is an :class:`InputError` naming
-    the first such position. ``contract`` may be prepared (:meth:`Engine.prepare`).
+    zone), ``target``, ``elapsed``, ``remaining``, ``overdue`` (durations),
+    ``provisional``, and ``at_risk_at`` and ``next_change_at`` (instants in the
+    zone; null once answered, and ``next_change_at`` null when nothing changes
+    after ``now``); a null receipt gives a null row. A response after ``now`` is
+    not yet known at ``now``: that inquiry is answered as unanswered (the scalar
+    path's reason ``responded-after-now``). A response before its receipt, or a
+    receipt after ``now``, is an :class:`InputError` naming the first such position.
+    ``contract`` may be prepared (:meth:`Engine.prepare`).
     """
     rule = prepared(engine, contract)
     zone = rule.calendar.timezone
@@ -513,20 +519,19 @@ def response_statuses(
         if column.valid is not None:
             answered &= column.valid
         _first_bad(answers.values < u, answered, answers.values, "responded", "is before its received")
-        _first_bad(answers.values > nu, answered, answers.values, "responded", "is after now")
+        answered &= answers.values <= nu  # a response after now is not yet known at now
         until = np.where(answered, answers.values, nu)
     edge = _edges(u)
-    state, deadline, target, elapsed, remaining, overdue, provisional = (
+    state, deadline, target, elapsed, remaining, overdue, at_risk, change, provisional = (
         np.zeros(n, dtype=np.int8),
-        *(np.zeros(n, dtype=np.int64) for _ in range(5)),
+        *(np.zeros(n, dtype=np.int64) for _ in range(7)),
         np.zeros(n, dtype=bool),
     )
+    columns = (state, deadline, target, elapsed, remaining, overdue, at_risk, change, provisional)
     inner = np.flatnonzero(~edge)
     if inner.size:
         found = _status_arrays(rule, u[inner], until[inner], answered[inner], nu)
-        for column_of, values in zip(
-            (state, deadline, target, elapsed, remaining, overdue, provisional), found, strict=True
-        ):
+        for column_of, values in zip(columns, found, strict=True):
             column_of[inner] = values
     now_t = from_micros(nu)
     for i in np.flatnonzero(edge if column.valid is None else edge & column.valid):
@@ -540,8 +545,12 @@ def response_statuses(
             strict=True,
         ):
             column_of[i] = value // dt.timedelta(microseconds=1)
+        at_risk[i] = micros(st.at_risk_at) if st.at_risk_at is not None else 0
+        change[i] = micros(st.next_change_at) if st.next_change_at is not None else nu  # none after now
         provisional[i] = st.provisional
     mask = None if column.valid is None else ~column.valid
+    open_ = ~answered if column.valid is None else ~answered & column.valid
+    changing = open_ & (change > nu)
     durations = [
         pa.array(v, type=pa.duration("us"), mask=mask) for v in (target, elapsed, remaining, overdue)
     ]
@@ -551,9 +560,23 @@ def response_statuses(
             _timestamps(deadline, column.valid, zone),
             *durations,
             pa.array(provisional, mask=mask),
+            _timestamps(at_risk, open_, zone),
+            _timestamps(change, changing, zone),
         ],
         schema=schema,
     )
+
+
+def _changes(axis: _Axis, u: Ints, at_risk_total: Ints, deadline: Ints, nu: int) -> tuple[Ints, Ints]:
+    """When each inquiry turns at-risk, and its next change after ``now`` where it has one.
+
+    At-risk from the earliest instant at which ``B`` reaches ``at_risk_total``
+    (``B(received) + target - threshold``): from there, the remaining business
+    time is at most the threshold. The next change is that instant if it is
+    after ``now``, else the deadline (the caller keeps only those after ``now``).
+    """
+    at_risk = np.maximum(axis.reaching(at_risk_total), u)
+    return at_risk, np.where(at_risk > nu, at_risk, deadline)
 
 
 def _first_bad(
@@ -569,7 +592,8 @@ def _first_bad(
 def _status_arrays(
     rule: PreparedContract, u: Ints, until: Ints, answered: NDArray[np.bool_], nu: int
 ) -> tuple[Any, ...]:
-    """State, deadline, target, elapsed, remaining, overdue and provisional of inquiries an axis holds."""
+    """State, deadline, target, elapsed, remaining, overdue, at-risk instant, next change and
+    provisional of inquiries an axis holds."""
     n = len(u)
     axis, deadline = _deadlines(rule, u, "received")
     b_received, _ = axis.before(u)
@@ -594,4 +618,5 @@ def _status_arrays(
     else:
         first_projected = _instant(dt.datetime(through + 1, 1, 1, tzinfo=rule.calendar.zone), "now")
         provisional = np.maximum(deadline, until) >= first_projected
-    return state, deadline, target, elapsed, remaining, overdue, provisional
+    at_risk, change = _changes(axis, u, b_received + (target - threshold), deadline, nu)
+    return state, deadline, target, elapsed, remaining, overdue, at_risk, change, provisional

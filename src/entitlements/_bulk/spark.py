@@ -21,8 +21,10 @@ How the work divides:
 
 Rows the rule cannot answer become nulls, never a failed job: an unknown (or
 null) contract id, a receipt outside the years the calendar answers for, and
-for statuses a receipt after ``now`` or a response before its receipt or after
-``now`` (the rows where the scalar path raises). Each kind is counted per
+for statuses a receipt after ``now`` or a response before its receipt (the
+rows where the scalar path raises). A response after ``now`` is not yet known
+at ``now``: the row is answered as unanswered, as the scalar path answers it
+(reason ``responded-after-now``). Each kind is counted per
 contract and logged as a warning on logger ``entitlements.spark`` by the worker
 that met it (the executor's log; the console in local mode).
 """
@@ -79,6 +81,8 @@ STATUS_COLUMNS: Mapping[str, DataType] = MappingProxyType(
         "remaining": DayTimeIntervalType(),
         "overdue": DayTimeIntervalType(),
         "provisional": BooleanType(),
+        "at_risk_at": TimestampType(),
+        "next_change_at": TimestampType(),
     }
 )
 """The columns :func:`add_response_statuses` adds (after its prefix), with their Spark types."""
@@ -300,7 +304,7 @@ def _nulls(job: _Job, batch: pa.RecordBatch) -> list[pa.Array]:
     if job.now is None:
         return [pa.nulls(n, type=_UTC_US)]
     text = batch.schema.field(job.columns.contract).type
-    kinds = [text, _UTC_US, _DURATION, _DURATION, _DURATION, _DURATION, pa.bool_()]
+    kinds = [text, _UTC_US, _DURATION, _DURATION, _DURATION, _DURATION, pa.bool_(), _UTC_US, _UTC_US]
     return [pa.nulls(n, type=kind) for kind in kinds]
 
 
@@ -331,7 +335,6 @@ def _statuses(
         r, answered = _ints(responded)
         answered &= valid
         checks.append(("responded before received", answered & (r < u)))
-        checks.append(("responded after now", answered & (r > job.now_us)))
     for reason, found in checks:
         bad = found & keep
         if bad.any():
@@ -347,6 +350,7 @@ def _statuses(
         table.column("deadline").combine_chunks().cast(_UTC_US),
         *(table.column(name).combine_chunks() for name in ("target", "elapsed", "remaining", "overdue")),
         table.column("provisional").combine_chunks(),
+        *(table.column(name).combine_chunks().cast(_UTC_US) for name in ("at_risk_at", "next_change_at")),
     ]
 
 
@@ -428,12 +432,15 @@ def add_response_statuses(  # noqa: PLR0913 - SPEC's column options, each named
 
     The columns are named ``prefix`` + ``state`` (open, at-risk, breached, met or
     missed), ``deadline`` (timestamp), ``target``, ``elapsed``, ``remaining``,
-    ``overdue`` (``INTERVAL DAY TO SECOND``, business time) and ``provisional``.
+    ``overdue`` (``INTERVAL DAY TO SECOND``, business time), ``provisional``, and
+    ``at_risk_at`` and ``next_change_at`` (timestamps; null once answered, and
+    ``next_change_at`` null when nothing changes after ``now``).
     ``responded_col`` holds the responses (``TIMESTAMP``, null while unanswered);
     when ``df`` has no column of the default name ``responded_at``, or it is
     None, no inquiry has been answered (a name given otherwise must exist).
     Rows the scalar path refuses (received after ``now``, responded before
-    received or after ``now``) get nulls, counted in the workers' log, as do
+    received) get nulls (a response after ``now`` is not yet known: answered as
+    unanswered), counted in the workers' log, as do
     unknown contract ids; see :func:`add_response_deadlines` for the rest.
     """
     frame = _check_df(df)

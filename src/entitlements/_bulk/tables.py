@@ -13,7 +13,9 @@ null and the column ``problem`` says why, in the words the ``sla`` command
 uses for a bad line, checked in the same order: no contract; a receipt or
 response that is missing, not a time, or without an offset; an unknown
 contract, or one that cannot answer (no time zone, no target); a receipt
-after ``now``, a response before its receipt or after ``now``.
+after ``now``, a response before its receipt. A response after ``now`` is
+not a problem: it is not yet known at ``now``, and the row is answered as
+unanswered (the scalar path's reason ``responded-after-now``).
 
 The columns are checked and read into numbers by :mod:`.columns`: a
 timestamp column without a time zone, or a column of another type, is an
@@ -69,14 +71,25 @@ _SAFE_LOW = micros(dt.datetime(MIN_YEAR + 10, 1, 1, tzinfo=dt.UTC))
 _SAFE_HIGH = micros(dt.datetime(MAX_YEAR - 10, 1, 1, tzinfo=dt.UTC))
 """Rows between these go to the kernel; the few beyond (years 2-11, 9988-9998) to the scalar path."""
 
-STATUS_COLUMNS = ("state", "deadline", "target", "elapsed", "remaining", "overdue", "provisional", "problem")
+STATUS_COLUMNS = (
+    "state",
+    "deadline",
+    "target",
+    "elapsed",
+    "remaining",
+    "overdue",
+    "provisional",
+    "at_risk_at",
+    "next_change_at",
+    "problem",
+)
 """The columns :func:`add_response_statuses` adds, in order."""
 
 _NAT = np.iinfo(np.int64).min
 
 
 def status_fields() -> list[pa.Field]:
-    """The fields of :data:`STATUS_COLUMNS`: ``deadline`` is an instant (UTC), durations in microseconds."""
+    """The fields of :data:`STATUS_COLUMNS`: instants in UTC, durations in microseconds."""
     return [
         pa.field("state", pa.dictionary(pa.int8(), pa.string())),
         pa.field("deadline", pa.timestamp("us", tz="UTC")),
@@ -85,6 +98,8 @@ def status_fields() -> list[pa.Field]:
         pa.field("remaining", pa.duration("us")),
         pa.field("overdue", pa.duration("us")),
         pa.field("provisional", pa.bool_()),
+        pa.field("at_risk_at", pa.timestamp("us", tz="UTC")),
+        pa.field("next_change_at", pa.timestamp("us", tz="UTC")),
         pa.field("problem", pa.dictionary(pa.int32(), pa.string())),
     ]
 
@@ -247,16 +262,7 @@ def answer(run: Inquiries, batch: Any, *, statuses: bool, responded: bool) -> An
                         field="responded_at",
                     ),
                 )
-            future = problems.ok & answered & (given.us > now_us)
-            for i in np.flatnonzero(future).tolist():
-                problems.row(
-                    i,
-                    InputError(
-                        f"{given.name} {given.shown(i)} is after now {now_text}; a response cannot be in the "
-                        "future",
-                        field="responded_at",
-                    ),
-                )
+            answered = answered & (given.us <= now_us)  # a response after now is not yet known at now
     out = _Out(n)
     until = given.us if given is not None else np.zeros(n, dtype=np.int64)
     _kernel_groups(run, _Batch(out, problems, codes, resolved, received.us, until, answered, statuses))
@@ -281,14 +287,18 @@ class _Out:
         self.durations = np.zeros((4, n), dtype=np.int64)
         """target, elapsed, remaining, overdue."""
         self.provisional = np.zeros(n, dtype=bool)
+        self.changes = np.full((2, n), _NAT, dtype=np.int64)
+        """at_risk_at, next_change_at (``_NAT``: none)."""
 
     def statuses(self, ok: Bools) -> list[pa.Array]:
         mask = ~ok
+        utc = pa.timestamp("us", tz="UTC")
         return [
             pa.DictionaryArray.from_arrays(pa.array(self.state, mask=mask), pa.array(STATES, pa.string())),
-            pa.array(self.deadline, type=pa.timestamp("us", tz="UTC"), mask=mask),
+            pa.array(self.deadline, type=utc, mask=mask),
             *(pa.array(d, type=pa.duration("us"), mask=mask) for d in self.durations),
             pa.array(self.provisional, mask=mask),
+            *(pa.array(c, type=utc, mask=mask | (c == _NAT)) for c in self.changes),
         ]
 
 
@@ -362,6 +372,12 @@ def _kernel(run: Inquiries, b: _Batch, contract: PreparedContract, rows: Ints) -
     for j, name in enumerate(("target", "elapsed", "remaining", "overdue")):
         out.durations[j, rows] = _ints(table.column(name))
     out.provisional[rows] = one_array(table.column("provisional")).to_numpy(zero_copy_only=False)
+    for j, name in enumerate(("at_risk_at", "next_change_at")):
+        column = one_array(table.column(name))
+        values = _ints(column)
+        if column.null_count:
+            values = np.where(np.asarray(column.is_valid()), values, _NAT)
+        out.changes[j, rows] = values
 
 
 def _scalar(run: Inquiries, b: _Batch, contract: PreparedContract, rows: Ints) -> None:
@@ -384,6 +400,8 @@ def _scalar(run: Inquiries, b: _Batch, contract: PreparedContract, rows: Ints) -
         for j, d in enumerate((st.target, st.elapsed, st.remaining, st.overdue)):
             out.durations[j, i] = d // dt.timedelta(microseconds=1)
         out.provisional[i] = st.provisional
+        for j, t in enumerate((st.at_risk_at, st.next_change_at)):
+            out.changes[j, i] = _NAT if t is None else micros(t)
 
 
 def _count(run: Inquiries, out: _Out, ok: Bools, codes: Ints, ids: list[str]) -> None:
@@ -465,7 +483,8 @@ def add_response_statuses(  # noqa: PLR0913 - the columns named as spark.add_res
     ``contracts``: contract id -> :class:`Contract` (as :func:`load_contracts`
     returns). Adds :data:`STATUS_COLUMNS`: ``state``, ``deadline`` (an instant,
     UTC), ``target``, ``elapsed``, ``remaining``, ``overdue``, ``provisional``,
-    each equal to :meth:`Engine.response_status`'s answer, and ``problem``:
+    ``at_risk_at`` and ``next_change_at`` (instants, UTC; null where the answer's
+    is None), each equal to :meth:`Engine.response_status`'s answer, and ``problem``:
     null, or why the row has no answer (then its status columns are null).
     ``responded_col`` may be absent under its default name (nothing answered).
     """

@@ -21,7 +21,6 @@ import json
 import os
 from collections import Counter
 from collections.abc import Hashable, Iterable
-from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn, get_args, get_type_hints
 
@@ -30,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .._errors import CatalogError, Problem, describe, unknown
 from .._read.yaml import Budget, LoadedFile, YamlError, load_file
 from .._version import __version__
+from .cache import bundled_catalog_path
 from .models import (
     Availability,
     BillingId,
@@ -40,6 +40,7 @@ from .models import (
     DeploymentId,
     Feature,
     Frequency,
+    FrozenHolidays,
     Offering,
     Scope,
     ServiceLevels,
@@ -59,7 +60,7 @@ __all__ = [
     "load_catalog",
 ]
 
-_OPTIONAL = frozenset({"declarations"})
+_OPTIONAL = frozenset({"declarations", "holidays"})
 
 MAX_CATALOG_FILES = 64
 """A catalog folder of more files than this is refused before any is read."""
@@ -101,26 +102,11 @@ class CatalogFile(BaseModel):
     service_levels: ServiceLevels | None = None
     availability: Availability | None = None
     scope: Scope | None = None
+    holidays: FrozenHolidays | None = None
 
 
 SECTIONS: tuple[str, ...] = tuple(CatalogFile.model_fields)
 """Every top-level key a catalog file may hold."""
-
-
-def bundled_catalog_path() -> Path:
-    """The catalog bundled with the library: inside the installed package, or ``catalog/`` of a checkout.
-
-    Copy it to start a catalog of your own (``Engine.from_path``).
-    """
-    shipped = resources.files("entitlements").joinpath("catalog")
-    if shipped.is_dir():
-        return Path(str(shipped))
-    checkout = Path(__file__).resolve().parents[3] / "catalog"
-    if checkout.is_dir():
-        return checkout
-    raise FileNotFoundError(  # pragma: no cover - a broken installation
-        "the bundled catalog is missing from this installation of entitlements"
-    )
 
 
 def catalog_schema() -> dict[str, Any]:
@@ -317,7 +303,7 @@ class _Loader:
 
 def _meaning_hash(info: CatalogInfo, models: dict[str, Any]) -> str:
     """SHA-256 of the validated sections as canonical JSON (sorted keys, no whitespace)."""
-    data = {"catalog": info.model_dump(mode="json")}
+    data = {"catalog": info.model_dump(mode="json", exclude_defaults=True)}  # no effective_from: as before
     for name, value in models.items():
         if isinstance(value, tuple):
             data[name] = [item.model_dump(mode="json") for item in value]  # type: ignore[assignment]
@@ -444,6 +430,8 @@ class _CrossChecks:
         for section, fixed in _FIXED_VOCABULARIES.items():
             self._fixed(section, fixed, [item.id for item in getattr(c, section)])
         self._workdays()
+        for path, message in c.holidays.problems() if c.holidays is not None else ():
+            self.loader.problem("holidays", path, message)
         if self.loader.problems:
             return
         offering_ids = [o.id for o in c.offerings]

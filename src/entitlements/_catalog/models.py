@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -28,12 +28,16 @@ from pydantic import (
     StrictBool,
     StrictInt,
     WithJsonSchema,
+    field_serializer,
     model_validator,
 )
 
 from .._base import Frozen
 from .._errors import InputError, cut, unknown
 from .._time.schedule import Schedule, parse_schedule, parse_time
+
+if TYPE_CHECKING:
+    from .._time.holidays import FrozenYears
 
 __all__ = [
     "AdHoc",
@@ -49,6 +53,9 @@ __all__ = [
     "DeploymentId",
     "Feature",
     "Frequency",
+    "FrozenCountry",
+    "FrozenHoliday",
+    "FrozenHolidays",
     "HoursLimit",
     "Id",
     "LanguageRule",
@@ -128,6 +135,9 @@ class CatalogInfo(Frozen):
     version: Text
     vendor: Text
     document: LocalText
+    effective_from: dt.date | None = None
+    """When this version's terms apply to new contracts (a contract signed that day or later);
+    None: from the start."""
 
 
 class Declaration(Frozen):
@@ -274,6 +284,98 @@ class VendorHoliday(Frozen):
     date: dt.date
     name: Text
     source: Source
+
+
+class FrozenHoliday(Frozen):
+    """One public holiday of a country, as the `holidays` package gave it when it was frozen."""
+
+    date: dt.date
+    name: Text
+
+
+class FrozenCountry(Frozen):
+    """A country's (or subdivision's) public holidays and official weekend make-up workdays, frozen."""
+
+    holidays: tuple[FrozenHoliday, ...] = ()
+    workdays: tuple[dt.date, ...] = ()
+
+
+_REGION = re.compile(r"[A-Z]{2}(-[A-Za-z0-9]+)?")
+
+
+class FrozenHolidays(Frozen):
+    """Country holidays frozen into the catalog (``holidays.yaml``, ``entitlements holidays freeze``).
+
+    For the countries listed (``CN``; a subdivision as ``DE-BY``) and the
+    years ``first_year..last_year``, every calendar question is answered from
+    here, never from the installed `holidays` package; ``version`` is the
+    package release they were frozen from, ``frozen_on`` the day.
+    """
+
+    version: Text
+    frozen_on: dt.date
+    first_year: StrictInt = Field(ge=1, le=9999)
+    last_year: StrictInt = Field(ge=1, le=9999)
+    countries: Mapping[str, FrozenCountry]
+    source: Source
+
+    @field_serializer("countries")
+    def _countries(self, value: Mapping[str, FrozenCountry]) -> dict[str, FrozenCountry]:
+        return dict(value)
+
+    @model_validator(mode="after")
+    def _read_only(self) -> FrozenHolidays:
+        self.__dict__["countries"] = MappingProxyType(dict(self.countries))
+        return self
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickled with a plain dict of countries (a read-only mapping does not pickle)."""
+        state = super().__getstate__()
+        return {**state, "__dict__": {**state["__dict__"], "countries": dict(self.countries)}}
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        super().__setstate__(state)
+        self.__dict__["countries"] = MappingProxyType(dict(self.countries))
+
+    def problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """What is wrong across the section, each at its path (the loader words it with file and line)."""
+        if self.first_year > self.last_year:
+            return [(("first_year",), f"first_year {self.first_year} is after last_year {self.last_year}")]
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        for region, frozen in self.countries.items():
+            if not _REGION.fullmatch(region):
+                message = f"{region!r} is not a country (CN) or a country and subdivision (DE-BY)"
+                found.append((("countries", region), message))
+                continue
+            seen: set[dt.date] = set()
+            days: list[tuple[tuple[str | int, ...], dt.date]]
+            days = [(("holidays", i, "date"), h.date) for i, h in enumerate(frozen.holidays)]
+            days += [(("workdays", i), day) for i, day in enumerate(frozen.workdays)]
+            for path, day in days:
+                where: tuple[str | int, ...] = ("countries", region, *path)
+                if not self.first_year <= day.year <= self.last_year:
+                    years = f"{self.first_year}-{self.last_year}"
+                    found.append((where, f"{region}: {day} is outside the frozen years {years}"))
+                elif day in seen:
+                    found.append((where, f"{region}: {day} is listed twice (a holiday or a workday, once)"))
+                seen.add(day)
+        return found
+
+    def years_of(self, country: str, subdivision: str | None) -> FrozenYears:
+        """The frozen years of ``country`` (``subdivision``); first > last when it froze none for them."""
+        from .._time.holidays import FrozenYears
+
+        region = country if subdivision is None else f"{country}-{subdivision}"
+        frozen = self.countries.get(region)
+        if frozen is None:
+            return FrozenYears(self.version, 1, 0)
+        return FrozenYears(
+            self.version,
+            self.first_year,
+            self.last_year,
+            tuple(sorted((h.date.toordinal(), h.name) for h in frozen.holidays)),
+            frozenset(day.toordinal() for day in frozen.workdays),
+        )
 
 
 class ResponseTarget(Frozen):
@@ -452,6 +554,8 @@ class Catalog(Frozen):
     availability: Availability
     scope: Scope
     stamp: CatalogStamp
+    holidays: FrozenHolidays | None = None
+    """Country holidays frozen into the catalog (None: every calendar reads the `holidays` package)."""
 
     _offering_index: Mapping[str, Offering] = PrivateAttr()
     _feature_index: Mapping[str, Feature] = PrivateAttr()
@@ -483,6 +587,8 @@ class Catalog(Frozen):
         """
         from .._time.holidays import holidays_version
 
+        if self.holidays is not None:
+            return self.stamp.with_holidays(f"frozen {self.holidays.version}")
         return self.stamp.with_holidays(holidays_version())
 
     def offering(self, offering_id: str) -> Offering:

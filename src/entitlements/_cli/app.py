@@ -35,8 +35,10 @@ from .common import (
 )
 from .deadline import add_deadline
 from .decisions import add_capacity, add_evaluate
+from .holidays import add_holidays
 from .plan import add_obligations, add_plan
 from .sla import add_sla
+from .status import add_status
 
 Handler = Callable[[argparse.Namespace], Answer]
 """A command's handler, set on its parser with ``set_defaults(handler=...)``."""
@@ -46,12 +48,14 @@ _COMMANDS = (
     add_capacity,
     add_evaluate,
     add_deadline,
+    add_status,
     add_plan,
     add_obligations,
     add_sla,
     add_tables,
     add_catalog,
     add_contracts,
+    add_holidays,
 )
 """Every command, in the order ``--help`` lists them."""
 

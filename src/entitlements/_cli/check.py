@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 
+from .._text.words import say
 from .common import (
     EXIT_NO,
     EXIT_OK,
     Answer,
     Command,
     Lines,
+    add_lang,
     engine_of,
     json_text,
 )
@@ -25,13 +27,23 @@ def cmd_check(args: argparse.Namespace) -> Answer:
     if args.json:
         return Answer(code, json_text(e.model_dump(mode="json")))
     out = Lines()
+    lang = args.lang
     offering = engine.offering(e.offering)
     feature = engine.feature(e.feature)
-    verdict = "included" if e.included else f"not included ({e.availability})"
-    out(f"{feature.name.en} ({feature.name.zh}) in {offering.name.en}: {verdict}")
+    if e.included:
+        verdict = say(lang, "included", "包含")
+    else:
+        verdict = say(lang, f"not included ({e.availability})", f"不包含（{e.availability}）")
+    out(
+        say(
+            lang,
+            f"{feature.name.en} ({feature.name.zh}) in {offering.name.en}: {verdict}",
+            f"{offering.name.zh}中的{feature.name.zh}（{feature.name.en}）：{verdict}",
+        )
+    )
     for reason in e.reasons:
         out(f"  - {reason.message}")
-    out(f"  catalog: {e.catalog}")
+    out(say(lang, f"  catalog: {e.catalog}", f"  目录：{e.catalog}"))
     return Answer(code, out.text())
 
 
@@ -43,4 +55,5 @@ def add_check(command: Command) -> None:
     )
     check.add_argument("offering", metavar="OFFERING")
     check.add_argument("feature", metavar="FEATURE")
+    add_lang(check)
     check.set_defaults(handler=cmd_check)

@@ -109,6 +109,20 @@ def json_text(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+OUTCOME_ZH: Mapping[str, str] = {"allow": "允许", "deny": "拒绝", "needs-approval": "需要审批"}
+"""A decision's outcome in Chinese, for the human lines of ``--lang zh`` (the id is shown beside it)."""
+
+
+def add_lang(parser: argparse.ArgumentParser) -> None:
+    """``--lang en|zh``: the language of a command's human lines (``--json`` is the same in both)."""
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the human lines: names, labels and counts (the JSON answer is the same)",
+    )
+
+
 class Lines:
     """Lines of human output, joined at the end."""
 

@@ -1,6 +1,7 @@
 """``deadline``: when the reply to an inquiry is due, for a contract given by flags.
 
-The contract is built from the flags (an error names the flag, not the field),
+The contract is built from the flags (an error names the flag, not the field;
+:func:`contract_flags` and :func:`flagged_contract`, which ``status`` shares),
 and the answer is the explained deadline: its human lines, every stretch counted
 or skipped under ``--explain``, or its JSON form.
 """
@@ -13,21 +14,25 @@ import entitlements as ent
 
 from .._checks import parse_instant
 from .._text.render import format_duration
+from .._text.words import business_words, say
 from .common import (
     CONTRACT_FLAGS,
     EXIT_OK,
     Answer,
     Command,
     Lines,
+    add_lang,
     engine_of,
     flagged,
     json_text,
 )
 
+_WEEKDAY_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
-def cmd_deadline(args: argparse.Namespace) -> Answer:
-    engine = engine_of(args)
-    contract = flagged(
+
+def flagged_contract(args: argparse.Namespace) -> ent.Contract:
+    """The contract the flags of :func:`contract_flags` give; an error names the flag."""
+    return flagged(
         lambda: ent.Contract(
             offering=args.offering,
             timezone=args.timezone,
@@ -41,6 +46,11 @@ def cmd_deadline(args: argparse.Namespace) -> Answer:
         ),
         CONTRACT_FLAGS,
     )
+
+
+def cmd_deadline(args: argparse.Namespace) -> Answer:
+    engine = engine_of(args)
+    contract = flagged_contract(args)
     received = parse_instant(args.received, "--received")
     x = flagged(lambda: engine.explain_response_deadline(contract, received), CONTRACT_FLAGS)
     if args.json:
@@ -48,26 +58,44 @@ def cmd_deadline(args: argparse.Namespace) -> Answer:
             EXIT_OK, json_text(x.model_dump(mode="json", exclude=None if args.explain else {"steps"}))
         )
     out = Lines()
-    days = "day" if x.target_business_days == 1 else "days"
-    out(f"{x.deadline.isoformat()}  reply due {x.deadline:%A %d %B %Y, %H:%M} ({contract.timezone})")
-    out(f"  received:    {x.received_at.isoformat()}")
-    out(f"  clock start: {x.clock_start.isoformat()}")
+    lang = args.lang
+    n = x.target_business_days
+    due = x.deadline
     out(
-        f"  target:      {x.target_business_days} business {days} ({x.counting}); "
-        f"{format_duration(x.business_time)} of business time counted"
+        say(
+            lang,
+            f"{due.isoformat()}  reply due {due:%A %d %B %Y, %H:%M} ({contract.timezone})",
+            f"{due.isoformat()}  答复截止 {due:%Y年%m月%d日} {_WEEKDAY_ZH[due.weekday()]} "
+            f"{due:%H:%M}（{contract.timezone}）",
+        )
+    )
+    out(
+        say(lang, f"  received:    {x.received_at.isoformat()}", f"  收到：      {x.received_at.isoformat()}")
+    )
+    out(
+        say(lang, f"  clock start: {x.clock_start.isoformat()}", f"  开始计时：  {x.clock_start.isoformat()}")
+    )
+    out(
+        say(
+            lang,
+            f"  target:      {n} business {'day' if n == 1 else 'days'} ({x.counting}); "
+            f"{format_duration(x.business_time)} of business time counted",
+            f"  目标：      {n} 个工作日（{x.counting}）；"
+            f"计入营业时间 {business_words(x.business_time, 'zh')}",
+        )
     )
     for reason in x.reasons:
         if reason.code == "holidays-provisional":
             out(f"  {reason.message}")
     if args.explain:
-        out("  steps:")
+        out(say(lang, "  steps:", "  步骤："))
         for step in x.steps:
             out(f"    - [{step.kind}] {step.message}")
-        out("  because:")
+        out(say(lang, "  because:", "  依据："))
         for reason in x.reasons:
             out(f"    - {reason.message}")
-            out(f"      source: {reason.source}")
-    out(f"  catalog: {x.catalog}")
+            out(say(lang, f"      source: {reason.source}", f"      出处：{reason.source}"))
+    out(say(lang, f"  catalog: {x.catalog}", f"  目录：{x.catalog}"))
     return Answer(EXIT_OK, out.text())
 
 
@@ -81,17 +109,28 @@ def add_deadline(command: Command) -> None:
             "contract's zone, minus weekends and holidays."
         ),
     )
-    deadline.add_argument("--offering", required=True, metavar="ID")
-    deadline.add_argument("--timezone", required=True, metavar="TZ", help="IANA zone, e.g. Asia/Shanghai")
-    deadline.add_argument("--country", required=True, metavar="CC", help="holiday calendar, e.g. CN")
+    contract_flags(deadline, required=True)
     deadline.add_argument(
         "--received",
         required=True,
         metavar="ISO8601",
         help="e.g. 2026-09-30T15:00:00+08:00 (an offset is required)",
     )
-    deadline.add_argument("--subdivision", metavar="S", help="e.g. BY (Bavaria), NSW (New South Wales)")
     deadline.add_argument(
+        "--explain", action="store_true", help="list every stretch counted or skipped, and the sources"
+    )
+    add_lang(deadline)
+    deadline.set_defaults(handler=cmd_deadline)
+
+
+def contract_flags(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    """The flags that build a contract (:func:`flagged_contract`): --offering, --timezone and --country
+    (``required``, or not when the command can take the contract another way), and the optional rest."""
+    parser.add_argument("--offering", required=required, metavar="ID")
+    parser.add_argument("--timezone", required=required, metavar="TZ", help="IANA zone, e.g. Asia/Shanghai")
+    parser.add_argument("--country", required=required, metavar="CC", help="holiday calendar, e.g. CN")
+    parser.add_argument("--subdivision", metavar="S", help="e.g. BY (Bavaria), NSW (New South Wales)")
+    parser.add_argument(
         "--hours",
         metavar="HOURS",
         help=(
@@ -99,25 +138,21 @@ def add_deadline(command: Command) -> None:
             "per weekday mon-thu=09:00-17:00;fri=09:00-15:00 (a weekday left out has no hours)"
         ),
     )
-    deadline.add_argument(
+    parser.add_argument(
         "--holiday",
         metavar="YYYY-MM-DD",
         action="append",
         default=[],
         help="an extra holiday of the contract (repeatable)",
     )
-    deadline.add_argument(
+    parser.add_argument(
         "--weekend-workdays",
         action="store_true",
         help="count official weekend make-up workdays (China's) as business days",
     )
-    deadline.add_argument(
+    parser.add_argument(
         "--target-days", type=int, metavar="N", help="the contract's own target in business days"
     )
-    deadline.add_argument(
+    parser.add_argument(
         "--counting", choices=("business-hours", "end-of-day"), help="default: the catalog's"
     )
-    deadline.add_argument(
-        "--explain", action="store_true", help="list every stretch counted or skipped, and the sources"
-    )
-    deadline.set_defaults(handler=cmd_deadline)

@@ -19,15 +19,18 @@ import entitlements as ent
 from .._checks import parse_instant
 from .._read.documents import parse_document, read_bytes
 from .._read.rows import BadRow
+from .._text.words import Lang, counted, say
 from .common import (
     CONTRACT_FLAGS,
     EXIT_ERROR,
     EXIT_OF,
+    OUTCOME_ZH,
     USAGE_FLAGS,
     Answer,
     Command,
     Lines,
     UsageError,
+    add_lang,
     engine_of,
     flagged,
     json_text,
@@ -39,27 +42,52 @@ from .common import (
 from .streams import rows_of
 
 
-def _decision_text(engine: ent.Engine, title: str, decision: ent.Decision) -> str:
+def _outcome(outcome: str, lang: Lang) -> str:
+    """``deny``; ``拒绝（deny）`` in Chinese: the id stays, as the exit code's meaning is documented by it."""
+    return say(lang, outcome, f"{OUTCOME_ZH.get(outcome, outcome)}（{outcome}）")
+
+
+def _decision_text(engine: ent.Engine, title: str, decision: ent.Decision, lang: Lang = "en") -> str:
     out = Lines()
-    out(f"{title}: {decision.outcome}")
+    out(
+        say(
+            lang,
+            f"{title}: {_outcome(decision.outcome, lang)}",
+            f"{title}：{_outcome(decision.outcome, lang)}",
+        )
+    )
     for reason in decision.reasons:
         out(f"  - {reason.message}")
-    billing = {b.id: b.name.en for b in engine.catalog.billing}
-    deployments = {d.id: d.name.en for d in engine.catalog.deployments}
+    billing = {b.id: b.name.get(lang) for b in engine.catalog.billing}
+    deployments = {d.id: d.name.get(lang) for d in engine.catalog.deployments}
     for alternative in decision.upsell:
         offering = engine.offering(alternative.offering)
-        out(f"  upsell: {offering.id} ({offering.name.en}; {billing[alternative.billing]})")
+        name, how = offering.name.get(lang), billing[alternative.billing]
+        out(say(lang, f"  upsell: {offering.id} ({name}; {how})", f"  升级：{offering.id}（{name}；{how}）"))
     for alternative in decision.elsewhere:
         offering = engine.offering(alternative.offering)
-        out(f"  elsewhere: {offering.id} ({offering.name.en}; {deployments[alternative.deployment]})")
+        name, where = offering.name.get(lang), deployments[alternative.deployment]
+        out(
+            say(
+                lang,
+                f"  elsewhere: {offering.id} ({name}; {where})",
+                f"  其他部署：{offering.id}（{name}；{where}）",
+            )
+        )
     if isinstance(decision, ent.CapacityDecision) and decision.remaining is not None:
         left = decision.remaining
         out(
-            f"  remaining: {left.contacts} contacts, {left.open_cases} open cases, "
-            f"{left.hours_this_week:g} hours this week, "
-            f"{left.hours_until_continued:g} hours before continued support"
+            say(
+                lang,
+                f"  remaining: {counted(left.contacts, 'contact')}, {counted(left.open_cases, 'open case')}, "
+                f"{counted(left.hours_this_week, 'hour')} this week, "
+                f"{counted(left.hours_until_continued, 'hour')} before continued support",
+                f"  剩余：{left.contacts} 个联系人，{left.open_cases} 个未结案例，"
+                f"本周 {left.hours_this_week:g} 小时，"
+                f"距持续支持 {left.hours_until_continued:g} 小时",
+            )
         )
-    out(f"  catalog: {decision.catalog}")
+    out(say(lang, f"  catalog: {decision.catalog}", f"  目录：{decision.catalog}"))
     return out.text()
 
 
@@ -73,7 +101,7 @@ def _decision_answer(
     code = EXIT_OF[decision.outcome]
     if args.json:
         return Answer(code, json_text({**(extra or {}), **decision.model_dump(mode="json")}))
-    return Answer(code, _decision_text(engine, title, decision))
+    return Answer(code, _decision_text(engine, title, decision, args.lang))
 
 
 def cmd_capacity(args: argparse.Namespace) -> Answer:
@@ -102,7 +130,11 @@ def cmd_capacity(args: argparse.Namespace) -> Answer:
         )
     else:
         decision = engine.check_capacity(contract, usage)
-    title = f"capacity of {contract.offering}" + (" after the change" if adding else "")
+    title = say(
+        args.lang,
+        f"capacity of {contract.offering}" + (" after the change" if adding else ""),
+        f"{contract.offering} 的容量" + ("（变更后）" if adding else ""),
+    )
     return _decision_answer(engine, args, title, decision)
 
 
@@ -142,31 +174,71 @@ def _capacity_report(engine: ent.Engine, args: argparse.Namespace) -> Answer:
             return Answer(EXIT_ERROR, json_text({"problems": problems}))
         sys.stderr.write("".join(f"entitlements: {problem_line(found)}\n" for found in problems))
         return Answer(EXIT_ERROR)
-    return _capacity_answer(engine, args, tally.report(shared), shared)
+    report = tally.report(shared)
+    warnings = _impossible_weeks(report)
+    if not args.json:
+        sys.stderr.write("".join(f"entitlements: warning: {warning}\n" for warning in warnings))
+    return _capacity_answer(engine, args, report, shared, warnings)
+
+
+HOURS_IN_A_WEEK = 168
+
+
+def _impossible_weeks(report: ent.CapacityReport) -> list[str]:
+    """A warning per contract and week whose time entries add up to more hours than a week has."""
+    found = []
+    for item in report.items:
+        for monday, hours in zip(item.weeks, item.decision.usage.weekly_hours, strict=False):
+            if hours > HOURS_IN_A_WEEK:
+                found.append(
+                    f"{item.contract}: the week from {monday.isoformat()} holds {hours:g} hours of time "
+                    f"entries, more than the {HOURS_IN_A_WEEK} hours a week has: look for duplicated or "
+                    "mis-dated records"
+                )
+    return found
 
 
 def _capacity_answer(
-    engine: ent.Engine, args: argparse.Namespace, report: ent.CapacityReport, shared: list[tuple[str, ...]]
+    engine: ent.Engine,
+    args: argparse.Namespace,
+    report: ent.CapacityReport,
+    shared: list[tuple[str, ...]],
+    warnings: list[str],
 ) -> Answer:
     code = EXIT_OF[report.outcome]
     if args.json:
-        return Answer(code, json_text(report.model_dump(mode="json")))
+        return Answer(code, json_text({**report.model_dump(mode="json"), "warnings": warnings}))
     out = Lines()
-    over = f" (over: {', '.join(report.over)})" if report.over else ""
-    out(f"capacity at {report.now.isoformat()}: {report.outcome}{over}")
+    lang: Lang = args.lang
+    over = (
+        say(lang, f" (over: {', '.join(report.over)})", f"（超出：{'，'.join(report.over)}）")
+        if report.over
+        else ""
+    )
+    when, outcome = report.now.isoformat(), _outcome(report.outcome, lang)
+    out(say(lang, f"capacity at {when}: {outcome}{over}", f"截至 {when} 的容量：{outcome}{over}"))
     for item in report.items:
         d = item.decision
         hours = ", ".join(f"{h:g}" for h in d.usage.weekly_hours)
-        since = f" (weeks from {item.weeks[0].isoformat()})" if item.weeks else ""
+        first = item.weeks[0].isoformat() if item.weeks else None
+        since = say(lang, f" (weeks from {first})", f"（自 {first} 起各周）") if first else ""
+        contacts, cases = d.usage.contacts, d.usage.open_cases
         out(
-            f"  {item.contract} ({d.offering}): {d.outcome}: {d.usage.contacts} contacts, "
-            f"{d.usage.open_cases} open cases, hours per week {hours}{since}"
+            say(
+                lang,
+                f"  {item.contract} ({d.offering}): {d.outcome}: {counted(contacts, 'contact')}, "
+                f"{counted(cases, 'open case')}, hours per week {hours}{since}",
+                f"  {item.contract}（{d.offering}）：{_outcome(d.outcome, lang)}：{contacts} 个联系人，"
+                f"{cases} 个未结案例，每周工时 {hours}{since}",
+            )
         )
         out(f"    - {d.reasons[0].message}")
     for group, view in zip(shared, report.shared, strict=True):
-        out(_decision_text(engine, f"shared manager of {', '.join(group)}", view).rstrip("\n"))
+        ids = ", ".join(group)
+        title = say(lang, f"shared manager of {ids}", f"{ids} 共用的客户经理")
+        out(_decision_text(engine, title, view, lang).rstrip("\n"))
     if not shared:
-        out(f"  catalog: {report.catalog}")
+        out(say(lang, f"  catalog: {report.catalog}", f"  目录：{report.catalog}"))
     return Answer(code, out.text())
 
 
@@ -177,7 +249,11 @@ def cmd_evaluate(args: argparse.Namespace) -> Answer:
     evaluation = ent.Evaluation.model_validate(data)
     contract, request = evaluation.contract, evaluation.request
     decision = engine.evaluate(contract, request)
-    title = f"{request.kind} request for {contract.offering}"
+    title = say(
+        args.lang,
+        f"{request.kind} request for {contract.offering}",
+        f"{contract.offering} 的 {request.kind} 请求",
+    )
     return _decision_answer(engine, args, title, decision, {"request": request.model_dump(mode="json")})
 
 
@@ -237,6 +313,7 @@ def add_capacity(command: Command) -> None:
         default=[],
         help="contracts one named manager serves (repeatable): the manager's totals and limits",
     )
+    add_lang(capacity)
     capacity.set_defaults(handler=cmd_capacity)
 
 
@@ -251,4 +328,5 @@ def add_evaluate(command: Command) -> None:
         ),
     )
     evaluate.add_argument("input", metavar="INPUT", nargs="?", default="-")
+    add_lang(evaluate)
     evaluate.set_defaults(handler=cmd_evaluate)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import entitlements as ent
@@ -20,6 +20,7 @@ from .._checks import parse_date, parse_instant
 from .._read.documents import named
 from .._read.files import refuse_input
 from .._read.rows import BadRow
+from .._text.words import Lang, counted, say
 from .common import (
     CONTRACT_FLAGS,
     EXIT_ERROR,
@@ -28,6 +29,7 @@ from .common import (
     Command,
     Lines,
     Rendered,
+    add_lang,
     engine_of,
     fail,
     flagged,
@@ -48,30 +50,41 @@ DELIVERY_COLUMNS = ("contract", "feature", "at", "method")
 _STATUS_MARK = {"met": "✓", "wrong-method": "≠", "missed": "✗", "pending": "…"}
 
 
-def _plan_text(engine: ent.Engine, plan: ent.EngagementPlan) -> str:
+def _plan_text(engine: ent.Engine, plan: ent.EngagementPlan, lang: Lang = "en") -> str:
     out = Lines()
-    who = plan.uid_stem
+    who, n = plan.uid_stem, len(plan.items)
+    where = say(lang, f"{plan.timezone}, {plan.country}", f"{plan.timezone}，{plan.country}")
+    span = (plan.start.isoformat(), plan.end.isoformat())
     out(
-        f"Engagement plan for {who} ({plan.offering}; {plan.timezone}, {plan.country}), "
-        f"{plan.start.isoformat()} to {plan.end.isoformat()}: {len(plan.items)} items"
+        say(
+            lang,
+            f"Engagement plan for {who} ({plan.offering}; {where}), {span[0]} to {span[1]}: "
+            f"{counted(n, 'item')}",
+            f"{who} 的服务计划（{plan.offering}；{where}），{span[0]} 至 {span[1]}：{n} 项",
+        )
     )
-    methods = {m.id: m.name.en for m in engine.catalog.methods}
+    methods = {m.id: m.name.get(lang) for m in engine.catalog.methods}
     order = list(methods)
+    joiner = say(lang, " or ", "或")
     for item in plan.items:
         names = [methods[m] for m in order if m in item.methods]
-        how = f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]
+        how = f"{', '.join(names[:-1])}{joiner}{names[-1]}" if len(names) > 1 else names[0]
         out(
             f"  {item.period_start.isoformat()} .. {item.period_end.isoformat()}  {item.period:<9} "
-            f"{item.name.en} ({item.frequency}): {how}"
+            + say(
+                lang,
+                f"{item.name.en} ({item.frequency}): {how}",
+                f"{item.name.zh}（{item.frequency}）：{how}",
+            )
         )
     if plan.skipped:
-        out("not planned:")
+        out(say(lang, "not planned:", "未计划："))
         for gap in plan.skipped:
             out(f"  - {gap.period} [{gap.code}] {', '.join(gap.features)}: {gap.message}")
-    out("because:")
+    out(say(lang, "because:", "依据："))
     for reason in plan.reasons:
         out(f"  - {reason.message}")
-    out(f"  catalog: {plan.catalog}")
+    out(say(lang, f"  catalog: {plan.catalog}", f"  目录：{plan.catalog}"))
     return out.text()
 
 
@@ -85,16 +98,22 @@ def cmd_plan(args: argparse.Namespace) -> Answer:
         {**RANGE_FLAGS, **CONTRACT_FLAGS},
     )
     if args.ics:
-        try:
-            data = plan.to_ics()
+        try:  # DTSTAMP is when the file is made: now, never a date of the plan (which may be ahead)
+            data = plan.to_ics(dtstamp=dt.datetime.now(dt.UTC))
         except ModuleNotFoundError as exc:
             return Answer(fail(str(exc), "MissingDependency", args.json))
         write_file(args.ics, data, "--ics", [args.contracts, args.catalog])
     if args.json:
         return Answer(EXIT_OK, json_text(plan.model_dump(mode="json")))
-    text = _plan_text(engine, plan)
+    text = _plan_text(engine, plan, args.lang)
     if args.ics:
-        text += f"  calendar file: {args.ics} ({len(plan.items)} events)\n"
+        n = len(plan.items)
+        text += say(
+            args.lang,
+            f"  calendar file: {args.ics} ({counted(n, 'event')})",
+            f"  日历文件：{args.ics}（{n} 个事件）",
+        )
+        text += "\n"
     return Answer(EXIT_OK, text)
 
 
@@ -140,28 +159,47 @@ def _calendar(engine: ent.Engine, contract: ent.Contract) -> ent.BusinessCalenda
         return None
 
 
-def _obligations_text(summary: ent.ObligationsSummary) -> str:
+def _obligations_text(summary: ent.ObligationsSummary, lang: Lang = "en") -> str:
     out = Lines()
     for report in summary.reports:
         who = report.contract or report.offering
+        t = report.total
+        span, now = f"{report.start.isoformat()}", report.now.isoformat()
         out(
-            f"{who} ({report.offering}; {report.timezone}, {report.country}) {report.start.isoformat()} "
-            f"to {report.end.isoformat()}, status at {report.now.isoformat()}: {report.total.shown()} met, "
-            f"{report.total.missed} missed, {report.total.wrong_method} wrong method, "
-            f"{report.total.pending} pending"
+            say(
+                lang,
+                f"{who} ({report.offering}; {report.timezone}, {report.country}) {span} "
+                f"to {report.end.isoformat()}, status at {now}: {t.shown()} met, "
+                f"{t.missed} missed, {t.wrong_method} wrong method, {t.pending} pending",
+                f"{who}（{report.offering}；{report.timezone}，{report.country}）{span} "
+                f"至 {report.end.isoformat()}，截至 {now}：已履行 {t.shown()}，"
+                f"错过 {t.missed}，方式不符 {t.wrong_method}，待定 {t.pending}",
+            )
         )
-        names = {item.feature: item.name.en for item in report.items}
+        names = {item.feature: item.name.get(lang) for item in report.items}
         for c in report.by_feature:
             marks = " ".join(_STATUS_MARK[i.status] for i in report.items if i.feature == c.feature)
             name = names.get(str(c.feature), str(c.feature))
             out(f"  {name:<36} {c.shown():>12}  {marks}")
         for outcome in report.deliveries:
             if outcome.status != "counted":
-                out(f"  line {outcome.line}: {outcome.status}: {outcome.reasons[0].message}")
-    total = summary.total
+                message = outcome.reasons[0].message
+                out(
+                    say(
+                        lang,
+                        f"  line {outcome.line}: {outcome.status}: {message}",
+                        f"  第 {outcome.line} 行：{outcome.status}：{message}",
+                    )
+                )
+    t = summary.total
     out(
-        f"all contracts: {total.shown()} met, {total.missed} missed, {total.wrong_method} wrong method, "
-        f"{total.pending} pending (✓ met, ≠ wrong method, ✗ missed, … pending)"
+        say(
+            lang,
+            f"all contracts: {t.shown()} met, {t.missed} missed, {t.wrong_method} wrong method, "
+            f"{t.pending} pending (✓ met, ≠ wrong method, ✗ missed, … pending)",
+            f"全部合同：已履行 {t.shown()}，错过 {t.missed}，方式不符 {t.wrong_method}，"
+            f"待定 {t.pending}（✓ 已履行，≠ 方式不符，✗ 错过，… 待定）",
+        )
     )
     return out.text()
 
@@ -187,7 +225,7 @@ def cmd_obligations(args: argparse.Namespace) -> Answer:
         refuse_input(args.html, flag="--html", inputs=_inputs(args))
     found, problems = _deliveries(engine, args, contracts)
     reports = []
-    for cid, contract in contracts.items():
+    for cid, contract in _progress(args, contracts):
         records = [record for _, record in found[cid]]
         try:
             report = flagged(_checker(engine, contract, records, cid, (start, end, now)), RANGE_FLAGS)
@@ -202,10 +240,8 @@ def cmd_obligations(args: argparse.Namespace) -> Answer:
             continue
         reports.append(report)
     summary = ent.ObligationsSummary.of(reports)
-    if args.html:
-        lines = [problem_line(found) for found in problems]
-        notes = [f"{len(problems)} problem(s) in the input; these rows are not counted:", *lines]
-        page = summary.to_html(title=args.title, notes=notes if problems else ())
+    if args.html:  # the problems as a count and the first ten, not a box each
+        page = summary.to_html(title=args.title, problems=[problem_line(found) for found in problems])
         write_file(args.html, page.encode("utf-8"), "--html", _inputs(args))
     code = EXIT_ERROR if problems else EXIT_OK
     if args.json:  # the problems in the answer, nothing on standard error
@@ -213,7 +249,24 @@ def cmd_obligations(args: argparse.Namespace) -> Answer:
         data["problems"] = problems
         return Answer(code, json_text(data))
     sys.stderr.write("".join(f"{problem_line(found)}\n" for found in problems))
-    return Answer(code, _obligations_text(summary))
+    return Answer(code, _obligations_text(summary, args.lang))
+
+
+def _progress(
+    args: argparse.Namespace, contracts: Mapping[str, ent.Contract]
+) -> Iterable[tuple[str, ent.Contract]]:
+    """The contracts, counted by a bar on standard error (tqdm) as they are checked, as ``sla`` shows one.
+
+    Shown with ``--progress``, or when standard error is a terminal and the
+    answer is not ``--json`` (where standard error holds JSON only).
+    """
+    if not (args.progress or (sys.stderr.isatty() and not args.json)):
+        return contracts.items()
+    from tqdm import tqdm
+
+    return tqdm(
+        contracts.items(), total=len(contracts), unit=" contracts", desc="obligations", file=sys.stderr
+    )
 
 
 def _inputs(args: argparse.Namespace) -> list[str]:
@@ -229,7 +282,8 @@ def add_plan(command: Command) -> None:
             "The engagement plan of contract ID from a contracts file over --start..--end (dates, "
             "both included): one item per whole ISO week, month or quarter for each deliverable "
             "Table 2 schedules, and the weekly call on named-manager offerings; none in a period "
-            "without a business day. --ics writes it as an iCalendar file (needs the ics extra)."
+            "without a business day. --ics writes it as an iCalendar file (needs the ics extra), stamped "
+            "with the current time; a plan without items writes no file and exits 2, saying why."
         ),
     )
     plan.add_argument(
@@ -239,6 +293,7 @@ def add_plan(command: Command) -> None:
     plan.add_argument("--start", required=True, metavar="DATE", help="first day, YYYY-MM-DD")
     plan.add_argument("--end", required=True, metavar="DATE", help="last day (included), YYYY-MM-DD")
     plan.add_argument("--ics", metavar="PATH", help="write the plan as an iCalendar (.ics) file")
+    add_lang(plan)
     plan.set_defaults(handler=cmd_plan)
 
 
@@ -269,4 +324,10 @@ def add_obligations(command: Command) -> None:
     )
     obligations.add_argument("--html", metavar="PATH", help="write the report as a self-contained HTML page")
     obligations.add_argument("--title", metavar="TEXT", help="the HTML report's title")
+    obligations.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a bar of contracts checked on standard error (default: when it is a terminal)",
+    )
+    add_lang(obligations)
     obligations.set_defaults(handler=cmd_obligations)

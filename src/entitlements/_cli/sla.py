@@ -3,7 +3,13 @@
 Rows come from a CSV or JSON Lines file or standard input (statuses printed in
 input order, with a progress bar on a terminal), or, with ``--parquet OUT``,
 from Parquet files through the bulk extra (statuses written to OUT, only the
-summaries printed).
+summaries printed). With ``--due-within D`` only the inquiries whose next
+change falls in ``(now, now + D]`` are printed, soonest first (only those are
+held in memory); the summaries count every row.
+
+A line of ``--json`` is ``{"line", "contract"}`` and the status's JSON values
+(the model's, without the catalog stamp, which the last summary line carries
+once, and without the reasons, which ``--explain`` adds).
 """
 
 from __future__ import annotations
@@ -12,9 +18,9 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import entitlements as ent
@@ -27,6 +33,7 @@ from .common import (
     EXIT_OK,
     Answer,
     Command,
+    add_lang,
     engine_of,
     load_contracts,
     one_stdin,
@@ -37,22 +44,39 @@ SLA_COLUMNS = ("contract", "received_at")
 """The columns every inquiry has (CSV header or JSON Lines keys)."""
 SLA_OPTIONAL = ("responded_at",)
 
+_SHORT = re.compile(r"(\d+)([smhd])")
+_ISO = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3_600, "d": 86_400}
+
+
+def parse_window(text: str, flag: str = "--due-within") -> dt.timedelta:
+    """A wall-clock duration: ISO 8601 (``PT2H``, ``P1D``, ``PT1H30M``) or ``2h``, ``30m``, ``90s``,
+    ``1d`` (and sums such as ``1h30m``); a day is 24 wall hours, not a business day. More than zero."""
+    given = text.strip()
+    seconds = None
+    iso = _ISO.fullmatch(given.upper())
+    if iso is not None and given.upper() not in ("P", "PT") and not given.upper().endswith("T"):
+        weeks, days, hours, minutes, secs = (int(g or 0) for g in iso.groups())
+        seconds = (((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + secs
+    elif given and _SHORT.sub("", given.lower()) == "":
+        seconds = sum(int(n) * _UNIT_SECONDS[unit] for n, unit in _SHORT.findall(given.lower()))
+    if not seconds:
+        raise ent.InputError(
+            f"{flag} {text!r} is not a duration of more than 0: give ISO 8601 (PT2H, PT30M, P1D) or "
+            "2h, 30m, 1d (a day is 24 wall hours)",
+            field=flag,
+            value=text,
+        )
+    return dt.timedelta(seconds=seconds)
+
 
 def _progress(args: argparse.Namespace) -> Any:
-    """A progress bar on standard error, when that is a terminal and the input a file (tqdm)."""
-    if args.inquiries == "-" or not sys.stderr.isatty():
+    """A progress bar on standard error when that is a terminal (tqdm): rows read, and their rate."""
+    if not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 
-    return tqdm(
-        total=Path(args.inquiries).stat().st_size,
-        unit="B",
-        unit_scale=True,
-        desc="inquiries",
-        file=sys.stderr,
-        disable=None,
-        leave=False,
-    )
+    return tqdm(unit=" rows", unit_scale=True, desc="inquiries", file=sys.stderr, disable=None, leave=False)
 
 
 def cmd_sla(args: argparse.Namespace) -> Answer:
@@ -62,7 +86,15 @@ def cmd_sla(args: argparse.Namespace) -> Answer:
     for contract in contracts.values():
         engine.offering(contract.offering)
     now = parse_instant(args.now, "--now")
+    window = None if args.due_within is None else parse_window(args.due_within)
     if args.parquet is not None:
+        for flag, value in (("--due-within", args.due_within), ("--explain", args.explain or None)):
+            if value is not None:
+                raise ent.InputError(
+                    f"{flag} shapes the status lines, and with --parquet none are printed: the statuses go "
+                    "to OUT, with their next_change_at and every other column",
+                    field=flag,
+                )
         return _sla_parquet(args, engine, contracts, now)
     tally = engine.sla_tally(contracts, now=now)
     with rows_of(args.inquiries, "INQUIRIES", required=SLA_COLUMNS, optional=SLA_OPTIONAL) as reader:
@@ -79,7 +111,7 @@ def cmd_sla(args: argparse.Namespace) -> Answer:
             bar = _progress(args)
             if bar is not None:
                 stack.callback(bar.close)
-            bad = _stream_statuses(args, tally, reader, bar)
+            bad = _stream_statuses(args, tally, reader, bar, None if window is None else now + window)
     return Answer(EXIT_ERROR if bad else EXIT_OK)
 
 
@@ -102,63 +134,103 @@ def _sla_parquet(
             field="--parquet",
         ) from None
     sink = Sink(args.inquiries, args.json)
+    later = 0
+
+    def on_problem(row: int, error: ent.EntitlementsError) -> None:
+        nonlocal later
+        if error.field == "now":  # received after now: not come in yet, not counted (its row says so)
+            later += 1
+        else:
+            sink.report_row(row, error)
+
     report = bulk.write_response_statuses(
-        args.inquiries, args.parquet, contracts, now=now, engine=engine, on_problem=sink.report_row
+        args.inquiries, args.parquet, contracts, now=now, engine=engine, on_problem=on_problem
     )
-    sink.summaries((*report.contracts, report.total), args.lang)
-    return Answer(EXIT_ERROR if report.bad_rows else EXIT_OK)
+    sink.summaries((*report.contracts, report.total), args.lang, engine.catalog.calendar_stamp(), later)
+    return Answer(EXIT_ERROR if report.bad_rows > later else EXIT_OK)
 
 
-def _stream_statuses(args: argparse.Namespace, tally: Any, reader: RowReader, bar: Any) -> int:
-    """Answer every row in order, then the summaries; each bad row a problem. How many were bad."""
-    as_json, lang = args.json, args.lang
+def _inquiry(values: Mapping[str, Any]) -> tuple[str, dt.datetime, dt.datetime | None]:
+    """A row's contract id, receipt and response (None: unanswered); an error saying what is wrong."""
+    contract = values.get("contract")
+    if type(contract) is not str:
+        raise ent.InputError("no contract" if contract is None else f"contract {contract!r} is not text")
+    received = values.get("received_at")
+    if received is None:
+        raise ent.InputError("no received_at")
+    at = parse_instant(received, "received_at")
+    responded = values.get("responded_at")
+    return contract, at, None if responded is None else parse_instant(responded, "responded_at")
+
+
+def _human(
+    st: ent.ResponseStatus, number: int, contract: str, lang: str, explain: bool
+) -> tuple[str, dt.datetime | None]:
+    """A status's human line (its reasons under it with ``explain``), and its next change."""
+    text = f"{number}\t{contract}\t{st.state}\t{st.describe(lang)}\n"
+    if explain:
+        text += "".join(f"\t- [{r.code}] {r.message}\n" for r in st.reasons)
+    return text, st.next_change_at
+
+
+def _quoted(quoted: dict[str, str], contract: str) -> str:
+    """``contract`` as a JSON string, each of the first 4,096 ids made once and kept in ``quoted``."""
+    name = quoted.get(contract)
+    if name is None:
+        name = json.dumps(contract, ensure_ascii=False)
+        if len(quoted) < 4096:
+            quoted[contract] = name
+    return name
+
+
+def _stream_statuses(
+    args: argparse.Namespace, tally: Any, reader: RowReader, bar: Any, until: dt.datetime | None
+) -> int:
+    """Answer every row in order, then the summaries; each bad row a problem. How many were bad.
+
+    ``until``: print only the statuses whose next change is at or before it, soonest first.
+    """
+    as_json, lang, explain = args.json, args.lang, args.explain
     sink = Sink(reader.name, as_json)
-    buffer, dumps = sink.buffer, json.dumps
-    status_text, status = tally.status_json_text, tally.status
-    tell = getattr(reader.stream, "tell", None) if bar is not None else None
+    buffer = sink.buffer
+    line_text, status = tally.status_line_text, tally.status
+    due: list[tuple[dt.datetime, int, str]] = []
+    now, later = tally.now, 0
     quoted: dict[str, str] = {}  # contract ids as JSON strings, each made once
     for row in reader:
         number = row.line
-        if tell is not None and not number % 4096:
-            with contextlib.suppress(OSError, ValueError):
-                bar.update(tell() - bar.n)
+        if bar is not None and not number % 4096:
+            bar.update(number - 1 - bar.n)  # the data rows read so far (line 1 is the header or a row)
         if isinstance(row, BadRow):
             sink.report(number, row.message)
             continue
-        values = row.values
         try:
-            contract = values.get("contract")
-            if type(contract) is not str:
-                raise ent.InputError(
-                    "no contract" if contract is None else f"contract {contract!r} is not text"
-                )
-            received = values.get("received_at")
-            if received is None:
-                raise ent.InputError("no received_at")
-            at = parse_instant(received, "received_at")
-            responded = values.get("responded_at")
-            if responded is not None:
-                responded = parse_instant(responded, "responded_at")
+            contract, at, responded = _inquiry(row.values)
+            if at > now:  # not come in yet at now (a month-end report from a later export)
+                tally.rule(contract)  # still a known contract that can answer a time question
+                later += 1
+                continue
             if as_json:
-                name = quoted.get(contract)
-                if name is None:
-                    name = quoted[contract] = (
-                        dumps(contract, ensure_ascii=False) if len(quoted) < 4096 else ""
-                    )
-                answer = status_text(contract, at, responded)
-                buffer.append(
-                    f'{{"line": {number}, "contract": {name or dumps(contract, ensure_ascii=False)}, '
-                    f'"status": {answer}}}\n'
-                )
+                head = f'{{"line": {number}, "contract": {_quoted(quoted, contract)}, '
+                text, change = line_text(contract, at, responded, head, explain)
+                text += "\n"
             else:
-                st = status(contract, at, responded)
-                buffer.append(f"{number}\t{contract}\t{st.state}\t{st.describe(lang)}\n")
+                text, change = _human(status(contract, at, responded), number, contract, lang, explain)
+            if until is None:
+                buffer.append(text)
+            elif change is not None and change <= until:
+                due.append((change, number, text))
         except ent.EntitlementsError as exc:
             sink.report(number, str(exc), type(exc).__name__)
             continue
         if len(buffer) >= 512:
             sink.flush()
-    sink.summaries((*tally.summaries(), tally.total()), lang)
+    due.sort()
+    for _, _, text in due:
+        buffer.append(text)
+        if len(buffer) >= 512:
+            sink.flush()
+    sink.summaries((*tally.summaries(), tally.total()), lang, tally.stamp, later)
     return sink.bad
 
 
@@ -169,15 +241,20 @@ def add_sla(command: Command) -> None:
         description=(
             "Read inquiries (CSV with a header, or JSON Lines; columns contract, received_at and "
             "optionally responded_at, exactly so named) from INQUIRIES, a file or - for standard input, "
-            "and print each one's response status at --now in input order (JSON Lines under --json), "
-            "then a summary per contract and in all. Contract ids are those of the --contracts file "
-            "(- for standard input; not both -). A bad row is reported by its file line, on standard "
-            'error (under --json, as a {"problem": {file, line, message, type}} line among the '
-            "statuses); the rest are still answered, and the exit code is then 2. With --parquet OUT, "
-            "INQUIRIES is a Parquet file or a folder of them (timestamp columns with a time zone, or "
-            "ISO 8601 text): the statuses go to OUT (never an input), a Parquet "
-            "file of the input's columns and the status columns, and only the summaries are printed; a "
-            "bad row is reported by its row number, counted from 0."
+            "and print each one's response status at --now in input order (JSON Lines under --json: "
+            "line, contract and the status's values, the reasons with --explain; the catalog stamp once, "
+            "in the last summary line), then a summary per contract and in all. A response after --now "
+            "is not yet known at --now: that inquiry counts as unanswered (reason responded-after-now), "
+            "so a month-end report can run from a later export. With --due-within D, only the inquiries "
+            "whose next change (turning at-risk, or breaching) falls within D after --now are printed, "
+            "soonest first; the summaries still count every row. Contract ids are those of the "
+            "--contracts file (- for standard input; not both -). A bad row is reported by its file "
+            'line, on standard error (under --json, as a {"problem": {file, line, message, type}} line '
+            "among the statuses); the rest are still answered, and the exit code is then 2. With "
+            "--parquet OUT, INQUIRIES is a Parquet file or a folder of them (timestamp columns with a "
+            "time zone, or ISO 8601 text): the statuses go to OUT (never an input), a Parquet file of "
+            "the input's columns and the status columns, and only the summaries are printed; a bad row "
+            "is reported by its row number, counted from 0."
         ),
     )
     sla.add_argument(
@@ -186,7 +263,18 @@ def add_sla(command: Command) -> None:
     sla.add_argument(
         "--now", required=True, metavar="ISO8601", help="the moment to answer for, with an offset"
     )
-    sla.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the human lines")
+    add_lang(sla)
+    sla.add_argument(
+        "--due-within",
+        metavar="DURATION",
+        help=(
+            "print only the inquiries whose next change falls in (now, now + DURATION], soonest first: "
+            "ISO 8601 (PT2H, PT30M, P1D) or 2h, 30m, 1d, where a day is 24 wall hours (not a business day)"
+        ),
+    )
+    sla.add_argument(
+        "--explain", action="store_true", help="each status's reasons too (under --json, a reasons list)"
+    )
     sla.add_argument(
         "--parquet",
         metavar="OUT",

@@ -22,6 +22,7 @@ import entitlements as ent
 
 from .._read import rows
 from .._read.files import open_input
+from .._text.words import Lang, counted, say
 from .common import problem, silence_stdout
 
 
@@ -75,11 +76,36 @@ class Sink:
         found["row"] = row
         self._say(found, f"{self.name}: row {row}: {error}")
 
-    def summaries(self, summaries: Sequence[ent.SlaSummary], lang: str) -> None:
-        for summary in summaries:
+    def summaries(
+        self,
+        summaries: Sequence[ent.SlaSummary],
+        lang: Lang,
+        catalog: ent.CatalogStamp | None = None,
+        later: int = 0,
+    ) -> None:
+        """The summaries, one a line; under ``--json`` the last one also carries ``catalog``, once.
+
+        ``later``: rows received after now, which no summary counts: the last JSON line says
+        how many (``received_after_now``), the text a note after the summaries.
+        """
+        for n, summary in enumerate(summaries, start=1):
             if self.as_json:
-                line = json.dumps({"summary": summary.model_dump(mode="json")}, ensure_ascii=False)
+                found: dict[str, object] = {"summary": summary.model_dump(mode="json")}
+                if n == len(summaries):
+                    if catalog is not None:
+                        found["catalog"] = catalog.model_dump(mode="json")
+                    found["received_after_now"] = later
+                line = json.dumps(found, ensure_ascii=False)
                 self.buffer.append(line + "\n")
             else:
                 self.buffer.append(f"summary: {summary.describe(lang)}\n")
+        if later and not self.as_json:
+            self.buffer.append(
+                say(
+                    lang,
+                    f"note: {counted(later, 'inquiry', 'inquiries')} received after now not counted: "
+                    "they had not come in yet at now\n",
+                    f"注：{later} 个询问在截止时刻之后才收到，未计入\n",
+                )
+            )
         self.flush()

@@ -27,14 +27,14 @@ from pydantic import (
 )
 
 from .._base import Input
-from .._checks import parse_date
+from .._checks import date_value, parse_date
 from .._errors import ContractError, InputError, cut, field_ref
 from .._time.holidays import check_country, check_subdivision
 from .._time.schedule import Schedule, parse_schedule
 from .._time.zones import zone, zone_name
 from .languages import language_code
 
-__all__ = ["Contract", "Counting", "Usage"]
+__all__ = ["Contract", "Counting", "Usage", "not_a_contract"]
 
 Counting = Literal["business-hours", "end-of-day"]
 """How "N business days" are counted (SPEC: the response-deadline rule)."""
@@ -153,6 +153,11 @@ class Contract(Input):
     """How business days are counted; None: the catalog's default."""
     agreed_languages: Annotated[tuple[str, ...], BeforeValidator(_languages)] = ()
     """Languages besides English agreed for communication, by language (``zh-CN`` -> ``zh``)."""
+    catalog_version: Annotated[str, Field(min_length=1)] | None = None
+    """The catalog version whose terms the contract keeps (checked against the engine's library when a
+    question is asked); None: the version effective on ``signed_on``, else the newest."""
+    signed_on: Annotated[dt.date, BeforeValidator(date_value)] | None = None
+    """When the contract was signed: without ``catalog_version``, the version effective that day applies."""
 
     @field_validator("offering", mode="before")
     @classmethod
@@ -271,4 +276,18 @@ class Usage(Input):
             weeks = (*weeks[:-1], self.this_week + extra) if weeks else (extra,)
         return self.replace(
             contacts=self.contacts + contacts, open_cases=self.open_cases + open_cases, weekly_hours=weeks
+        )
+
+
+def not_a_contract(value: object, method: str) -> None:
+    """An :class:`InputError` for a contract given where an offering id is asked (a newcomer's slip).
+
+    A :class:`Contract`, or anything holding one as ``.contract`` (a prepared
+    contract), names its offering so the message can say what to pass.
+    """
+    contract = getattr(value, "contract", value)
+    if isinstance(contract, Contract):
+        said = f"{method}() takes an offering id such as 'saas-premium', not a {type(value).__name__}"
+        raise InputError(
+            f"{said}: pass contract.offering ({contract.offering!r})", field="offering", value=value
         )

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, Field
 from .._base import Frozen
 from .._catalog.models import CatalogStamp, LocalText
 from .._checks import check_aware
+from .._errors import InputError
 from .._rules.answers import Instant, Reason, SortedSet
 from .._text.ics import AllDayEvent, calendar_file
 from .._version import __version__
@@ -39,6 +40,8 @@ DeliveryStatus = Literal[
     "counted", "wrong-method", "not-included", "not-scheduled", "outside-plan", "after-now"
 ]
 SkipCode = Literal["no-business-day", "partial-period"]
+_SHOWN_GAPS = 5
+"""Skipped periods named in the message of an empty plan's calendar file; the rest are counted."""
 
 
 Period = Annotated[str, Field(pattern=r"^[0-9]{4}-(W(0[1-9]|[1-4][0-9]|5[0-3])|Q[1-4]|0[1-9]|1[0-2])$")]
@@ -104,19 +107,36 @@ class EngagementPlan(Frozen):
             f"{self.uid_stem}.{item.feature}.{item.period_start:%Y%m%d}@{self.catalog.name}.entitlements"
         )
 
-    def to_ics(self, *, dtstamp: dt.datetime | None = None) -> bytes:
+    def to_ics(self, *, dtstamp: dt.datetime) -> bytes:
         """The plan as an iCalendar file (RFC 5545): one all-day event per item.
 
         Needs the ``ics`` extra (``pip install 'entitlements[ics]'``). Each
         event's UID is :meth:`uid`, so importing a newer file updates the
-        events instead of adding copies. ``dtstamp`` (aware) is written as
-        every event's DTSTAMP; without it, 00:00 UTC on ``start``: a file
-        depends only on the plan, never on the clock.
+        events instead of adding copies; its SEQUENCE is a fingerprint of the
+        event's content (see ``AllDayEvent.sequence`` in ``_text.ics``): it
+        moves when the event's dates, methods or wording move and stays put
+        otherwise.
+
+        ``dtstamp`` (aware, required) is written, in UTC, as every event's
+        DTSTAMP: when the file was made. It is required because nothing the
+        plan holds can stand in for it: the library reads no clock, and every
+        date it knows (the plan's first day, the catalog's effective date) may
+        lie after the export, as it does for a plan of next quarter, and a
+        DTSTAMP from the future makes a later, real update look older to a
+        calendar client. Pass ``datetime.now(UTC)`` for an export (the command
+        line does), or a fixed instant for a reproducible file.
+
+        A plan without items has no calendar file (RFC 5545 wants at least one
+        event): that is an :class:`InputError` saying why the plan is empty.
         """
-        if dtstamp is None:
-            stamp = dt.datetime.combine(self.start, dt.time(0), dt.UTC)
-        else:
-            stamp = check_aware(dtstamp, "dtstamp")
+        stamp = check_aware(dtstamp, "dtstamp")
+        if not self.items:
+            raise InputError(
+                f"no calendar file for {self.uid_stem}: {_why_empty(self)}; "
+                "a calendar file needs at least one event",
+                field="items",
+                value=(),
+            )
         who = self.contract or self.offering
         events = [
             AllDayEvent(
@@ -196,6 +216,22 @@ class Compliance(Frozen):
     def shown(self) -> str:
         """``5/6 (83%)``, or ``-`` while nothing is due."""
         return "-" if self.met_rate is None else f"{self.met}/{self.due} ({self.met_rate:.0%})"
+
+
+def _why_empty(plan: EngagementPlan) -> str:
+    """Why the plan has no items, in one phrase (for a plan that has none)."""
+    span = f"{plan.start.isoformat()} to {plan.end.isoformat()}"
+    if not plan.skipped:
+        return f"nothing is scheduled for {plan.offering} from {span}"
+    why = [
+        f"{gap.period} has no business day"
+        if gap.code == "no-business-day"
+        else f"{gap.period} is not wholly inside the range"
+        for gap in plan.skipped[:_SHOWN_GAPS]
+    ]
+    if len(plan.skipped) > _SHOWN_GAPS:
+        why.append(f"{len(plan.skipped) - _SHOWN_GAPS} more")
+    return f"the plan from {span} has no items ({', '.join(why)})"
 
 
 def _summary(item: PlanItem, contract: str | None) -> str:

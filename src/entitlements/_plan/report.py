@@ -62,9 +62,11 @@ class ObligationReport(Frozen):
                     raise ValueError(f"skipped: {feature!r} has no totals in by_feature")
         return self
 
-    def to_html(self, *, title: str | None = None, notes: Iterable[str] = ()) -> str:
+    def to_html(
+        self, *, title: str | None = None, notes: Iterable[str] = (), problems: Iterable[str] = ()
+    ) -> str:
         """This report as a self-contained HTML page (see :meth:`ObligationsSummary.to_html`)."""
-        return ObligationsSummary.of([self]).to_html(title=title, notes=notes)
+        return ObligationsSummary.of([self]).to_html(title=title, notes=notes, problems=problems)
 
 
 class ObligationsSummary(Frozen):
@@ -105,16 +107,24 @@ class ObligationsSummary(Frozen):
             total=Compliance.of(None, (item.status for r in found for item in r.items)),
         )
 
-    def to_html(self, *, title: str | None = None, notes: Iterable[str] = ()) -> str:
+    def to_html(
+        self, *, title: str | None = None, notes: Iterable[str] = (), problems: Iterable[str] = ()
+    ) -> str:
         """One self-contained HTML page: totals, then per contract a grid of periods by deliverable.
 
         Each grid cell is a period coloured by status (its class ``status-<status>`` and
         ``data-status``, ``data-feature``, ``data-period``, ``data-start``, ``data-end``),
-        laid on a timeline of days; ``notes`` are shown as warnings at the top.
+        laid on a timeline of days that wraps by calendar quarter, so that a year fits a
+        1280 px window and prints every month. The totals link to each contract's section.
+        ``notes`` are shown as warnings at the top; ``problems`` (the input's bad rows, one
+        line each, e.g. ``file:line: message``) as their count and the first ten.
         """
         if isinstance(notes, str):
             notes = (notes,)
-        return render_page(_page(self, title, tuple(str(n) for n in notes)))
+        if isinstance(problems, str):
+            problems = (problems,)
+        shown = tuple(str(n) for n in notes), tuple(str(p) for p in problems)
+        return render_page(_page(self, title, *shown))
 
 
 # --- the HTML page ------------------------------------------------------------------------
@@ -164,6 +174,13 @@ def _months(start: dt.date, end: dt.date) -> tuple[tuple[str, int], ...]:
         days = (min(last, end) - max(first, start)).days + 1
         out.append((first.strftime("%b %Y") if days >= 10 else first.strftime("%b"), days))
     return tuple(out)
+
+
+def _quarters(start: dt.date, end: dt.date) -> tuple[int, ...]:
+    """The days of each calendar quarter of the range: the bands a grid wraps into."""
+    return tuple(
+        (min(last, end) - max(first, start)).days + 1 for first, last, _ in periods("quarter", start, end)
+    )
 
 
 def _row(report: ObligationReport, feature: Compliance) -> Row:
@@ -260,7 +277,10 @@ def _section(report: ObligationReport, index: int) -> Section:
             f"· status at {report.now.isoformat()} · {report.total.shown()} met"
         ),
         grid=Grid(
-            days=(report.end - report.start).days + 1, months=_months(report.start, report.end), rows=rows
+            days=(report.end - report.start).days + 1,
+            months=_months(report.start, report.end),
+            rows=rows,
+            bands=_quarters(report.start, report.end),
         ),
         totals=totals,
         notes=tuple(notes),
@@ -268,7 +288,9 @@ def _section(report: ObligationReport, index: int) -> Section:
     )
 
 
-def _page(summary: ObligationsSummary, title: str | None, warnings: tuple[str, ...]) -> Page:
+def _page(
+    summary: ObligationsSummary, title: str | None, warnings: tuple[str, ...], problems: tuple[str, ...]
+) -> Page:
     reports = summary.reports
     sections = tuple(_section(report, i) for i, report in enumerate(reports))
     overview = Table(
@@ -282,6 +304,7 @@ def _page(summary: ObligationsSummary, title: str | None, warnings: tuple[str, .
         ),
         total=True,
         data=(*({"contract": s.data["contract"]} for s in sections), {"contract": "all"}),
+        links=(*(s.anchor for s in sections), None),
     )
     ranges = sorted({f"{r.start.isoformat()} to {r.end.isoformat()}" for r in reports})
     nows = [now.isoformat() for now in dict.fromkeys(r.now for r in reports)]  # one per instant
@@ -293,6 +316,7 @@ def _page(summary: ObligationsSummary, title: str | None, warnings: tuple[str, .
             f"· status at {', '.join(nows) or '-'} · {summary.total.shown()} met"
         ),
         warnings=warnings,
+        problems=problems,
         summary=overview,
         legend=tuple((s, _SYMBOL[s], words) for s, words in _LEGEND),
         sections=sections,

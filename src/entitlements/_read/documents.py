@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from .._errors import InputError, unknown
-from .yaml import MAX_FILE_BYTES, YamlError, load_text
 
 __all__ = ["MAX_INPUT_BYTES", "named", "parse_document", "read_bytes"]
 
 _T = TypeVar("_T")
 
-MAX_INPUT_BYTES = MAX_FILE_BYTES
-"""A document larger than this is refused before it is parsed (the catalog files' limit)."""
+MAX_INPUT_BYTES = 1_048_576
+"""A document larger than this is refused before it is parsed: the catalog files' limit
+(``yaml.MAX_FILE_BYTES``), written out so that commands which read no YAML do not import it."""
 
 
 def read_bytes(source: str | Path | BinaryIO, name: str | None = None) -> tuple[bytes, str]:
@@ -69,6 +69,8 @@ def parse_document(data: bytes, name: str, expected: str = "") -> Any:
             raise InputError(
                 f"{name}: JSON that cannot be read: a number with more digits than can be read", field=name
             ) from None
+    from .yaml import YamlError, load_text  # the YAML parser: only for a document that is not JSON
+
     try:
         return load_text(text, name, where=" in this input").data
     except YamlError as exc:  # the same safe loader as catalogs; this input is not a catalog

@@ -366,7 +366,8 @@ class ResponseStatus(Frozen):
     received_at: Instant
     """The receipt, in the contract's zone."""
     responded_at: Instant | None
-    """The response, in the contract's zone; None while unanswered."""
+    """The response, in the contract's zone; None while unanswered at ``now`` (a response given after
+    ``now`` is not yet known then: None, with the reason ``responded-after-now``)."""
     now: Instant
     """The moment asked about, in the contract's zone."""
     deadline: Instant
@@ -377,6 +378,14 @@ class ResponseStatus(Frozen):
     at_risk_threshold: BusinessTime
     """An unanswered inquiry is ``at-risk`` once ``remaining`` is at most this (the catalog's
     ``at_risk_fraction`` of ``target``)."""
+    at_risk_at: Instant | None = None
+    """While unanswered: the instant it becomes ``at-risk`` (its ``remaining`` reaches
+    ``at_risk_threshold``; the instant before, it is ``open``). None once answered."""
+    breach_at: Instant | None = None
+    """While unanswered: the deadline, the last instant before ``breached``. None once answered."""
+    next_change_at: Instant | None = None
+    """The first of ``at_risk_at`` and ``breach_at`` strictly after ``now``; None when neither is
+    (``met``, ``missed``, ``breached``, and ``now`` exactly at the deadline)."""
     provisional: bool
     """The deadline or the business time rests on holidays that the `holidays` package projects
     for a year whose official schedule is not yet published: they may move."""
@@ -428,11 +437,19 @@ class ResponseStatus(Frozen):
                 f"Met: answered in {words(self.elapsed)}, {words(self.remaining)} before the deadline, {due}",
                 f"按时回复：用时 {words(self.elapsed)}，早于截止时间（{due}）{words(self.remaining)}",
             )
-        else:
+        elif self.overdue:
             text = say(
                 language,
                 f"Missed: answered {words(self.overdue)} after the deadline, {due}",
                 f"回复超时：晚于截止时间（{due}）{words(self.overdue)}",
+            )
+        else:  # answered after the deadline, outside business hours: no business time overdue
+            r = self.responded_at or d
+            answered = f"{r:%Y-%m-%d %H:%M} {r.isoformat()[-6:]}"
+            text = say(
+                language,
+                f"Missed: answered after the close, at {answered}, past the deadline {due}",
+                f"回复超时：下班后（{answered}）回复，晚于截止时间（{due}）",
             )
         if self.provisional:
             text += say(

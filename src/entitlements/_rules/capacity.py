@@ -64,6 +64,11 @@ def _plural(n: int | float | Decimal, word: str, plural: str | None = None) -> s
     return f"{show(n)} {word if n == 1 else (plural or word + 's')}"
 
 
+def _weeks(w: int) -> str:
+    """``4 weeks``; ``week`` alone for a window of one (``the last week``)."""
+    return "week" if w == 1 else f"{w} weeks"
+
+
 def _padding(given: int, padded: int) -> str:
     """`` (3 weeks given; the week before counts as 0 hours)``; empty when the window is full."""
     if not padded:
@@ -215,7 +220,8 @@ class CapacityRule:
                         code="continued-support-over-expectation",
                         message=(
                             f"continued support above {show(limit)} hours a week: the mean of the last "
-                            f"{w} weeks is {mean} hours{zeros}; the vendor may require the purchase of "
+                            f"{_weeks(w)} is {_plural(summed / w, 'hour')}{zeros}; the vendor may require "
+                            "the purchase of "
                             "additional services"
                         ),
                         source=source,
@@ -229,7 +235,8 @@ class CapacityRule:
                     Reason(
                         code="weekly-hours-within-expectation",
                         message=(
-                            f"the mean of the last {w} weeks is {mean} hours{zeros}, within the expected "
+                            f"the mean of the last {_weeks(w)} is {_plural(summed / w, 'hour')}{zeros}, "
+                            "within the expected "
                             f"at most {show(limit)} a week"
                         ),
                         source=source,
@@ -244,7 +251,7 @@ class CapacityRule:
                     code="weekly-hours-above-in-some-weeks",
                     message=(
                         f"{_plural(len(above), 'week')} above {show(limit)} hours ({listed}), but the mean "
-                        f"of the last {w} weeks is {mean}{zeros}, not above {show(limit)}: "
+                        f"of the last {_weeks(w)} is {mean}{zeros}, not above {show(limit)}: "
                         "not continued support"
                     ),
                     source=source,
@@ -268,15 +275,26 @@ class CapacityRule:
 
     # --- one manager, several contracts ------------------------------------------------
 
-    def manager_view(self, assignments: Sequence[tuple[Offering, Usage]]) -> ManagerView:
-        """Each contract's decision, and the manager's totals across them."""
+    def manager_view(
+        self, assignments: Sequence[tuple[Offering, Usage]], *, names: Sequence[str] = ()
+    ) -> ManagerView:
+        """Each contract's decision, and the manager's totals across them.
+
+        ``names`` are the contracts' ids, in the order of ``assignments``: messages name
+        each contract by its id (``acme-cn saas-premium: ...``), or by its place (``#1``)
+        without one.
+        """
         if not assignments:
             raise InputError("a manager view needs at least one (contract, usage) pair, got none")
+
+        def who(i: int) -> str:
+            return names[i - 1] if i <= len(names) else f"#{i}"
+
         decisions: list[CapacityDecision] = []
         for i, (offering, usage) in enumerate(assignments, start=1):
             if not offering.named_manager:
                 raise InputError(
-                    f"contract #{i} is for {offering.id!r}, which has no named manager; a manager "
+                    f"contract {who(i)} is for {offering.id!r}, which has no named manager; a manager "
                     f"view takes named-manager contracts ({', '.join(self.named_manager_offerings)})",
                     field="assignments",
                     value=offering.id,
@@ -310,7 +328,7 @@ class CapacityRule:
                     message=(
                         f"one named manager across {_plural(len(decisions), 'contract')}: "
                         f"{_plural(total_contacts, 'contact')}, {_plural(total_cases, 'open case')}, "
-                        f"{show(this_week)} hours this week in total; the limits apply to each "
+                        f"{_plural(this_week, 'hour')} this week in total; the limits apply to each "
                         "contract on its own"
                     ),
                     source=shared.source,
@@ -320,7 +338,7 @@ class CapacityRule:
         for i, d in enumerate(decisions, start=1):
             for outcome, reason in self._findings(d.usage):
                 labelled = Reason(
-                    code=reason.code, message=f"#{i} {d.offering}: {reason.message}", source=reason.source
+                    code=reason.code, message=f"{who(i)} {d.offering}: {reason.message}", source=reason.source
                 )
                 findings.append((outcome, labelled))
         combined = decide(findings, self.stamp)

@@ -12,15 +12,18 @@ read its reasons by name from :class:`Parts`, never by position or code.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
+from .._catalog.library import load_library
 from .._catalog.models import Catalog, Offering
 from .._text.words import join_methods
 from .answers import Alternative, Availability, Delivery, Entitlement, Reason
 
-__all__ = ["EntitlementTable", "Parts", "upsell"]
+__all__ = ["EntitlementTable", "Parts", "load_tables", "upsell"]
 
 
 
@@ -82,6 +85,22 @@ class EntitlementTable:
                 answers[offering_id, row.feature] = answer
                 parts[offering_id, row.feature] = named
         return cls(answers=MappingProxyType(answers), parts=MappingProxyType(parts))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its two mappings (the catalog cache keeps built tables)."""
+        return (_table, (dict(self.answers), dict(self.parts)))
+
+
+def _table(
+    answers: dict[tuple[str, str], Entitlement], parts: dict[tuple[str, str], Parts]
+) -> EntitlementTable:
+    return EntitlementTable(answers=MappingProxyType(answers), parts=MappingProxyType(parts))
+
+
+def load_tables(path: str | os.PathLike[str]) -> tuple[tuple[Catalog, ...], tuple[EntitlementTable, ...]]:
+    """The catalogs at ``path`` (``load_library``) and each one's answers: what an engine is built from."""
+    catalogs = load_library(path)
+    return catalogs, tuple(EntitlementTable.build(catalog) for catalog in catalogs)
 
 
 def _answer(catalog: Catalog, offering: Offering, feature_id: str) -> tuple[Entitlement, Parts]:

@@ -193,6 +193,20 @@ class CapacityTally:
             self._counts[contract] = counts
         return counts
 
+    def add_all(self, records: Iterable[Any]) -> None:
+        """Count every record of ``records``; an error names the bad one by its position (``records[3]``)."""
+        if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Iterable):
+            raise InputError(f"records must be an iterable of records, got {cut(records)}", field="records")
+        for n, record in enumerate(records):
+            try:
+                self.add(record)
+            except EntitlementsError as exc:
+                error = type(exc).__new__(type(exc))
+                EntitlementsError.__init__(
+                    error, f"records[{n}]: {exc}", field=f"records[{n}]", value=exc.value
+                )
+                raise error from None
+
     def add(self, data: Any) -> None:
         """Count one record (a model or plain data with ``kind`` and ``contract``)."""
         record = parse_record(data)
@@ -243,7 +257,7 @@ class CapacityTally:
                 usage = self.usage(key)
                 pairs.append((self._offering(self._contracts[key].offering), usage))
             try:
-                views.append(self._rule.manager_view(pairs))
+                views.append(self._rule.manager_view(pairs, names=group))
             except InputError as exc:
                 raise InputError(f"shared[{i}] ({', '.join(group)}): {exc}", field="shared") from None
         ordered = tuple(item for _, _, item in items)

@@ -34,7 +34,7 @@ from .._time.holidays import holidays_version
 from .._time.schedule import CalendarSpec
 from .._time.units import MAX_YEAR, MIN_YEAR
 
-__all__ = ["DeadlinePlan", "calendar_spec", "plan_deadline", "provisional_reason"]
+__all__ = ["DeadlinePlan", "calendar_spec", "not_frozen_reason", "plan_deadline", "provisional_reason"]
 
 MAX_TARGET_DAYS = (MAX_YEAR - MIN_YEAR + 1) * 366
 """No target of more business days than the calendar has days can be answered."""
@@ -114,6 +114,11 @@ def calendar_spec(contract: Contract, catalog: Catalog) -> CalendarSpec:
         vendor_holidays=tuple(sorted((h.date, h.name) for h in levels.vendor_holidays)),
         extra_holidays=contract.extra_holidays,
         weekend_workdays=contract.weekend_workdays,
+        frozen=(
+            None
+            if catalog.holidays is None
+            else catalog.holidays.years_of(contract.country, contract.subdivision)
+        ),
     )
 
 
@@ -185,5 +190,29 @@ def provisional_reason(calendar: BusinessCalendar, first: int, last: int) -> Rea
             f"projection ({carried}); the official notice may move days off and add make-up "
             "workdays, and the answer with them"
         ),
-        source=f"holidays {version}; project decision (docs/decisions.md 19)",
+        source=f"holidays {version}; project decision 22 (docs/decisions.md: provisional holidays)",
+    )
+
+
+def not_frozen_reason(calendar: BusinessCalendar, first: int, last: int) -> Reason | None:
+    """The ``holidays-not-frozen`` reason when the catalog freezes holidays but not a year of ``first..last``.
+
+    Only under a catalog with frozen holidays (``holidays.yaml``): those years
+    of the contract's country come from the installed package instead, and a
+    `holidays` release may move the answer.
+    """
+    if calendar.holidays_frozen(first) is None:
+        return None
+    years = [y for y in range(first, last + 1) if not calendar.holidays_frozen(y)]
+    if not years:
+        return None
+    region = calendar.country + (f"-{calendar.subdivision}" if calendar.subdivision else "")
+    version = holidays_version()
+    return Reason(
+        code="holidays-not-frozen",
+        message=(
+            f"the catalog freezes no public holidays of {region} for {', '.join(map(str, years))}: "
+            f"they come from the installed holidays package {version}, which an upgrade may change"
+        ),
+        source=f"the catalog's frozen holidays (holidays.yaml); holidays {version}",
     )

@@ -17,7 +17,7 @@ from .._time.calendar import BusinessCalendar
 from .._time.holidays import holidays_version
 from .._time.schedule import show_intervals
 from .._time.units import format_duration
-from .deadlines import DeadlinePlan, provisional_reason
+from .deadlines import DeadlinePlan, not_frozen_reason, provisional_reason
 
 __all__ = ["explain"]
 
@@ -160,6 +160,9 @@ def explain(plan: DeadlinePlan, received_at: dt.datetime, catalog: Catalog) -> D
     projected = provisional_reason(cal, received.year, deadline.year)
     if projected is not None:  # the deadline rests on holidays the package only projects
         reasons = (*reasons, projected)
+    loose = not_frozen_reason(cal, received.year, deadline.year)
+    if loose is not None:  # the catalog freezes holidays, but not these years
+        reasons = (*reasons, loose)
     return DeadlineExplanation(
         offering=plan.offering,
         received_at=received,

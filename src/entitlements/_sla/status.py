@@ -10,10 +10,18 @@ For an inquiry received at ``received_at`` and answered at ``responded_at``
   is additive over adjacent intervals, so these are exactly the business time
   in ``[until, deadline)`` and ``[deadline, until)``, for one calendar question
   per inquiry instead of three;
+- a response after ``now`` is not yet known at ``now``: the inquiry is
+  answered as unanswered, with the reason ``responded-after-now``;
 - answered: ``met`` at or before the deadline, ``missed`` after it;
   unanswered: ``breached`` when ``now`` is after the deadline, else
   ``at-risk`` when ``remaining`` is at most the catalog's ``at_risk_fraction``
-  of ``target``, else ``open``.
+  of ``target``, else ``open``;
+- while unanswered, ``at_risk_at`` is the earliest instant whose remaining
+  business time is at most the threshold: ``target - threshold`` of business
+  time after the receipt (the calendar's ``add_business_time``, which gives
+  the earliest such instant); ``breach_at`` is the deadline (the last instant
+  that is not breached); ``next_change_at`` the first of the two strictly
+  after ``now``.
 
 Durations are computed in whole microseconds, and the at-risk share is the
 fraction's shortest decimal spelling (0.25 is exactly a quarter). A
@@ -27,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -35,9 +43,10 @@ from .._catalog.models import Catalog, CatalogStamp
 from .._errors import InputError
 from .._rules.answers import ResponseState, ResponseStatus
 from .._text.words import iso_duration
+from .._time.calendar import Adder
 from .._time.units import format_microseconds as hm
 from .._time.units import micros
-from .deadlines import DeadlinePlan, provisional_reason
+from .deadlines import DeadlinePlan, not_frozen_reason, provisional_reason
 
 __all__ = ["StatusRule", "Values"]
 
@@ -49,10 +58,25 @@ def _us(d: dt.timedelta) -> int:
 
 
 Values = tuple[
-    ResponseState, dt.datetime, dt.datetime | None, dt.datetime, dt.datetime, int, int, int, int, int, int
+    ResponseState,
+    dt.datetime,
+    dt.datetime | None,
+    dt.datetime,
+    dt.datetime,
+    int,
+    int,
+    int,
+    int,
+    int,
+    int,
+    dt.datetime | None,
+    dt.datetime | None,
+    dt.datetime | None,
 ]
 """state, received_at, responded_at, now (each in the zone), deadline, then target, elapsed,
-remaining, overdue and at-risk threshold in microseconds, and the last local year the answer rests on."""
+remaining, overdue and at-risk threshold in microseconds, the last local year the answer rests on,
+a response given after ``now`` (in the zone; not yet known at ``now``, so ``responded_at`` is None),
+and, while unanswered, the instant it becomes at-risk and its next change after ``now`` (else None)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +102,9 @@ class StatusRule:
     the threshold as ISO 8601 durations and as ``8h00``."""
     json_parts: tuple[str, str, str, str, str]
     """The JSON form's constant pieces: its head, the two sources, the target reason's code, its tail."""
+    at_risk_adder: Adder | None = field(default=None, compare=False)
+    """For ``business-hours`` counting: adds ``target - threshold`` (from the receipt to at-risk).
+    Not compared: it is made from the fields above (an Adder compares by identity)."""
 
     @classmethod
     def build(cls, plan: DeadlinePlan, catalog: Catalog) -> StatusRule:
@@ -86,10 +113,11 @@ class StatusRule:
         days = "day" if plan.days == 1 else "days"
         dumps = json.dumps
         share = Fraction(repr(levels.at_risk_fraction))
-        amount = constant = None
+        amount = constant = adder = None
         if plan.counting == "business-hours":
             amount = _us(plan.amount)
             threshold = amount * share.numerator // share.denominator
+            adder = plan.calendar.adding(dt.timedelta(microseconds=amount - threshold))
             constant = (
                 threshold,
                 iso_duration(amount),
@@ -113,6 +141,7 @@ class StatusRule:
                 '{"code": "response-target", "message": ',
                 f', "catalog": {dumps(stamp.model_dump(mode="json"), ensure_ascii=False)}}}',
             ),
+            at_risk_adder=adder,
         )
 
     # --- the rule -----------------------------------------------------------------------
@@ -143,11 +172,10 @@ class StatusRule:
                 field="now",
                 value=now,
             )
-        responded = None
+        responded = late = None
         until, uu = current, nu
         if responded_at is not None:
-            responded, uu = self._response(responded_at, received_at, ru, nu, now)
-            until = responded
+            responded, late, until, uu = self._response(responded_at, received_at, ru, current, nu)
         deadline = self.plan.deadline(received)
         du = micros(deadline)
         target = self.amount
@@ -167,12 +195,11 @@ class StatusRule:
         state: ResponseState
         if responded is not None:
             state = "met" if uu <= du else "missed"
-        elif nu > du:
-            state = "breached"
-        elif remaining <= threshold:
-            state = "at-risk"
+            at_risk = change = None
         else:
-            state = "open"
+            state, at_risk, change = self._unanswered(
+                received, deadline, du, nu, target, remaining, threshold
+            )
         last = deadline.year if deadline.year > until.year else until.year
         return (
             state,
@@ -186,12 +213,49 @@ class StatusRule:
             overdue,
             threshold,
             last,
+            late,
+            at_risk,
+            change,
         )
 
+    def _unanswered(  # noqa: PLR0913, PLR0917 - values already computed, passed on, not computed again
+        self,
+        received: dt.datetime,
+        deadline: dt.datetime,
+        du: int,
+        nu: int,
+        target: int,
+        remaining: int,
+        threshold: int,
+    ) -> tuple[ResponseState, dt.datetime, dt.datetime | None]:
+        """An unanswered inquiry's state at ``now``, the instant it turns at-risk, and its next change."""
+        state: ResponseState
+        if nu > du:
+            state = "breached"
+        elif remaining <= threshold:
+            state = "at-risk"
+        else:
+            state = "open"
+        adder = self.at_risk_adder
+        if adder is not None:
+            at_risk = adder(received, "received_at")
+        else:
+            step = dt.timedelta(microseconds=target - threshold)
+            at_risk = self.plan.calendar.add_business_time(received, step)
+        change = None
+        if micros(at_risk) > nu:
+            change = at_risk
+        elif du > nu:
+            change = deadline
+        return state, at_risk, change
+
     def _response(
-        self, responded_at: dt.datetime, received_at: dt.datetime, ru: int, nu: int, now: dt.datetime
-    ) -> tuple[dt.datetime, int]:
-        """The response in the zone and its instant; an error if it is before the receipt or after now."""
+        self, responded_at: dt.datetime, received_at: dt.datetime, ru: int, current: dt.datetime, nu: int
+    ) -> tuple[dt.datetime | None, dt.datetime | None, dt.datetime, int]:
+        """The response in the zone, or None and the response when it is after ``now`` (not yet known at
+        ``now``: the status is the one that holds at now); and where the clock stops, as an instant in the
+        zone and in microseconds. An error if it is
+        before the receipt."""
         responded = self.plan.calendar.local(responded_at, "responded_at")
         uu = micros(responded)
         if uu < ru:
@@ -201,13 +265,8 @@ class StatusRule:
                 value=responded_at,
             )
         if uu > nu:
-            raise InputError(
-                f"responded_at {responded_at.isoformat()} is after now {now.isoformat()}; "
-                "a response cannot be in the future",
-                field="responded_at",
-                value=responded_at,
-            )
-        return responded, uu
+            return None, responded, current, nu
+        return responded, None, responded, uu
 
     def provisional(self, values: Values) -> bool:
         """Whether the answer rests on a year whose holidays are projected."""
@@ -216,7 +275,7 @@ class StatusRule:
 
     def _first(self, values: Values, due: str) -> tuple[str, str, bool]:
         """The state's reason: its code, its message, and whether its source is the at-risk share's."""
-        state, _, _, _, _, target, elapsed, remaining, overdue, threshold, _ = values
+        state, _, _, _, _, target, elapsed, remaining, overdue, threshold, *_ = values
         if state in ("open", "at-risk"):
             words = "open" if state == "open" else "at risk"
             constant = self.constant
@@ -236,7 +295,8 @@ class StatusRule:
         return f"response-{state}", message, False
 
     def reasons(self, values: Values) -> list[tuple[str, str, str]]:
-        """``(code, message, source)`` of each reason: the state's, the target's, the holidays' note."""
+        """``(code, message, source)`` of each reason: the state's, the target's, a response after now, the
+        holidays' note."""
         code, message, share = self._first(values, values[4].isoformat())
         plan = self.plan
         out = [
@@ -247,10 +307,28 @@ class StatusRule:
                 plan.target_source,
             ),
         ]
+        late = self._late(values)
+        if late is not None:
+            out.append(late)
         note = self._note(values)
         if note is not None:
             out.append(note)
+        loose = not_frozen_reason(plan.calendar, values[1].year, values[10])
+        if loose is not None:
+            out.append((loose.code, loose.message, loose.source))
         return out
+
+    def _late(self, values: Values) -> tuple[str, str, str] | None:
+        """The reason of a response after ``now``: not yet known at ``now``, so not counted."""
+        late = values[11]
+        if late is None:
+            return None
+        return (
+            "responded-after-now",
+            f"responded at {late.isoformat()}, after now ({values[3].isoformat()}): "
+            "not yet known at now, so the status is the one that holds at now",
+            self.plan.target_source,
+        )
 
     def _note(self, values: Values) -> tuple[str, str, str] | None:
         if not self.provisional(values):
@@ -268,7 +346,7 @@ class StatusRule:
 
     def model_of(self, values: Values) -> ResponseStatus:
         """The status that ``values`` describe."""
-        state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, _ = (
+        state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, *_ = (
             values
         )
         return ResponseStatus.model_validate(
@@ -284,6 +362,9 @@ class StatusRule:
                 "remaining": dt.timedelta(microseconds=remaining),
                 "overdue": dt.timedelta(microseconds=overdue),
                 "at_risk_threshold": dt.timedelta(microseconds=threshold),
+                "at_risk_at": values[12],
+                "breach_at": deadline if responded is None else None,
+                "next_change_at": values[13],
                 "provisional": self.provisional(values),
                 "reasons": [
                     {"code": code, "message": message, "source": source}
@@ -307,21 +388,31 @@ class StatusRule:
         are ISO 8601 instants and durations and our own ASCII messages.
         ``now_text`` is ``now``'s ISO form when the caller keeps it.
         """
-        state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, _ = (
+        return self._text(values, now_text, "{", True, self.json_parts[4])
+
+    def line_text(self, values: Values, now_text: str, prefix: str, explain: bool) -> str:
+        """A line of ``sla --json``: ``prefix`` (``{"line": 2, "contract": "acme", ``), then the JSON
+        form's values without the catalog stamp, and the reasons only when ``explain``."""
+        return self._text(values, now_text, prefix, explain, "}")
+
+    def _text(self, values: Values, now_text: str | None, prefix: str, explain: bool, end: str) -> str:
+        state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, *_ = (
             values
         )
-        head, share_source, target_source, target_code, tail = self.json_parts
+        head, share_source, target_source, target_code, _ = self.json_parts
         due = deadline.isoformat()
-        code, message, share = self._first(values, due)
-        answered = "null" if responded is None else f'"{responded.isoformat()}"'
+        if responded is None:
+            answered = "null"
+            at_risk, change = values[12], values[13]
+            assert at_risk is not None
+            changes = (
+                f'"at_risk_at": "{at_risk.isoformat()}", "breach_at": "{due}", "next_change_at": '
+                + ("null, " if change is None else f'"{change.isoformat()}", ')
+            )
+        else:
+            answered = f'"{responded.isoformat()}"'
+            changes = '"at_risk_at": null, "breach_at": null, "next_change_at": null, '
         provisional = self.provisional(values)
-        note = ""
-        if provisional:
-            extra = self._note(values)
-            if extra is not None:
-                note = ", " + json.dumps(
-                    {"code": extra[0], "message": extra[1], "source": extra[2]}, ensure_ascii=False
-                )
         constant = self.constant
         if constant is not None:
             target_iso, threshold_iso, target_hm = constant[1], constant[2], constant[3]
@@ -331,16 +422,29 @@ class StatusRule:
                 iso_duration(threshold),
                 hm(target),
             )
+        reasons = ""
+        if explain:
+            code, message, share = self._first(values, due)
+            note = ""
+            if provisional or values[11] is not None:
+                for extra in (self._late(values), self._note(values) if provisional else None):
+                    if extra is not None:
+                        note += ", " + json.dumps(
+                            {"code": extra[0], "message": extra[1], "source": extra[2]}, ensure_ascii=False
+                        )
+            reasons = (
+                f', "reasons": [{{"code": "{code}", "message": "{message}", "source": '
+                f"{share_source if share else target_source}}}, "
+                f'{target_code}"{self.days_text}: {target_hm} of business time", "source": {target_source}}}'
+                f"{note}]"
+            )
         return (
-            f'{head}{state}", "received_at": "{received.isoformat()}", "responded_at": {answered}, '
+            f'{prefix}{head[1:]}{state}", "received_at": "{received.isoformat()}", '
+            f'"responded_at": {answered}, '
             f'"now": "{now_text or current.isoformat()}", "deadline": "{due}", '
             f'"target": "{target_iso}", "elapsed": "{iso_duration(elapsed)}", '
             f'"remaining": "{iso_duration(remaining) if remaining else "PT0S"}", '
             f'"overdue": "{iso_duration(overdue) if overdue else "PT0S"}", '
-            f'"at_risk_threshold": "{threshold_iso}", '
-            f'"provisional": {"true" if provisional else "false"}, '
-            f'"reasons": [{{"code": "{code}", "message": "{message}", "source": '
-            f"{share_source if share else target_source}}}, "
-            f'{target_code}"{self.days_text}: {target_hm} of business time", "source": {target_source}}}'
-            f"{note}]{tail}"
+            f'"at_risk_threshold": "{threshold_iso}", {changes}'
+            f'"provisional": {"true" if provisional else "false"}{reasons}{end}'
         )

@@ -30,13 +30,22 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from .._catalog.models import CatalogStamp
+from .._catalog.models import CatalogStamp, ServiceLevels
 from .._errors import EntitlementsError, InputError, cut, unknown
 from .._rules.answers import Reason, ResponseState, ResponseStatus, SlaItem, SlaReport, SlaSummary
 from .._time.units import micros
 from .status import StatusRule, Values
 
-__all__ = ["EXACT_MINUTES", "STATES", "ResponseTimes", "SlaCounts", "SlaTally", "merged", "sla_report"]
+__all__ = [
+    "EXACT_MINUTES",
+    "STATES",
+    "ResponseTimes",
+    "SlaCounts",
+    "SlaTally",
+    "merged",
+    "report_reasons",
+    "sla_report",
+]
 
 EXACT_MINUTES = 4_800
 """Response times below this many business minutes are counted minute by minute."""
@@ -307,6 +316,20 @@ class SlaTally:
         rule, values, now_text = self._values(contract, received_at, responded_at)
         return rule.json_text(values, now_text)
 
+    def status_line_text(
+        self,
+        contract: str,
+        received_at: dt.datetime,
+        responded_at: dt.datetime | None,
+        prefix: str,
+        explain: bool = False,
+    ) -> tuple[str, dt.datetime | None]:
+        """A line of ``entitlements sla --json`` (:meth:`StatusRule.line_text`: ``prefix``, then the
+        status's JSON values without the catalog stamp, the reasons only when ``explain``), and the
+        status's ``next_change_at``; counted."""
+        rule, values, now_text = self._values(contract, received_at, responded_at)
+        return rule.line_text(values, now_text, prefix, explain), values[13]
+
     def count(self, contract: str, received_at: dt.datetime, responded_at: dt.datetime | None = None) -> str:
         """Count one inquiry without building its answer; its state."""
         return self._values(contract, received_at, responded_at)[1][0]
@@ -351,6 +374,28 @@ def _located(exc: EntitlementsError, where: str) -> EntitlementsError:
 
 
 _URGENCY = {"breached": 0, "at-risk": 1}
+
+
+def report_reasons(levels: ServiceLevels) -> tuple[Reason, ...]:
+    """The reasons an SLA report gives: the at-risk rule of ``levels`` and how response times are counted."""
+    return (
+        Reason(
+            code="at-risk-rule",
+            message=(
+                f"an unanswered inquiry is at risk when at most {levels.at_risk_fraction:g} of its "
+                "target's business time remains, and breached once its deadline has passed"
+            ),
+            source=levels.at_risk_fraction_source,
+        ),
+        Reason(
+            code="response-times",
+            message=(
+                "on-time rate = met / answered; response times are the business time each answered "
+                "inquiry took, nearest-rank percentiles cut to the minute"
+            ),
+            source="project decision (docs/support-tools.md)",
+        ),
+    )
 
 
 def sla_report(tally: SlaTally, inquiries: Iterable[object], reasons: tuple[Reason, ...]) -> SlaReport:

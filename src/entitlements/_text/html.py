@@ -9,6 +9,16 @@ spans the days of its period (``days``), so a week, a month and a quarter line
 up under the same dates. A cell carries its status as a class
 (``status-met``) and as ``data-*`` attributes, for readers and for tests.
 
+A long range wraps: the grid is drawn as one table per band of days (the
+report's bands are calendar quarters), each as wide as the page and no wider,
+so a year fits a 1280 px window and prints every month; a cell that crosses
+a band's edge (an ISO week over a quarter's end) is drawn in both, marked
+``data-continued`` in the second. Printing keeps each band on one sheet
+(landscape) and starts each section on a new one, with colours kept.
+
+Problems of the input (bad rows) are a count and the first
+:data:`MAX_PROBLEMS_SHOWN`, not a box each: 3,000 bad rows are one line and ten.
+
 This module takes plain values (:class:`Page`, :class:`Grid`, ...) so that the
 answers offering a page stay above it.
 """
@@ -17,10 +27,16 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-__all__ = ["Cell", "Grid", "Page", "Row", "Section", "Table", "render_page"]
+_S = TypeVar("_S")
+
+__all__ = ["MAX_PROBLEMS_SHOWN", "Cell", "Grid", "Page", "Row", "Section", "Table", "render_page"]
+
+MAX_PROBLEMS_SHOWN = 10
+"""At most this many problems (and notes per section) are listed; the rest are counted."""
 
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """The bidirectional controls: obeyed, they could reorder what a page shows (Trojan Source)."""
@@ -54,11 +70,16 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Grid:
-    """Rows over ``days`` day-columns, under month headings (label, days)."""
+    """Rows over ``days`` day-columns, under month headings (label, days), drawn band by band.
+
+    ``bands`` are the lengths in days of the tables the grid wraps into, in
+    order, summing to ``days`` (empty: one band).
+    """
 
     days: int
     months: tuple[tuple[str, int], ...]
     rows: tuple[Row, ...]
+    bands: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +91,8 @@ class Table:
     total: bool = False
     data: tuple[Mapping[str, str], ...] = ()
     """``data-*`` attributes per row, when given (as many as ``rows``)."""
+    links: tuple[str | None, ...] = ()
+    """Per row, the anchor (a section's) its first cell links to, or None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +115,8 @@ class Page:
     title: str
     subtitle: str
     warnings: tuple[str, ...]
+    problems: tuple[str, ...]
+    """The input's problems (bad rows), each one line; counted, and the first few listed."""
     summary: Table
     legend: tuple[tuple[str, str, str], ...]
     """(status, symbol, words) for each status shown."""
@@ -110,9 +135,9 @@ table.totals th, table.totals td { border: 1px solid #dcdcde; padding: 4px 10px;
 table.totals th:first-child, table.totals td:first-child { text-align: left; }
 table.totals tr.total td { font-weight: 600; background: #f6f7f7; }
 .legend span.key { display: inline-block; padding: 2px 8px; margin: 0 6px 6px 0; border-radius: 3px; }
-.scroll { overflow-x: auto; }
-table.grid { border-collapse: collapse; table-layout: fixed; min-width: 100%; }
-table.grid col.day { width: 9px; } table.grid col.name { width: 230px; }
+.band { margin: 0 0 6px; max-width: 100%; overflow: hidden; }
+table.grid { border-collapse: collapse; table-layout: fixed; width: 100%; max-width: 100%; }
+table.grid col.name { width: 200px; }
 table.grid th.month { font-weight: 600; font-size: 12px; border-left: 1px solid #8c8f94;
                       text-align: left; padding: 2px 4px; white-space: nowrap; overflow: hidden; }
 table.grid th.row { text-align: left; font-weight: 600; padding: 4px 8px 4px 0; vertical-align: top; }
@@ -126,9 +151,20 @@ table.grid td { border: 2px solid #fff; font-size: 11px; text-align: center; hei
 .status-closed { background: #dcdcde; color: #50575e; }
 .status-partial, .status-gap { background: repeating-linear-gradient(135deg, #f6f7f7 0 4px, #e8e8e8 4px 8px);
                                color: #8c8f94; }
-ul.notes { color: #50575e; margin: 4px 0 0; padding-left: 20px; }
+ul.notes, ul.problems { color: #50575e; margin: 4px 0 0; padding-left: 20px; }
+ul.problems { font-family: ui-monospace, monospace; font-size: 12px; overflow-wrap: anywhere; }
+a.top { font-size: 12px; font-weight: 400; margin-left: 8px; }
 footer { color: #787c82; font-size: 12px; margin-top: 32px; }
-@media print { .scroll { overflow: visible; } body { margin: 8mm; } }
+@page { size: A4 landscape; margin: 10mm; }
+@media print {
+  body { margin: 0; font-size: 11px; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .band { overflow: visible; break-inside: avoid; page-break-inside: avoid; }
+  section + section { break-before: page; page-break-before: always; }
+  table.grid, table.totals { max-width: 100%; }
+  table.grid col.name { width: 160px; }
+  table.grid td { height: 22px; font-size: 9px; }
+  a.top { display: none; }
+}
 """
 
 
@@ -144,29 +180,81 @@ def _table(table: Table, cls: str = "totals") -> list[str]:
     for i, row in enumerate(table.rows):
         css = ' class="total"' if table.total and i == last else ""
         data = _attrs(table.data[i]) if i < len(table.data) else ""
-        out.append(f"<tr{css}{data}>" + "".join(f"<td>{escape(value)}</td>" for value in row) + "</tr>")
+        cells = [f"<td>{escape(value)}</td>" for value in row]
+        link = table.links[i] if i < len(table.links) else None
+        if link is not None and cells:
+            cells[0] = f'<td><a href="#{escape(link)}">{escape(row[0])}</a></td>'
+        out.append(f"<tr{css}{data}>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     return out
 
 
+def _split(
+    spans: Sequence[_S], days_of: Callable[[_S], int], bands: Sequence[int]
+) -> list[list[tuple[_S, int, bool]]]:
+    """Consecutive ``spans`` of ``days_of`` days cut at the bands' edges.
+
+    Per band, (span, days in the band, whether the span began in an earlier band).
+    """
+    out: list[list[tuple[_S, int, bool]]] = [[] for _ in bands]
+    band, room = 0, bands[0]
+    for span in spans:
+        left, continued = days_of(span), False
+        while left > 0:
+            if room == 0:
+                if band + 1 == len(bands):
+                    return out
+                band, room = band + 1, bands[band + 1]
+            take = min(left, room)
+            out[band].append((span, take, continued))
+            left, room, continued = left - take, room - take, True
+    return out
+
+
 def _grid(grid: Grid) -> list[str]:
-    out = ['<div class="scroll"><table class="grid">', '<colgroup><col class="name">']
-    out.append('<col class="day">' * grid.days)
-    out.append("</colgroup><thead><tr><th></th>")
-    out += [f'<th class="month" colspan="{days}">{escape(label)}</th>' for label, days in grid.months]
-    out.append("</tr></thead><tbody>")
-    for row in grid.rows:
-        out.append(f"<tr{_attrs(row.data)}>")
-        note = f"<small>{escape(row.note)}</small>" if row.note else ""
-        out.append(f'<th class="row" scope="row">{escape(row.label)}{note}</th>')
-        for cell in row.cells:
-            data = _attrs({"status": cell.status, **cell.data})
-            out.append(
-                f'<td class="cell status-{escape(cell.status)}" colspan="{cell.days}"'
-                f'{data} title="{escape(cell.title)}">{escape(cell.label)}</td>'
-            )
-        out.append("</tr>")
-    out.append("</tbody></table></div>")
+    bands = grid.bands or (grid.days,)
+    months = _split(grid.months, lambda m: m[1], bands)
+    rows = [_split(row.cells, lambda c: c.days, bands) for row in grid.rows]
+    out = []
+    for b, width in enumerate(bands):
+        out += [f'<div class="band" data-days="{width}"><table class="grid">', '<colgroup><col class="name">']
+        out.append('<col class="day">' * width)
+        out.append("</colgroup><thead><tr><th></th>")
+        out += [f'<th class="month" colspan="{days}">{escape(m[0])}</th>' for m, days, _ in months[b]]
+        out.append("</tr></thead><tbody>")
+        for row, pieces in zip(grid.rows, rows, strict=True):
+            out.append(f"<tr{_attrs(row.data)}>")
+            note = f"<small>{escape(row.note)}</small>" if row.note else ""
+            out.append(f'<th class="row" scope="row">{escape(row.label)}{note}</th>')
+            for cell, days, continued in pieces[b]:
+                data = _attrs(
+                    {"status": cell.status, **cell.data, **({"continued": "true"} if continued else {})}
+                )
+                out.append(
+                    f'<td class="cell status-{escape(cell.status)}" colspan="{days}"'
+                    f'{data} title="{escape(cell.title)}">{escape(cell.label)}</td>'
+                )
+            out.append("</tr>")
+        out.append("</tbody></table></div>")
+    return out
+
+
+def _problems(problems: tuple[str, ...]) -> list[str]:
+    """The input's problems: how many, and the first :data:`MAX_PROBLEMS_SHOWN`."""
+    if not problems:
+        return []
+    count = len(problems)
+    shown = problems[:MAX_PROBLEMS_SHOWN]
+    head = f"{count:,} problem{'' if count == 1 else 's'} in the input; "
+    head += "that row is not counted" if count == 1 else "these rows are not counted"
+    if count > len(shown):
+        head += f" (the first {len(shown)} below; the command's text or --json output lists them all)"
+    out = [
+        f'<div class="problems" data-count="{count}"><p class="warning">{escape(head)}:</p>',
+        '<ul class="problems">',
+    ]
+    out += [f"<li>{escape(line)}</li>" for line in shown]
+    out.append("</ul></div>")
     return out
 
 
@@ -179,10 +267,11 @@ def render_page(page: Page) -> str:
         f"<title>{escape(page.title)}</title>",
         f"<style>{_STYLE}</style>",
         "</head><body>",
-        f"<h1>{escape(page.title)}</h1>",
+        f'<h1 id="top">{escape(page.title)}</h1>',
         f'<p class="sub">{escape(page.subtitle)}</p>',
     ]
     out += [f'<p class="warning">{escape(w)}</p>' for w in page.warnings]
+    out += _problems(page.problems)
     out += _table(page.summary)
     out.append('<p class="legend">')
     out += [
@@ -192,13 +281,15 @@ def render_page(page: Page) -> str:
     out.append("</p>")
     for section in page.sections:
         out.append(f'<section id="{escape(section.anchor)}"{_attrs(section.data)}>')
-        out.append(f"<h2>{escape(section.heading)}</h2>")
+        out.append(f'<h2>{escape(section.heading)} <a class="top" href="#top">↑ totals</a></h2>')
         out.append(f'<p class="facts">{escape(section.facts)}</p>')
         out += _grid(section.grid)
         out += _table(section.totals)
         if section.notes:
             out.append('<ul class="notes">')
-            out += [f"<li>{escape(note)}</li>" for note in section.notes]
+            out += [f"<li>{escape(note)}</li>" for note in section.notes[:MAX_PROBLEMS_SHOWN]]
+            if len(section.notes) > MAX_PROBLEMS_SHOWN:
+                out.append(f"<li>… and {len(section.notes) - MAX_PROBLEMS_SHOWN:,} more</li>")
             out.append("</ul>")
         out.append("</section>")
     out.append(f"<footer>{escape(page.footer)}</footer>")

@@ -7,11 +7,15 @@ calendar file (``EngagementPlan.to_ics``) stay above it.
 
 The output is deterministic: the same events and stamp give the same bytes
 (CRLF line ends, long lines folded), so a file can be compared and committed.
+Each event's SEQUENCE is a fingerprint of what it says (:attr:`AllDayEvent.sequence`),
+so a re-export marks exactly the events whose content moved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -34,6 +38,32 @@ class AllDayEvent:
     description: str
     categories: tuple[str, ...] = ()
 
+    @property
+    def sequence(self) -> int:
+        """The event's SEQUENCE: the first 31 bits of the SHA-256 of its content, as an integer.
+
+        The content is everything the event says except its UID and DTSTAMP:
+        ``first``, ``last``, ``summary``, ``description`` and ``categories``,
+        hashed as one canonical JSON array (UTF-8, ISO dates). An unchanged
+        event keeps its number in every export; an event whose dates,
+        methods, wording or categories changed gets another one (two different
+        contents share a number with odds of 1 in 2**31). RFC 5545 asks for a
+        number that only grows; no stateless export can know the number of an
+        earlier file, so this one moves rather than grows, and a client that
+        keeps the higher SEQUENCE (iTIP scheduling, RFC 5546) may keep the older
+        copy of a changed event: such a client should drop the plan's events
+        and re-import.
+        """
+        content = [
+            self.first.isoformat(),
+            self.last.isoformat(),
+            self.summary,
+            self.description,
+            list(self.categories),
+        ]
+        data = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return int.from_bytes(hashlib.sha256(data).digest()[:4], "big") >> 1
+
 
 def _utc(dtstamp: dt.datetime) -> dt.datetime:
     """``dtstamp`` in UTC, where iCalendar writes it; one the calendar's ends push past is refused."""
@@ -50,7 +80,8 @@ def _utc(dtstamp: dt.datetime) -> dt.datetime:
 def calendar_file(events: Iterable[AllDayEvent], *, prodid: str, name: str, dtstamp: dt.datetime) -> bytes:
     """A VCALENDAR of one VEVENT per event (``DTSTART;VALUE=DATE``, exclusive ``DTEND``), as bytes.
 
-    ``dtstamp`` is an aware instant written in UTC on every event. Raises
+    ``dtstamp`` is an aware instant written in UTC on every event; each event's
+    SEQUENCE is :attr:`AllDayEvent.sequence`. Raises
     :class:`ModuleNotFoundError` naming the extra when icalendar is missing.
     """
     try:
@@ -70,6 +101,7 @@ def calendar_file(events: Iterable[AllDayEvent], *, prodid: str, name: str, dtst
         ev = Event()
         ev.add("uid", event.uid)
         ev.add("dtstamp", stamp)
+        ev.add("sequence", event.sequence)
         ev.add("dtstart", event.first)
         if event.last == dt.date.max:
             raise InputError(

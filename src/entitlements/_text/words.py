@@ -22,6 +22,7 @@ from .._inputs.languages import language_code
 __all__ = [
     "Lang",
     "business_words",
+    "counted",
     "iso_duration",
     "iso_timedelta",
     "join_methods",
@@ -85,6 +86,11 @@ def percent(share: float) -> str:
     """``97.2%``, ``100%``, ``25%``: one decimal where it matters."""
     text = f"{share * 100:.1f}"
     return text.removesuffix(".0") + "%"
+
+
+def counted(n: float, word: str, plural: str | None = None) -> str:
+    """``1 open case``, ``2 open cases``, ``0 items``: a count with its noun in English."""
+    return f"{n:g} {word if n == 1 else (plural or word + 's')}"
 
 
 def say(lang: Lang, en: str, zh: str) -> str:

@@ -50,7 +50,7 @@ import datetime as dt
 import zoneinfo
 from array import array
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -148,7 +148,7 @@ class BusinessCalendar:
     @classmethod
     def from_spec(cls, spec: CalendarSpec) -> BusinessCalendar:
         """The calendar a :class:`CalendarSpec` defines (the engine caches calendars by their spec)."""
-        return cls(
+        other = cls(  # "other": a calendar of this class, whose setup this method may redo
             timezone=spec.timezone,
             country=spec.country,
             subdivision=spec.subdivision,
@@ -158,6 +158,9 @@ class BusinessCalendar:
             extra_holidays=spec.extra_holidays,
             weekend_workdays=spec.weekend_workdays,
         )
+        if spec.frozen is not None:  # the years it covers read from the catalog's frozen holidays
+            other._setup(replace(other.spec, frozen=spec.frozen))
+        return other
 
     def _setup(self, spec: CalendarSpec) -> None:
         week = spec.hours.week(spec.workdays)
@@ -175,7 +178,8 @@ class BusinessCalendar:
             vendor=MappingProxyType({day.toordinal(): name for day, name in spec.vendor_holidays}),
             extra=frozenset(day.toordinal() for day in spec.extra_holidays),
             weekend_workdays=spec.weekend_workdays,
-            holiday_years=country_years(spec.country, spec.subdivision),
+            holiday_years=_known_years(spec),
+            frozen=spec.frozen,
         )
         self._clock = Clock(self._rules)
 
@@ -331,9 +335,14 @@ class BusinessCalendar:
 
         Only for a country whose holidays are set each year by an official
         notice (China's State Council); None for a country whose holidays
-        follow fixed rules, which are never provisional.
+        follow fixed rules, which are never provisional. Years the catalog
+        froze right after those count as official: the catalog's own answer.
         """
-        return notices_through(self._spec.country)
+        through = notices_through(self._spec.country)
+        frozen = self._spec.frozen
+        if through is not None and frozen is not None and frozen.first <= through + 1 <= frozen.last:
+            return frozen.last
+        return through
 
     def holidays_provisional(self, year: int) -> bool:
         """Whether the country's holidays of ``year`` are provisional: a projection, not yet announced.
@@ -344,8 +353,15 @@ class BusinessCalendar:
         differ. Always False for a country whose holidays follow fixed rules.
         """
         check_year(year)
+        if self.holidays_frozen(year):
+            return False  # the catalog's own answer, whatever a later notice says
         last = self.holidays_official_through
         return last is not None and year > last
+
+    def holidays_frozen(self, year: int) -> bool | None:
+        """Whether ``year``'s country holidays come from the catalog's frozen file (None: it freezes none)."""
+        frozen = self._spec.frozen
+        return None if frozen is None else frozen.covers(year)
 
     def holiday_notes(self, year: int) -> tuple[str, ...]:
         """What the `holidays` package warned about the country's data for ``year`` (empty: nothing).
@@ -625,6 +641,15 @@ class Adder:
                 answer = slow(check_aware(t, where), amount, where)
             append(answer)
         return tuple(out)
+
+
+def _known_years(spec: CalendarSpec) -> tuple[int, int]:
+    """The years the country's holidays are known for: the package's, widened by the frozen ones."""
+    first, last = country_years(spec.country, spec.subdivision)
+    frozen = spec.frozen
+    if frozen is None or frozen.first > frozen.last:
+        return first, last
+    return min(first, frozen.first), max(last, frozen.last)
 
 
 def _checked_spec(**given: Any) -> CalendarSpec:

@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import itertools
 import operator
+import re
 import zoneinfo
 from array import array
 from bisect import bisect_left
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from .._errors import InputError
-from .holidays import country_data
+from .holidays import FrozenYears, country_data
 from .schedule import Interval, merged
 from .units import (
     HOUR,
@@ -48,6 +49,7 @@ __all__ = [
     "YearTable",
     "build_year",
     "exact_day",
+    "iso_dates",
     "like_year",
     "year_totals",
 ]
@@ -80,6 +82,8 @@ class DayRules:
     """The contract's extra holidays, as ordinals."""
     weekend_workdays: bool
     holiday_years: tuple[int, int]
+    frozen: FrozenYears | None = None
+    """The country's holidays frozen into the catalog: the years it covers are read from it."""
 
     @property
     def own(self) -> tuple[tuple[int, str], ...]:
@@ -202,14 +206,34 @@ def _closed_days(
     names: dict[int, str] = {}
     makeups: frozenset[int] = frozenset()
     notes: tuple[str, ...] = ()
-    if first <= year <= last:
+    frozen = rules.frozen
+    if frozen is not None and frozen.covers(year):
+        names, makeups, notes = frozen.year(year)
+    elif first <= year <= last:
         names, makeups, notes = country_data(rules.country, rules.subdivision, year)
+        names = {o: iso_dates(name) for o, name in names.items()}
     closed = set(names)
     own = rules.own
     for o, name in own[bisect_left(own, (base,)) : bisect_left(own, (end,))]:
         names[o] = f"{names[o]}; {name}" if o in names else name
         closed.add(o)
     return names, closed, (makeups, notes)
+
+
+_US_DATE = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")
+
+
+def iso_dates(name: str) -> str:
+    """A holiday name with its US dates in ISO 8601: ``Day off (substituted from 2026-02-14)``.
+
+    The calendar asks `holidays` for English names (en_US), and its English
+    names write the day a make-up day was moved from as ``%m/%d/%Y``
+    (``02/14/2026``), in every country that has such days (AM, AZ, BG, BY, CN,
+    HU, KG, KZ, LV, MM, RU, TW, UA, UZ, VN in holidays 0.109): a reader in
+    Shanghai or Berlin would read 02/03 as the 2nd of March. Every answer and
+    report shows dates as ISO 8601, so the names do too.
+    """
+    return _US_DATE.sub(r"\3-\1-\2", name)
 
 
 YearNotes = tuple[frozenset[int], tuple[str, ...]]

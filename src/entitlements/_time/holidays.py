@@ -3,7 +3,9 @@
 Which countries and subdivisions the package knows, for which years, which
 years of a notice-set country (China) come from an official notice, and one
 year's holidays and weekend make-up workdays of a country, with the package's
-warnings.
+warnings. :class:`FrozenYears` is the other source: a country's holidays
+frozen into a catalog (``entitlements holidays freeze``), which a calendar
+reads instead of the package for the years it covers.
 
 `holidays` reports incomplete data (India's lunar holidays outside 2001-2035)
 as a Python warning. Those warnings are recorded as notes for the explained
@@ -13,10 +15,12 @@ process's warning filters are left as they were.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import threading
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from .._errors import InputError, unknown
@@ -24,14 +28,17 @@ from .zones import country_code
 
 __all__ = [
     "NOTICE_COUNTRIES",
+    "FrozenYears",
     "check_country",
     "check_subdivision",
     "country_data",
     "country_years",
+    "frozen_country",
     "holidays_version",
     "notices_through",
     "supported_countries",
 ]
+
 
 @functools.cache
 def holidays_version() -> str:
@@ -54,10 +61,37 @@ def supported_countries() -> Mapping[str, tuple[str, ...]]:
     )
 
 
+@functools.cache
+def _country_names() -> Mapping[str, str]:
+    """Country names and three-letter codes, folded (``unitedstates``, ``usa``), to their two-letter code."""
+    from holidays.registry import COUNTRIES
+
+    known = supported_countries()
+    names: dict[str, str] = {}
+    for module, (name, code, *aliases) in COUNTRIES.items():
+        if code in known:
+            for given in (module, name, *(a for a in aliases if len(a) == 3 and a.isupper())):
+                names.setdefault(_folded(given), code)
+    return MappingProxyType(names)
+
+
+def _folded(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
 def check_country(value: object) -> str:
-    """``value`` as a country code `holidays` knows (``cn`` -> ``CN``); an error naming it otherwise."""
-    code = country_code(value, "country")
+    """``value`` as a country code `holidays` knows (``cn`` -> ``CN``); an error naming it otherwise.
+
+    A country's name or three-letter code (``China``, ``United States``, ``CHN``) is refused
+    with its two-letter code as the suggestion.
+    """
     countries = supported_countries()
+    named = _country_names().get(_folded(value)) if isinstance(value, str) and len(value) <= 64 else None
+    if named is not None and (not isinstance(value, str) or value.upper() not in countries):
+        raise unknown(
+            "country", value, countries, of="for the holidays calendar", error=InputError, suggest=named
+        )
+    code = country_code(value, "country")
     if code not in countries:
         raise unknown("country", value, countries, of="for the holidays calendar", error=InputError)
     return code
@@ -147,3 +181,42 @@ def country_data(
     notes = tuple(dict.fromkeys(str(w.message) for w in caught))
     return names, makeups, notes
 
+
+@dataclass(frozen=True, slots=True)
+class FrozenYears:
+    """One country's (or subdivision's) holidays frozen into a catalog, for the years ``first..last``.
+
+    ``version``: the `holidays` release they were frozen from. A calendar
+    answers those years from ``names`` and ``makeups`` (ordinals), never from
+    the package; a country the catalog froze nothing for has ``first > last``.
+    """
+
+    version: str
+    first: int
+    last: int
+    names: tuple[tuple[int, str], ...] = ()
+    """(ordinal, name), sorted."""
+    makeups: frozenset[int] = frozenset()
+
+    def covers(self, year: int) -> bool:
+        return self.first <= year <= self.last
+
+    def year(self, year: int) -> tuple[dict[int, str], frozenset[int], tuple[str, ...]]:
+        """As :func:`country_data` answers: the year's holidays, make-up workdays, and no warnings."""
+        a, b = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+        names = {o: name for o, name in self.names if a <= o <= b}
+        return names, frozenset(o for o in self.makeups if a <= o <= b), ()
+
+
+def frozen_country(
+    country: str, subdivision: str | None, first: int, last: int
+) -> tuple[list[tuple[dt.date, str]], list[dt.date]]:
+    """What the package gives for ``first..last``: the holidays (date, name) and make-up workdays."""
+    start, end = country_years(country, subdivision)
+    holidays: list[tuple[dt.date, str]] = []
+    workdays: list[dt.date] = []
+    for year in range(max(first, start), min(last, end) + 1):
+        names, makeups, _ = country_data(country, subdivision, year)
+        holidays += [(dt.date.fromordinal(o), names[o]) for o in sorted(names)]
+        workdays += [dt.date.fromordinal(o) for o in sorted(makeups)]
+    return holidays, workdays

@@ -13,10 +13,13 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._errors import InputError, cut, unknown
 from .units import DAY
+
+if TYPE_CHECKING:
+    from .holidays import FrozenYears
 
 __all__ = [
     "WEEKDAYS",
@@ -365,4 +368,6 @@ class CalendarSpec:
     extra_holidays: tuple[dt.date, ...]
     """Sorted, each once."""
     weekend_workdays: bool
+    frozen: FrozenYears | None = None
+    """The country's holidays as the catalog froze them (None: the catalog freezes none; read the package)."""
 

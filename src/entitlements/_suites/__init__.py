@@ -1,0 +1,1 @@
+"""Catalog test suites: cases an author writes about a catalog, run against an engine, with coverage."""
