@@ -128,40 +128,50 @@ def test_every_refusal_says_where_it_would_be_allowed(req: ent.DeliverableReques
             assert alternative.billing == ENGINE.offering(alternative.offering).billing
         for alternative in decision.elsewhere:
             assert alternative.deployment != deployment
-        for alternative in (*decision.upsell, *decision.elsewhere):  # it includes the feature (SPEC)
-            assert ENGINE.entitlement(alternative.offering, req.feature).included
+        if ENGINE.entitlement(offering, req.feature).included:  # elsewhere, the request itself is allowed
+            for alternative in (*decision.upsell, *decision.elsewhere):
+                assert ENGINE.evaluate(ent.Contract(offering=alternative.offering), req).allowed
+        else:  # elsewhere, the feature is included (SPEC: the offerings that include it)
+            for alternative in (*decision.upsell, *decision.elsewhere):
+                assert ENGINE.entitlement(alternative.offering, req.feature).included
     assert decision == ENGINE.evaluate(ent.Contract(offering=offering), req.model_dump(mode="json"))
 
 
 @given(deliverables(), st.sampled_from(OFFERINGS))
-def test_upsell_and_elsewhere_are_exactly_the_offerings_that_allow_the_whole_request(
+def test_upsell_and_elsewhere_are_exactly_the_offerings_that_qualify(
     req: ent.DeliverableRequest, offering: str
 ) -> None:
-    """Issue 22: Standard asking client advocacy by phone named Premium, which needs approval for it.
+    """Issue 22 asked what upsell means; docs/integration.md "The upsell path" says, and this holds it.
 
-    The law: an offering is listed (in ``upsell`` or ``elsewhere``, by its
-    deployment) exactly when it is another offering and answers ``allow`` for
-    the same request, whether the refused offering lacks the feature or only
-    the method or cadence asked.
+    A refused request lists, by deployment, exactly the other offerings that include the feature when
+    the refused one lacks it (SPEC: "the offerings that include it"), or that allow the whole request
+    (feature, method and cadence) when it has the feature but not the method or cadence asked.
     """
     decision = ENGINE.evaluate(ent.Contract(offering=offering), req)
     if decision.outcome == "allow":
         return
-    allowing = [
+    lacks = not ENGINE.entitlement(offering, req.feature).included
+    qualifying = [
         o.id
         for o in ENGINE.offerings()
-        if o.id != offering and ENGINE.evaluate(ent.Contract(offering=o.id), req).outcome == "allow"
+        if o.id != offering
+        and (
+            ENGINE.entitlement(o.id, req.feature).included
+            if lacks
+            else ENGINE.evaluate(ent.Contract(offering=o.id), req).outcome == "allow"
+        )
     ]
     listed = [a.offering for a in (*decision.upsell, *decision.elsewhere)]
-    assert sorted(listed) == sorted(allowing)
+    assert sorted(listed) == sorted(qualifying)
 
 
-def test_an_offering_that_would_need_approval_is_no_upsell() -> None:
+def test_a_lacked_feature_points_to_the_offering_that_includes_it_even_if_it_needs_approval() -> None:
+    """Standard asking client advocacy by phone: Premium includes it, and needs approval for the phone."""
     req = ent.DeliverableRequest(feature="client-advocacy", method="phone")
     assert ENGINE.evaluate(SAAS_PREMIUM, req).outcome == "needs-approval"
     decision = ENGINE.evaluate(SAAS_STANDARD, req)
-    assert (decision.outcome, decision.upsell, decision.elsewhere) == ("deny", (), ())
-    assert decision.reasons[-1].message == "no other SaaS offering would allow it"
+    assert decision.outcome == "deny"
+    assert [a.offering for a in decision.upsell] == ["saas-premium"]
 
 
 @given(deliverables(), st.sampled_from(OFFERINGS))

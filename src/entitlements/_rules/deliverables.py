@@ -3,7 +3,7 @@
 A request for a feature of Table 1, optionally by a method and at a cadence:
 
 - not included in the offering: ``deny``, with the offerings that include it
-  and would allow the whole request (method and cadence too) as the upsell;
+  as the upsell;
 - Table 2 gives the delivery: a method outside the tier's methods, or a
   cadence more frequent than the tier's, is ``deny`` (upsell where another
   offering of the same deployment allows it); within them, ``allow``;
@@ -51,13 +51,15 @@ class DeliverableRule:
         if outcome == "allow":
             return decide(findings, self.catalog.stamp)
         included = self.table.answers[offering.id, feature].included
-        # the offerings that would allow this very request (method and cadence too), not merely those
-        # that include the feature: an offering that would answer needs-approval is no upsell
-        same, elsewhere = upsell(
-            self.catalog,
-            offering,
-            lambda o: strictest(f[0] for f in self._findings(o, feature, method, frequency)) == "allow",
-        )
+        if included:
+            same, elsewhere = upsell(
+                self.catalog,
+                offering,
+                lambda o: strictest(f[0] for f in self._findings(o, feature, method, frequency)) == "allow",
+            )
+        else:
+            answer = self.table.answers[offering.id, feature]
+            same, elsewhere = answer.upsell, answer.elsewhere
         cost = f"{self.catalog.table1.source}, cost row ({self.catalog.table1.labels.cost.zh})"
         if same:
             billing = {b.id: b.name.en for b in self.catalog.billing}
