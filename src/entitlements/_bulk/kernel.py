@@ -527,7 +527,9 @@ def response_statuses(
         *(np.zeros(n, dtype=np.int64) for _ in range(7)),
         np.zeros(n, dtype=bool),
     )
-    columns = (state, deadline, target, elapsed, remaining, overdue, at_risk, change, provisional)
+    columns: tuple[NDArray[Any], ...] = (
+        state, deadline, target, elapsed, remaining, overdue, at_risk, change, provisional
+    )
     inner = np.flatnonzero(~edge)
     if inner.size:
         found = _status_arrays(rule, u[inner], until[inner], answered[inner], nu)
