@@ -175,8 +175,12 @@ def test_a_library_is_cached_with_every_version(folder: Path, tmp_path: Path) ->
 
 
 def test_the_bundled_catalog_path() -> None:
-    assert ent.bundled_catalog_path() == CATALOG
-    assert (ent.bundled_catalog_path() / "catalog.yaml").is_file()
+    """The checkout's catalog/ under an editable install; the wheel's copy inside the package otherwise."""
+    path = ent.bundled_catalog_path()
+    assert path in (CATALOG, Path(ent.__file__).resolve().parent / "catalog")
+    assert {p.name: p.read_bytes() for p in path.glob("*.yaml")} == {
+        p.name: p.read_bytes() for p in CATALOG.glob("*.yaml")
+    }
 
 
 def test_another_library_version_or_edited_module_rebuilds(
