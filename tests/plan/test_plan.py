@@ -705,6 +705,17 @@ def test_pending_only_while_the_period_is_not_over(
     assert counted == sum(len(i.deliveries) for i in report.items)
 
 
+@given(contract=contracts(), deliveries=DELIVERIES, now=INSTANTS)
+def test_plain_deliveries_answer_as_records_do_and_every_outcome_validates(
+    contract: ent.Contract, deliveries: list[dict[str, Any]], now: dt.datetime
+) -> None:
+    """Plain dicts take a fast path past the model; outcomes are built unvalidated: neither shows."""
+    report = ENGINE.check_obligations(contract, deliveries, **OBLIGATION_RANGE, now=now)
+    records = [ent.DeliveryRecord(**d) for d in deliveries]
+    assert ENGINE.check_obligations(contract, records, **OBLIGATION_RANGE, now=now) == report
+    assert ent.ObligationReport.model_validate(report.model_dump()) == report
+
+
 # --- the calendar file --------------------------------------------------------------------
 
 

@@ -119,11 +119,16 @@ def cmd_plan(args: argparse.Namespace) -> Answer:
 
 def _deliveries(
     engine: ent.Engine, args: argparse.Namespace, contracts: Mapping[str, ent.Contract]
-) -> tuple[dict[str, list[tuple[int, ent.DeliveryRecord]]], list[dict[str, Any]]]:
-    """Each contract's deliveries with their file lines, and a problem per bad row."""
+) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+    """Each contract's deliveries, checked, as plain mappings with their file lines; a problem per bad row.
+
+    Every row is validated as a :class:`DeliveryRecord` (so that a bad one is
+    reported on its line) but kept as the plain ``dict`` of its values: the
+    obligations check takes those as they are, without a model per delivery.
+    """
     problems: list[dict[str, Any]] = []
     call = engine.catalog.scope.weekly_call.id
-    found: dict[str, list[tuple[int, ent.DeliveryRecord]]] = {cid: [] for cid in contracts}
+    found: dict[str, list[dict[str, Any]]] = {cid: [] for cid in contracts}
     calendars: dict[str, ent.BusinessCalendar | None] = {}
     with rows_of(args.deliveries, "--deliveries", required=DELIVERY_COLUMNS) as reader:
         for row in reader:
@@ -148,7 +153,9 @@ def _deliveries(
             except ent.EntitlementsError as exc:
                 problems.append(problem(reader.name, row.line, str(exc), type(exc).__name__))
                 continue
-            found[cid].append((row.line, record))
+            found[cid].append(
+                {"feature": record.feature, "at": record.at, "method": record.method, "line": record.line}
+            )
     return found, problems
 
 
@@ -207,7 +214,7 @@ def _obligations_text(summary: ent.ObligationsSummary, lang: Lang = "en") -> str
 def _checker(
     engine: ent.Engine,
     contract: ent.Contract,
-    records: list[ent.DeliveryRecord],
+    records: list[dict[str, Any]],
     cid: str,
     when: tuple[dt.date, dt.date, dt.datetime],
 ) -> Callable[[], ent.ObligationReport]:
@@ -226,7 +233,7 @@ def cmd_obligations(args: argparse.Namespace) -> Answer:
     found, problems = _deliveries(engine, args, contracts)
     reports = []
     for cid, contract in _progress(args, contracts):
-        records = [record for _, record in found[cid]]
+        records = found.pop(cid)  # given up once checked: the report holds what is left of them
         try:
             report = flagged(_checker(engine, contract, records, cid, (start, end, now)), RANGE_FLAGS)
         except Rendered as exc:

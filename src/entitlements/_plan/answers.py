@@ -33,6 +33,7 @@ __all__ = [
     "SkipCode",
     "SkippedPeriod",
     "Status",
+    "checked_outcome",
 ]
 
 Status = Literal["met", "wrong-method", "pending", "missed"]
@@ -179,6 +180,50 @@ class DeliveryOutcome(Frozen):
     period: Period | None
     """The period it fell in, for ``counted`` and ``wrong-method``."""
     reasons: tuple[Reason, ...] = Field(min_length=1)
+
+
+_OUTCOME_FIELDS = set(DeliveryOutcome.model_fields)
+"""The fields every outcome sets: one set, shared by the outcomes :func:`checked_outcome` builds."""
+_set_slot = object.__setattr__
+
+
+def checked_outcome(  # noqa: PLR0913 - one outcome's fields, each named
+    *,
+    line: int,
+    feature: str,
+    method: str,
+    at: dt.datetime,
+    local_date: dt.date,
+    status: DeliveryStatus,
+    period: str | None,
+    reasons: tuple[Reason, ...],
+) -> DeliveryOutcome:
+    """A :class:`DeliveryOutcome` of values the obligations check has already checked, not validated again.
+
+    The values are the check's own: ``line`` at least 1, ``feature`` and
+    ``method`` known ids, ``at`` aware and in the contract's zone,
+    ``local_date`` its date, ``period`` a plan item's, at least one reason.
+    Validating a model per delivery cost more than all the rest of a large
+    check, so the outcome is built as ``model_construct`` builds one (a test
+    holds it equal to ``DeliveryOutcome(...)``, field set and all, on random
+    inputs), only leaner: its fields set is one shared set, and its values are
+    held in the instance's own attribute dict, whose keys every outcome shares
+    (PEP 412), where pydantic would make a full dict for each.
+    """
+    outcome = DeliveryOutcome.__new__(DeliveryOutcome)
+    held = outcome.__dict__
+    held["line"] = line
+    held["feature"] = feature
+    held["method"] = method
+    held["at"] = at
+    held["local_date"] = local_date
+    held["status"] = status
+    held["period"] = period
+    held["reasons"] = reasons
+    _set_slot(outcome, "__pydantic_fields_set__", _OUTCOME_FIELDS)
+    _set_slot(outcome, "__pydantic_extra__", None)
+    _set_slot(outcome, "__pydantic_private__", None)
+    return outcome
 
 
 class Compliance(Frozen):

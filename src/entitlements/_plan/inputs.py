@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field
 
@@ -19,7 +20,14 @@ from .._errors import InputError, cut, field_ref, unknown
 from .._rules.answers import Instant
 from .._time.units import check_date
 
-__all__ = ["MAX_PLAN_DAYS", "DeliveryRecord", "check_range", "contract_id_value", "delivery_records"]
+__all__ = [
+    "MAX_PLAN_DAYS",
+    "Delivery",
+    "DeliveryRecord",
+    "check_range",
+    "contract_id_value",
+    "delivery_rows",
+]
 
 MAX_PLAN_DAYS = 3660
 """The longest range a plan covers, in days (ten years): longer is an :class:`InputError`."""
@@ -96,10 +104,59 @@ class DeliveryRecord(Input):
     """The delivery's 1-based line in its file, when it came from one: reports number it by this."""
 
 
-def delivery_records(
-    deliveries: object, known_features: Sequence[str], catalog: Catalog
-) -> list[DeliveryRecord]:
-    """``deliveries`` as records, each checked: a known feature (or the weekly call) and method."""
+Delivery = tuple[str, dt.datetime, str, int | None]
+"""One checked delivery, compact: ``(feature, at, method, line)``, as a :class:`DeliveryRecord` holds them."""
+
+_KEYS = frozenset(DeliveryRecord.model_fields)
+_ZONES = (dt.timezone, ZoneInfo)
+"""The zone classes (exactly) of a plain delivery's ``at`` taken without validation: offsets always answer."""
+
+
+def delivery_rows(deliveries: object, known_features: Sequence[str], catalog: Catalog) -> list[Delivery]:
+    """``deliveries`` checked, as compact :data:`Delivery` tuples: known features (or the call), methods.
+
+    A plain ``dict`` whose values :class:`DeliveryRecord` would take as they
+    are (ids as non-empty ``str``, ``at`` an aware ``datetime`` in a
+    ``timezone`` or ``ZoneInfo``, ``line`` absent, None or a positive ``int``)
+    becomes its tuple directly, without a model per delivery; anything else
+    goes through :class:`DeliveryRecord`, so the same inputs are refused with
+    the same errors.
+    """
+    methods = [m.id for m in catalog.methods]
+    known, ways = frozenset(known_features), frozenset(methods)
+    rows: list[Delivery] = []
+    for i, given in enumerate(_iterable(deliveries)):
+        row = _plain(given)
+        if row is None:
+            record = _record(given, i)
+            row = (record.feature, record.at, record.method, record.line)
+        feature, _, method, _ = row
+        if feature not in known or method not in ways:
+            _check_ids(feature, method, known_features, methods, f"deliveries[{i}]")
+        rows.append(row)
+    return rows
+
+
+def _plain(given: object) -> Delivery | None:
+    """``given`` as a :data:`Delivery` if it is a plain dict that validation would keep as is, else None."""
+    if type(given) is not dict or not given.keys() <= _KEYS:
+        return None
+    feature, at, method = given.get("feature"), given.get("at"), given.get("method")
+    line = given.get("line")
+    if (
+        type(feature) is str
+        and feature
+        and type(method) is str
+        and method
+        and type(at) is dt.datetime
+        and type(at.tzinfo) in _ZONES
+        and (line is None or (type(line) is int and line >= 1))
+    ):
+        return feature, at, method, line
+    return None
+
+
+def _iterable(deliveries: object) -> Iterable[object]:
     if isinstance(deliveries, (str, bytes, Mapping)) or not isinstance(deliveries, Iterable):
         raise InputError(
             "deliveries must be an iterable of deliveries ({'feature', 'at', 'method'} mappings or "
@@ -107,31 +164,33 @@ def delivery_records(
             field="deliveries",
             value=deliveries,
         )
-    methods = [m.id for m in catalog.methods]
-    records = []
-    for i, given in enumerate(deliveries):
-        where = f"deliveries[{i}]"
-        if isinstance(given, DeliveryRecord):
-            record = given
-        elif isinstance(given, Mapping):
-            try:
-                record = DeliveryRecord.model_validate(given)
-            except InputError as exc:
-                raise InputError(
-                    f"{where}: {exc}", field=f"{where}.{exc.field}" if exc.field else where, value=exc.value
-                ) from None
-        else:
+    return deliveries
+
+
+def _record(given: object, i: int) -> DeliveryRecord:
+    """``deliveries[i]`` as a validated record; an :class:`InputError` naming it if it is not one."""
+    where = f"deliveries[{i}]"
+    if isinstance(given, DeliveryRecord):
+        return given
+    if isinstance(given, Mapping):
+        try:
+            return DeliveryRecord.model_validate(given)
+        except InputError as exc:
             raise InputError(
-                f"{where} must be a mapping with 'feature', 'at' and 'method', or a DeliveryRecord, "
-                f"got {cut(given)}",
-                field=where,
-                value=given,
-            )
-        if record.feature not in known_features:
-            raise unknown(
-                "feature", record.feature, known_features, field=f"{where}.feature", of=f"in {where}"
-            )
-        if record.method not in methods:
-            raise unknown("method", record.method, methods, field=f"{where}.method", of=f"in {where}")
-        records.append(record)
-    return records
+                f"{where}: {exc}", field=f"{where}.{exc.field}" if exc.field else where, value=exc.value
+            ) from None
+    raise InputError(
+        f"{where} must be a mapping with 'feature', 'at' and 'method', or a DeliveryRecord, got {cut(given)}",
+        field=where,
+        value=given,
+    )
+
+
+def _check_ids(
+    feature: str, method: str, known_features: Sequence[str], methods: Sequence[str], where: str
+) -> None:
+    """An :class:`UnknownIdError` for the first of ``feature`` and ``method`` that is not known."""
+    if feature not in known_features:
+        raise unknown("feature", feature, known_features, field=f"{where}.feature", of=f"in {where}")
+    if method not in methods:
+        raise unknown("method", method, methods, field=f"{where}.method", of=f"in {where}")

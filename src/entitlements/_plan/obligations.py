@@ -35,8 +35,9 @@ from .answers import (
     ObligationItem,
     PlanItem,
     Status,
+    checked_outcome,
 )
-from .inputs import DeliveryRecord, delivery_records
+from .inputs import delivery_rows
 from .periods import PLAN_SOURCE
 from .plan import duties_of
 from .report import ObligationReport
@@ -52,100 +53,45 @@ def check_obligations(
     deliveries: object,
     now: dt.datetime,
 ) -> ObligationReport:
-    """Every item of ``plan`` with its status at ``now``, and what each of ``deliveries`` counted for."""
+    """Every item of ``plan`` with its status at ``now``, and what each of ``deliveries`` counted for.
+
+    Large inputs are the point (a year of a team's deliveries): each delivery
+    is checked once into a compact tuple, its outcome is built from checked
+    values (:func:`.answers.checked_outcome`), and outcomes of one fact share
+    one reason and one local date.
+    """
     local_now = calendar.local(check_aware(now, "now"), "now")
     call = catalog.scope.weekly_call
-    known = [*(f.id for f in catalog.features), call.id]
-    records = delivery_records(deliveries, known, catalog)
+    rows = delivery_rows(deliveries, [*(f.id for f in catalog.features), call.id], catalog)
     duties, _ = duties_of(catalog, offering)
-    scheduled = {d.feature: d for d in duties}
-    included = {row.feature for row in catalog.table1.rows if row.cells.get(offering.id, False)}
-    by_feature: dict[str, list[int]] = {}
-    for n, item in enumerate(plan.items):
-        by_feature.setdefault(item.feature, []).append(n)
-    for indexes in by_feature.values():  # a deliverable's periods, in order: found by bisection
-        indexes.sort(key=lambda k: plan.items[k].period_start)
-    starts = {f: [plan.items[k].period_start for k in indexes] for f, indexes in by_feature.items()}
-    matched: list[list[int]] = [[] for _ in plan.items]
-    good = [False] * len(plan.items)
+    match = _Matcher(plan, catalog, offering, {d.feature for d in duties}, now, local_now)
     outcomes: list[DeliveryOutcome] = []
-    lines = [i + 1 if record.line is None else record.line for i, record in enumerate(records)]
-    memo = _Memo().of
-
-    for i, record in enumerate(records):
-        where = f"deliveries[{i}].at" if record.line is None else f"the delivery on line {record.line}: at"
-        local = calendar.local(record.at, where)
+    days: dict[dt.date, dt.date] = {}  # one date object per local date, shared by its outcomes
+    rows.reverse()  # taken from the end: each row is freed as its outcome is made
+    i = 0
+    while rows:
+        feature, at, method, given_line = rows.pop()
+        line = i + 1 if given_line is None else given_line
+        where = f"deliveries[{i}].at" if given_line is None else f"the delivery on line {given_line}: at"
+        local = calendar.local(at, where)
         day = local.date()
-        status: DeliveryStatus
-        period: str | None = None
-        if record.feature not in included and record.feature not in scheduled:
-            status = "not-included"
-            reason = memo(("not-included", record.feature), _not_included, catalog, offering, record.feature)
-        elif record.feature not in scheduled:
-            status = "not-scheduled"
-            reason = memo(
-                ("not-scheduled", record.feature), _not_scheduled, catalog, offering, record.feature
-            )
-        elif record.at > now:
-            status = "after-now"
-            reason = Reason(
-                code="after-now",
-                message=(
-                    f"delivered at {local.isoformat()}, after now ({local_now.isoformat()}): "
-                    "not counted in the status at now"
-                ),
-                source=PLAN_SOURCE,
-            )
-        else:
-            hit = _item_on(plan, by_feature.get(record.feature, ()), starts.get(record.feature, ()), day)
-            if hit is None:
-                status = "outside-plan"
-                reason = memo(("outside-plan", record.feature, day), _outside, plan, record.feature, day)
-            else:
-                item = plan.items[hit]
-                period = item.period
-                matched[hit].append(i)
-                if record.method in item.methods:
-                    good[hit] = True
-                    status = "counted"
-                    reason = memo(
-                        ("counted", hit, record.method, day), _counted, catalog, item, record.method, day
-                    )
-                else:
-                    status = "wrong-method"
-                    reason = memo(
-                        ("wrong-method", hit, record.method, day),
-                        _wrong_method,
-                        catalog,
-                        item,
-                        record.method,
-                        day,
-                    )
+        day = days.setdefault(day, day)
+        status, period, reasons = match(feature, at, method, line, local, day)
         outcomes.append(
-            DeliveryOutcome(
-                line=lines[i],
-                feature=record.feature,
-                method=record.method,
+            checked_outcome(
+                line=line,
+                feature=feature,
+                method=method,
                 at=local,
                 local_date=day,
                 status=status,
                 period=period,
-                reasons=(reason,),
+                reasons=reasons,
             )
         )
-    items = tuple(
-        _status(
-            catalog,
-            item,
-            matched=tuple(matched[n]),
-            lines=lines,
-            good=good[n],
-            records=records,
-            calendar=calendar,
-            now=local_now,
-        )
-        for n, item in enumerate(plan.items)
-    )
+        i += 1
+    found = match.found
+    items = tuple(_status(catalog, item, found[n], local_now) for n, item in enumerate(plan.items))
     per_feature = tuple(
         Compliance.of(d.feature, (item.status for item in items if item.feature == d.feature)) for d in duties
     )
@@ -178,35 +124,120 @@ def check_obligations(
     )
 
 
-def _status(  # noqa: PLR0913 - one item's facts, each named
-    catalog: Catalog,
-    item: PlanItem,
-    *,
-    matched: tuple[int, ...],
-    lines: Sequence[int],
-    good: bool,
-    records: Sequence[DeliveryRecord],
-    calendar: BusinessCalendar,
-    now: dt.datetime,
-) -> ObligationItem:
+class _Matcher:
+    """What one delivery counts for in the plan, with the deliveries each item was given (``found``)."""
+
+    def __init__(
+        self,
+        plan: EngagementPlan,
+        catalog: Catalog,
+        offering: Offering,
+        scheduled: set[str],
+        now: dt.datetime,
+        local_now: dt.datetime,
+    ) -> None:
+        self.plan, self.catalog, self.offering, self.scheduled = plan, catalog, offering, scheduled
+        self.now, self.local_now = now, local_now
+        self.included = {row.feature for row in catalog.table1.rows if row.cells.get(offering.id, False)}
+        by_feature: dict[str, list[int]] = {}
+        for n, item in enumerate(plan.items):
+            by_feature.setdefault(item.feature, []).append(n)
+        for indexes in by_feature.values():  # a deliverable's periods, in order: found by bisection
+            indexes.sort(key=lambda k: plan.items[k].period_start)
+        self.by_feature = by_feature
+        self.starts = {f: [plan.items[k].period_start for k in ks] for f, ks in by_feature.items()}
+        self.found = [_Found() for _ in plan.items]
+        self.memo = _Memo().of
+
+    def __call__(
+        self, feature: str, at: dt.datetime, method: str, line: int, local: dt.datetime, day: dt.date
+    ) -> tuple[DeliveryStatus, str | None, tuple[Reason]]:
+        """The delivery's status, the period it fell in (if any), and why."""
+        catalog, offering, memo = self.catalog, self.offering, self.memo
+        if feature not in self.scheduled:
+            if feature not in self.included:
+                return (
+                    "not-included",
+                    None,
+                    memo(("not-included", feature), _not_included, catalog, offering, feature),
+                )
+            return (
+                "not-scheduled",
+                None,
+                memo(("not-scheduled", feature), _not_scheduled, catalog, offering, feature),
+            )
+        if at > self.now:
+            return "after-now", None, (_after_now(local, self.local_now),)
+        hit = _item_on(self.plan, self.by_feature.get(feature, ()), self.starts.get(feature, ()), day)
+        if hit is None:
+            return (
+                "outside-plan",
+                None,
+                memo(("outside-plan", feature, day), _outside, self.plan, feature, day),
+            )
+        item = self.plan.items[hit]
+        good = method in item.methods
+        self.found[hit].add(line, method, day, good=good)
+        if good:
+            return (
+                "counted",
+                item.period,
+                memo(("counted", hit, method, day), _counted, catalog, item, method, day),
+            )
+        return (
+            "wrong-method",
+            item.period,
+            memo(("wrong-method", hit, method, day), _wrong_method, catalog, item, method, day),
+        )
+
+
+class _Found:
+    """The deliveries that fell in one item's period: their lines, methods, and the first that counted."""
+
+    __slots__ = ("first", "lines", "methods")
+
+    def __init__(self) -> None:
+        self.lines: list[int] = []
+        self.methods: set[str] = set()
+        self.first: tuple[str, dt.date] | None = None
+        """The method and local date of the first delivery by one of the item's methods."""
+
+    def add(self, line: int, method: str, day: dt.date, *, good: bool) -> None:
+        self.lines.append(line)
+        self.methods.add(method)
+        if good and self.first is None:
+            self.first = (method, day)
+
+
+def _after_now(local: dt.datetime, now: dt.datetime) -> Reason:
+    return Reason(
+        code="after-now",
+        message=(
+            f"delivered at {local.isoformat()}, after now ({now.isoformat()}): "
+            "not counted in the status at now"
+        ),
+        source=PLAN_SOURCE,
+    )
+
+
+def _status(catalog: Catalog, item: PlanItem, found: _Found, now: dt.datetime) -> ObligationItem:
     methods = join_methods([m.name.en for m in catalog.methods if m.id in item.methods], "en")
     span = f"{item.period} ({item.period_start.isoformat()} to {item.period_end.isoformat()})"
     status: Status
-    if good:
+    if found.first is not None:
         status = "met"
-        hits = [records[i] for i in matched if records[i].method in item.methods]
-        first = hits[0]
+        method, day = found.first
         reason = Reason(
             code="met",
             message=(
-                f"{item.name.en} delivered in {span} by {catalog.method(first.method).name.en} on "
-                f"{calendar.local(first.at).date().isoformat()}, one of {methods}"
+                f"{item.name.en} delivered in {span} by {catalog.method(method).name.en} on "
+                f"{day.isoformat()}, one of {methods}"
             ),
             source=item.source,
         )
-    elif matched:
+    elif found.lines:
         status = "wrong-method"
-        used = sorted({records[i].method for i in matched})
+        used = sorted(found.methods)
         reason = Reason(
             code="wrong-method",
             message=(
@@ -236,7 +267,7 @@ def _status(  # noqa: PLR0913 - one item's facts, each named
         **item.model_dump(exclude={"reasons"}),
         reasons=(reason, *item.reasons),
         status=status,
-        deliveries=tuple(lines[i] for i in matched),
+        deliveries=tuple(found.lines),
     )
 
 
@@ -305,13 +336,13 @@ def _item_on(
     return None
 
 
-class _Memo(dict[tuple[object, ...], Reason]):
+class _Memo(dict[tuple[object, ...], tuple[Reason]]):
     """One reason per distinct fact: many deliveries of one day and method share it (and its memory)."""
 
-    def of(self, key: tuple[object, ...], build: Callable[..., Reason], *args: Any) -> Reason:
+    def of(self, key: tuple[object, ...], build: Callable[..., Reason], *args: Any) -> tuple[Reason]:
         found = self.get(key)
         if found is None:
-            found = self[key] = build(*args)
+            found = self[key] = (build(*args),)
         return found
 
 
