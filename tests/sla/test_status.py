@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 import yaml
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import entitlements as ent
@@ -467,3 +467,30 @@ def test_the_json_form_reads_back() -> None:
     data = json.loads(json.dumps(status.model_dump(mode="json")))
     assert ent.ResponseStatus.model_validate(data) == status
     assert data["target"] == "PT20H"
+
+
+@settings(max_examples=300)
+@given(
+    st.integers(0, len(CONTRACTS) - 1),
+    st.datetimes(dt.datetime(2025, 12, 1), dt.datetime(2029, 1, 1)),
+    st.integers(0, 2 * 366 * 86_400 * 10**6),
+    st.one_of(st.none(), st.integers(0, 3 * 366 * 86_400 * 10**6)),
+)
+@example(0, dt.datetime(2026, 2, 13, 7), 10 * 86_400 * 10**6, 11 * 86_400 * 10**6)  # responded after now
+def test_the_status_built_without_validation_equals_the_validated_one(
+    k: int, received: dt.datetime, span: int, answer: int | None
+) -> None:
+    """``response_status`` builds its model with ``model_construct`` (the engine checked every value): it
+    equals, field for field and in JSON, the model validated from the same values, at any distance."""
+    rule = ENGINE.prepare(CONTRACTS[k]).status_rule
+    at = received.replace(tzinfo=dt.UTC)
+    now = at + dt.timedelta(microseconds=span)
+    responded = None if answer is None else at + dt.timedelta(microseconds=answer)
+    values = rule.values(at, now, responded)
+    built, validated = rule.model_of(values), rule.model_validated(values)
+    assert built == validated
+    assert built.model_dump() == validated.model_dump()
+    assert built.model_dump(mode="json") == validated.model_dump(mode="json")
+    assert built.model_fields_set == validated.model_fields_set
+    assert [type(r) for r in built.reasons] == [ent.Reason] * len(validated.reasons)
+    assert ENGINE.response_status(CONTRACTS[k], at, now=now, responded_at=responded) == validated

@@ -7,6 +7,8 @@ import time
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import entitlements as ent
 from entitlements._time.days import DayRules, build_year
@@ -119,3 +121,47 @@ def test_what_calendars_hold_has_one_bound_however_many_are_alive(monkeypatch: p
     # 120 tables of about 5 KB and 12 years of openings of about 45-90 KB, and 80 small calendars;
     # unbounded, the 960 tables alone hold over 5 MB
     assert held < 120 * 6_000 + 12 * 100_000 + 80 * 15_000, held
+
+
+def _walked(calendar: ent.BusinessCalendar, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
+    """The business time in ``[a, b)`` the obvious way: every local day's stretches, clipped."""
+    total = dt.timedelta(0)
+    day, last = (
+        calendar.local(a).date() - dt.timedelta(days=1),
+        calendar.local(b).date() + dt.timedelta(days=1),
+    )
+    while day <= last:
+        for s, e in calendar.business_hours_on(day):
+            lo, hi = max(s, a), min(e, b)
+            if hi > lo:
+                total += hi - lo
+        day += dt.timedelta(days=1)
+    return total
+
+
+_CALENDARS = (
+    ent.BusinessCalendar(timezone="Asia/Shanghai", country="CN", hours=("09:00", "17:00")),
+    ent.BusinessCalendar(timezone="Europe/Berlin", country="DE", hours="09:00-12:00,13:00-17:00"),
+    ent.BusinessCalendar(timezone="America/New_York", country="US", hours="00:00-04:00"),
+    ent.BusinessCalendar(timezone="Australia/Lord_Howe", country="AU", hours="01:00-03:00,09:00-17:00"),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    which=st.integers(0, len(_CALENDARS) - 1),
+    start=st.datetimes(dt.datetime(2025, 12, 20), dt.datetime(2027, 1, 10)),
+    span=st.integers(0, 40 * 86_400 * 1_000_000),
+)
+def test_between_two_running_totals_equals_a_walk_over_the_days(
+    which: int, start: dt.datetime, span: int
+) -> None:
+    """Business time between two instants, from the running totals at each end, is the days' stretches summed
+    (days with a change of clocks, lunch breaks and the turn of a year included)."""
+    calendar = _CALENDARS[which]
+    a = start.replace(tzinfo=dt.UTC)
+    b = a + dt.timedelta(microseconds=span)
+    assert calendar.business_time_between(a, b) == _walked(calendar, a, b)
+    assert calendar.business_microseconds(calendar.local(a), calendar.local(b)) == _walked(
+        calendar, a, b
+    ) // dt.timedelta(microseconds=1)

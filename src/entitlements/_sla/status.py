@@ -39,9 +39,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from .._base import constructed
 from .._catalog.models import Catalog, CatalogStamp
 from .._errors import InputError
-from .._rules.answers import ResponseState, ResponseStatus
+from .._rules.answers import Reason, ResponseState, ResponseStatus
 from .._text.words import iso_duration
 from .._time.calendar import Adder
 from .._time.units import format_microseconds as hm
@@ -55,6 +56,10 @@ _MINUTE = 60_000_000
 
 def _us(d: dt.timedelta) -> int:
     return (d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds
+
+
+def _reason(code: str, message: str, source: str) -> Reason:
+    return constructed(Reason, {"code": code, "message": message, "source": source})
 
 
 Values = tuple[
@@ -105,6 +110,13 @@ class StatusRule:
     at_risk_adder: Adder | None = field(default=None, compare=False)
     """For ``business-hours`` counting: adds ``target - threshold`` (from the receipt to at-risk).
     Not compared: it is made from the fields above (an Adder compares by identity)."""
+    target_reason: Reason | None = field(default=None, compare=False)
+    """For ``business-hours`` counting: the target's reason, the same for every inquiry (made once)."""
+    last_now: list[tuple[dt.datetime, dt.datetime, int] | None] = field(
+        default_factory=lambda: [None], compare=False, repr=False
+    )
+    """The last ``now`` asked about, in the zone and in microseconds: a stream of inquiries mostly asks
+    at one ``now``, checked and converted once (a cache, replaced whole; not part of the value)."""
 
     @classmethod
     def build(cls, plan: DeadlinePlan, catalog: Catalog) -> StatusRule:
@@ -113,7 +125,7 @@ class StatusRule:
         days = "day" if plan.days == 1 else "days"
         dumps = json.dumps
         share = Fraction(repr(levels.at_risk_fraction))
-        amount = constant = adder = None
+        amount = constant = adder = reason = None
         if plan.counting == "business-hours":
             amount = _us(plan.amount)
             threshold = amount * share.numerator // share.denominator
@@ -124,6 +136,12 @@ class StatusRule:
                 iso_duration(threshold),
                 hm(amount),
                 hm(threshold),
+            )
+            reason = Reason(
+                code="response-target",
+                message=f"{plan.offering}: reply within {plan.days} business {days} "
+                f"({plan.counting} counting): {hm(amount)} of business time",
+                source=plan.target_source,
             )
         return cls(
             plan=plan,
@@ -142,6 +160,7 @@ class StatusRule:
                 f', "catalog": {dumps(stamp.model_dump(mode="json"), ensure_ascii=False)}}}',
             ),
             at_risk_adder=adder,
+            target_reason=reason,
         )
 
     # --- the rule -----------------------------------------------------------------------
@@ -150,7 +169,14 @@ class StatusRule:
         self, received_at: dt.datetime, now: dt.datetime, responded_at: dt.datetime | None = None
     ) -> Values:
         """Everything a status holds, computed once (see the module): checked, in the contract's zone."""
-        return self.values_at(received_at, responded_at, self.plan.calendar.local(now, "now"), now)
+        cell = self.last_now
+        last = cell[0]
+        if last is not None and last[0] is now:
+            return self.values_at(received_at, responded_at, last[1], now, last[2])
+        current = self.plan.calendar.local(now, "now")
+        nu = micros(current)
+        cell[0] = (now, current, nu)
+        return self.values_at(received_at, responded_at, current, now, nu)
 
     def values_at(
         self,
@@ -180,8 +206,10 @@ class StatusRule:
         du = micros(deadline)
         target = self.amount
         if target is None:
-            target = cal.business_microseconds(received, deadline)
-        elapsed = cal.business_microseconds(received, until) if uu > ru else 0
+            target = (
+                cal.microseconds_between(ru, received.toordinal(), du, deadline.toordinal()) if du > ru else 0
+            )
+        elapsed = cal.microseconds_between(ru, received.toordinal(), uu, until.toordinal()) if uu > ru else 0
         if uu <= du:
             remaining, overdue = target - elapsed, 0
         else:
@@ -299,20 +327,38 @@ class StatusRule:
         holidays' note."""
         code, message, share = self._first(values, values[4].isoformat())
         plan = self.plan
-        out = [
+        return [
             (code, message, self.share_source if share else plan.target_source),
             (
                 "response-target",
                 f"{self.days_text}: {hm(values[5])} of business time",
                 plan.target_source,
             ),
+            *self._notes(values),
         ]
+
+    def _reason_models(self, values: Values) -> tuple[Reason, ...]:
+        """:meth:`reasons` as models, the target's made once (:attr:`target_reason`) when it is constant."""
+        target = self.target_reason
+        if target is None:
+            return tuple(_reason(c, m, s) for c, m, s in self.reasons(values))
+        code, message, share = self._first(values, values[4].isoformat())
+        first = _reason(code, message, self.share_source if share else self.plan.target_source)
+        notes = self._notes(values)
+        if not notes:
+            return (first, target)
+        return (first, target, *(_reason(c, m, s) for c, m, s in notes))
+
+    def _notes(self, values: Values) -> list[tuple[str, str, str]]:
+        """The reasons after the target's: a response after now, the holidays' notes."""
+        out = []
         late = self._late(values)
         if late is not None:
             out.append(late)
         note = self._note(values)
         if note is not None:
             out.append(note)
+        plan = self.plan
         loose = not_frozen_reason(plan.calendar, values[1].year, values[10])
         if loose is not None:
             out.append((loose.code, loose.message, loose.source))
@@ -345,7 +391,42 @@ class StatusRule:
         return self.model_of(self.values(received_at, now, responded_at))
 
     def model_of(self, values: Values) -> ResponseStatus:
-        """The status that ``values`` describe."""
+        """The status that ``values`` describe.
+
+        Built without validating again what :meth:`values` checked and computed
+        (``model_construct``: aware instants in the zone, whole-microsecond
+        durations, a state of the five); the tests hold it equal to the
+        validated model (:meth:`model_validated`) on many random inquiries.
+        """
+        state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, *_ = (
+            values
+        )
+        timedelta = dt.timedelta
+        return constructed(
+            ResponseStatus,
+            {
+                "offering": self.plan.offering,
+                "state": state,
+                "received_at": received,
+                "responded_at": responded,
+                "now": current,
+                "deadline": deadline,
+                "target": timedelta(microseconds=target),
+                "elapsed": timedelta(microseconds=elapsed),
+                "remaining": timedelta(microseconds=remaining),
+                "overdue": timedelta(microseconds=overdue),
+                "at_risk_threshold": timedelta(microseconds=threshold),
+                "at_risk_at": values[12],
+                "breach_at": deadline if responded is None else None,
+                "next_change_at": values[13],
+                "provisional": self.provisional(values),
+                "reasons": self._reason_models(values),
+                "catalog": self.stamp,
+            },
+        )
+
+    def model_validated(self, values: Values) -> ResponseStatus:
+        """:meth:`model_of`, validated field by field: the oracle the tests hold it equal to."""
         state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, *_ = (
             values
         )
@@ -405,9 +486,8 @@ class StatusRule:
             answered = "null"
             at_risk, change = values[12], values[13]
             assert at_risk is not None
-            changes = (
-                f'"at_risk_at": "{at_risk.isoformat()}", "breach_at": "{due}", "next_change_at": '
-                + ("null, " if change is None else f'"{change.isoformat()}", ')
+            changes = f'"at_risk_at": "{at_risk.isoformat()}", "breach_at": "{due}", "next_change_at": ' + (
+                "null, " if change is None else f'"{change.isoformat()}", '
             )
         else:
             answered = f'"{responded.isoformat()}"'

@@ -514,6 +514,10 @@ class BusinessCalendar:
             return 0
         return self._clock.between(ua, self._local(a, "a").toordinal(), ub, self._local(b, "b").toordinal())
 
+    def microseconds_between(self, ua: int, oa: int, ub: int, ob: int) -> int:
+        """:meth:`business_microseconds` of instants in microseconds with their local days (``oa <= ob``)."""
+        return self._clock.between(ua, oa, ub, ob)
+
     def business_time_table(self, first_year: int, last_year: int) -> BusinessTimeTable:
         """The business time of the local years ``first_year..last_year`` as sorted arrays.
 

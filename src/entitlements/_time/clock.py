@@ -530,20 +530,32 @@ class Clock:
         )  # pragma: no cover
 
     def between(self, ua: int, oa: int, ub: int, ob: int) -> int:
-        """Business time in ``[ua, ub)``, local days ``oa <= ob``."""
+        """Business time in ``[ua, ub)``, local days ``oa <= ob``: the running total at each end (the
+        whole days before it, from its year's table, and its own day's part before it), subtracted."""
+        ta = self.table_of(oa)
+        before_a = self.part_before(ta, oa, ua)
+        tb = self.table_of(ob)
+        if ta is tb:
+            return tb.cumt[ob - tb.base] - ta.cumt[oa - ta.base] + self.part_before(tb, ob, ub) - before_a
+        if ta.end == tb.base:  # the next year: the rest of the one, the start of the other
+            rest = ta.cumt[-1] - ta.cumt[oa - ta.base]
+            return rest + tb.cumt[ob - tb.base] + self.part_before(tb, ob, ub) - before_a
+        return self.time_in(oa, ob) + self.part_before(tb, ob, ub) - before_a
+
+    def part_before(self, table: YearTable, o: int, u: int) -> int:
+        """The business time of day ``o`` (in ``table``) before instant ``u``."""
+        i = o - table.base
+        flag = table.flags[i]
+        if not flag & BUSINESS:
+            return 0
+        if flag & IRREGULAR:
+            return sum((u if u < e else e) - s for s, e in table.irregular[o].intervals if u > s)
+        w = midnight(o) - table.offsets[i] * SECOND
         total = 0
-        if oa == ob:
-            for s, e in self.intervals(oa):
-                lo, hi = (s if s > ua else ua), (e if e < ub else ub)
-                if hi > lo:
-                    total += hi - lo
-            return total
-        for s, e in self.intervals(oa):
-            if e > ua:
-                total += e - (s if s > ua else ua)
-        for s, e in self.intervals(ob):
-            if ub > s:
-                total += (e if e < ub else ub) - s
-        if ob - oa > 1:
-            total += self.time_in(oa + 1, ob)
+        for a, b in self.rules.hours_of(o):
+            s = w + a
+            if u <= s:
+                break
+            e = w + b
+            total += (u if u < e else e) - s
         return total
