@@ -1,18 +1,26 @@
-"""The documentation site: mkdocs builds it with no warning, and the API reference covers every public name.
+"""The documentation site: mkdocs builds it with no warning, the API reference covers every public name,
+and every public name has a docstring with an example that runs.
 
-Skipped when mkdocs (the docs extra) is missing, unless ENTITLEMENTS_REQUIRE_DOCS=1
-(CI sets it), which makes a missing mkdocs a failure.
+The site's tests skip when mkdocs (the docs extra) is missing, unless
+ENTITLEMENTS_REQUIRE_DOCS=1 (CI sets it), which makes a missing mkdocs a failure.
+The docstring tests need no extra.
 """
 
 from __future__ import annotations
 
+import ast
+import datetime as dt
+import doctest
+import importlib
 import importlib.util
+import inspect
 import os
 import re
 import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -108,3 +116,79 @@ def test_the_cli_page_is_the_parser_and_names_ids_in_both_languages(site: tuple[
 
 def _read(paths: Iterable[Path]) -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in paths)
+
+
+# --- docstrings and their examples ----------------------------------------------------------------
+
+ENGINE_METHODS = sorted(m for m in vars(ent.Engine) if not m.startswith("_"))
+PUBLIC = [*ent.__all__, *(f"Engine.{m}" for m in ENGINE_METHODS)]
+ATTRIBUTES = {"Request": "entitlements._inputs.requests", "__version__": "entitlements._version"}
+"""Public names that are values, not classes or functions: their docstring follows their assignment."""
+
+ON_PAGE = {
+    "Engine",
+    *(f"Engine.{m}" for m in ENGINE_METHODS),
+    "Adder",
+    "BusinessCalendar",
+    "BusinessTimeTable",
+    "SlaItem",
+}
+"""Names whose example is on their reference page (``<!-- example: NAME -->``), not in the docstring:
+their modules (_engine.py, _time/calendar.py, _rules/answers.py) are at test_layers' 700-line limit."""
+
+PAGE_EXAMPLES = dict(
+    re.findall(
+        r"^<!-- example: (\S+) -->\n```pycon\n(.*?)```", _read(sorted(REFERENCE.glob("*.md"))), re.M | re.S
+    )
+)
+
+
+def docstring(name: str) -> str:
+    """The docstring a reader of ``help()`` or the site sees for a public name ("" if none)."""
+    if name in ATTRIBUTES:
+        tree = ast.parse(inspect.getsource(importlib.import_module(ATTRIBUTES[name])))
+        for node, after in zip(tree.body, tree.body[1:], strict=False):
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                value = after.value if isinstance(after, ast.Expr) else None
+                return inspect.cleandoc(value.value) if isinstance(value, ast.Constant) else ""
+        return ""
+    if name.startswith("Engine."):
+        member = vars(ent.Engine)[name.split(".")[1]]
+        member = member.fget if isinstance(member, property) else getattr(member, "__func__", member)
+        return inspect.cleandoc(member.__doc__ or "")
+    obj = getattr(ent, name)
+    own = vars(obj).get("__doc__") if inspect.isclass(obj) else obj.__doc__  # a class's own, not inherited
+    return inspect.cleandoc(own or "")
+
+
+def examples(name: str) -> str:
+    return PAGE_EXAMPLES[name] if name in ON_PAGE else docstring(name)
+
+
+def globs() -> dict[str, object]:
+    """What every example may use without importing it, as docs/reference/index.md says."""
+    return {"ent": ent, "engine": ent.Engine.default(), "dt": dt, "ZoneInfo": ZoneInfo}
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_every_public_name_has_a_docstring_with_an_example(name: str) -> None:
+    """What it answers (a docstring of a sentence or more) and an example (``>>>``), here or on its page."""
+    doc = docstring(name)
+    assert len(doc) >= 30, f"{name} has no docstring saying what it answers"
+    if name in ON_PAGE:
+        assert name in PAGE_EXAMPLES, f"{name}'s example is missing from its reference page"
+        assert ">>>" not in doc  # one example, in one place
+    else:
+        assert ">>>" in doc, f"{name}'s docstring has no example (an Example: section of >>> lines)"
+    assert set(PAGE_EXAMPLES) == ON_PAGE
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_every_example_runs_and_shows_what_it_prints(name: str) -> None:
+    test = doctest.DocTestParser().get_doctest(examples(name), globs(), name, f"<{name}>", 0)
+    assert test.examples, name
+    failures: list[str] = []
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    result = runner.run(test, out=failures.append)
+    assert result.failed == 0, "".join(failures)
