@@ -192,3 +192,41 @@ def test_every_example_runs_and_shows_what_it_prints(name: str) -> None:
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     result = runner.run(test, out=failures.append)
     assert result.failed == 0, "".join(failures)
+
+
+# --- every page's Python blocks run ---------------------------------------------------------------
+
+TESTS = REPO / "tests"
+PAGES = sorted(p for p in DOCS.rglob("*.md") if re.search(r"^```python$", p.read_text("utf-8"), re.M))
+
+
+def _runs_elsewhere(page: Path) -> bool:
+    """Some other test file names the page and executes code (the guides' own block tests)."""
+    name = page.relative_to(DOCS).as_posix()
+    return any(
+        name in text and "exec(" in text
+        for path in TESTS.rglob("test_*.py")
+        if path.name != "test_docs.py"
+        for text in [path.read_text(encoding="utf-8")]
+    )
+
+
+def test_the_guides_own_block_tests_are_found() -> None:
+    """The guides whose blocks a module's test runs are seen as such (the check below relies on it)."""
+    elsewhere = {p.relative_to(DOCS).as_posix() for p in PAGES if _runs_elsewhere(p)}
+    assert {"bulk.md", "catalog.md", "engagement.md", "integration.md", "support-tools.md"} <= elsewhere
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in PAGES if not _runs_elsewhere(p)], ids=lambda p: p.relative_to(DOCS).as_posix()
+)
+def test_a_page_no_other_test_runs_has_its_python_blocks_run_here(
+    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its Python blocks, in order, in one namespace, from a folder outside the checkout."""
+    blocks = re.findall(r"^```python\n(.*?)^```", page.read_text(encoding="utf-8"), re.M | re.S)
+    assert blocks
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    exec(compile("\n".join(blocks), str(page.relative_to(REPO)), "exec"), namespace)
+    capsys.readouterr()
