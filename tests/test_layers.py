@@ -168,6 +168,7 @@ def test_the_layers_catch_a_circle() -> None:
 TESTS = pathlib.Path(__file__).resolve().parent
 
 ACROSS = {
+    "test_docs": "the documentation site: mkdocs.yml, the API reference, the docstrings and their examples",
     "test_hostile": "hostile input through every surface",
     "test_layers": "this file: the layout itself",
     "test_public_api": "the public names of __init__",

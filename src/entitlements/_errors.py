@@ -102,6 +102,15 @@ class EntitlementsError(Exception):
 
     ``field`` names the argument or field at fault, when there is one;
     ``value`` is the value found there.
+
+    Examples:
+        >>> try:
+        ...     engine.entitlement("saas-premum", "service-review")
+        ... except ent.EntitlementsError as error:
+        ...     print(error)
+        ...     print(error.field, error.value)
+        unknown offering 'saas-premum' (did you mean 'saas-premium'?)
+        offering saas-premum
     """
 
     field: str | None
@@ -129,7 +138,17 @@ class EntitlementsError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with a catalog (or a contracts file), located as precisely as the loader can."""
+    """One thing wrong with a catalog (or a contracts file), located as precisely as the loader can.
+
+    Examples:
+        >>> import io
+        >>> try:
+        ...     ent.load_contracts(io.StringIO("acme: {offering: tsam, timezone: Mars/Base}"), name="c.yaml")
+        ... except ent.ContractsFileError as error:
+        ...     problem = error.problems[0]
+        >>> problem.file, problem.line
+        ('c.yaml', 1)
+    """
 
     file: str
     line: int | None
@@ -145,6 +164,13 @@ class CatalogError(EntitlementsError, ValueError):
 
     ``problems`` lists every problem found, each with its file and line; the
     message is those problems, one ``file:line: message`` per line.
+
+    Examples:
+        >>> try:
+        ...     ent.Engine.from_path("no-such-folder")
+        ... except ent.CatalogError as error:
+        ...     print(type(error).__name__, isinstance(error, ValueError))
+        CatalogError True
     """
 
     problems: tuple[Problem, ...]
@@ -162,7 +188,15 @@ class CatalogError(EntitlementsError, ValueError):
 
 
 class UnknownIdError(EntitlementsError, LookupError):
-    """An id that the catalog does not define; ``suggestion`` is the nearest known one, if any."""
+    """An id that the catalog does not define; ``suggestion`` is the nearest known one, if any.
+
+    Examples:
+        >>> try:
+        ...     engine.offering("saas-premum")
+        ... except ent.UnknownIdError as error:
+        ...     print(error)
+        unknown offering 'saas-premum' (did you mean 'saas-premium'?)
+    """
 
     kind: str
     known: tuple[str, ...]
@@ -179,19 +213,42 @@ class InputError(EntitlementsError, ValueError):
     ``details``: for an error made from a validation, each finding as
     ``(kind, field, words, value)``, so that a model holding the one that
     failed can say where, in its own terms.
+
+    Examples:
+        >>> try:
+        ...     ent.Usage(contacts=-1)
+        ... except ent.InputError as error:
+        ...     print(isinstance(error, ValueError), error.field)
+        True contacts
     """
 
     details: tuple[Finding, ...] = ()
 
 
 class ContractError(InputError):
-    """A contract whose fields cannot describe business time or a service."""
+    """A contract whose fields cannot describe business time or a service.
+
+    Examples:
+        >>> try:
+        ...     ent.Contract(offering="tsam", country="XX")
+        ... except ent.ContractError as error:
+        ...     print(error.field, error.value)
+        country XX
+    """
 
 
 class ContractsFileError(ContractError):
     """A contracts file that cannot be read, or holds bad contracts; ``problems`` lists every one.
 
     The message is those problems, one ``file:line: contract 'id': ...`` per line.
+
+    Examples:
+        >>> import io
+        >>> try:
+        ...     ent.load_contracts(io.StringIO("acme: {offering: tsam, timezone: Mars/Base}"), name="c.yaml")
+        ... except ent.ContractsFileError as error:
+        ...     print(error)
+        c.yaml:1: contract 'acme': invalid timezone: unknown time zone 'Mars/Base'
     """
 
     problems: tuple[Problem, ...]
@@ -205,7 +262,17 @@ class ContractsFileError(ContractError):
 
 
 class NotSpecifiedError(EntitlementsError, LookupError):
-    """The service description states no such fact, and the call supplied none."""
+    """The service description states no such fact, and the call supplied none.
+
+    Examples:
+        >>> tz = ZoneInfo("Asia/Shanghai")
+        >>> contract = ent.Contract(offering="tsam", timezone="Asia/Shanghai", country="CN")
+        >>> try:
+        ...     engine.response_deadline(contract, dt.datetime(2026, 9, 30, 15, tzinfo=tz))
+        ... except ent.NotSpecifiedError as error:
+        ...     print(isinstance(error, LookupError))
+        True
+    """
 
 
 def _suggest(value: object, known: Iterable[str]) -> str | None:

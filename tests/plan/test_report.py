@@ -141,13 +141,29 @@ def test_bad_rows_are_a_count_and_the_first_ten(count: int) -> None:
     assert text.count('class="warning"') == 1  # one box, however many rows
 
 
-def test_a_year_printed_by_chromium_has_every_month_on_paper(tmp_path: Path) -> None:
-    """Skipped without chromium and pdftotext, unless ENTITLEMENTS_REQUIRE_BROWSER=1 (CI sets it)."""
+def need_browser() -> None:
+    """Skip without chromium and pdftotext, unless ENTITLEMENTS_REQUIRE_BROWSER=1 (CI sets it)."""
     missing = [tool for tool in ("chromium", "pdftotext") if shutil.which(tool) is None]
     if missing and os.environ.get("ENTITLEMENTS_REQUIRE_BROWSER") == "1":
         pytest.fail(f"ENTITLEMENTS_REQUIRE_BROWSER=1 but {', '.join(missing)} missing", pytrace=False)
     if missing:
         pytest.skip(f"needs {', '.join(missing)} (.ci/run installs them)")
+
+
+OFFLINE = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND"]
+"""Headless Chromium with every host name unresolvable: a page that fetched anything would lose it."""
+ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts"
+"""Where browser tests keep what they draw (build/ is not committed)."""
+
+
+def _run(*command: str) -> str:
+    return subprocess.run(command, capture_output=True, text=True, timeout=180, check=True).stdout
+
+
+@pytest.mark.browser
+def test_a_year_printed_by_chromium_has_every_month_on_paper(tmp_path: Path) -> None:
+    """Skipped without chromium and pdftotext, unless ENTITLEMENTS_REQUIRE_BROWSER=1 (CI sets it)."""
+    need_browser()
     html, pdf = tmp_path / "year.html", tmp_path / "year.pdf"
     html.write_text(year_page(problems=3000), encoding="utf-8")
     subprocess.run(
@@ -179,3 +195,48 @@ def test_a_section_lists_ten_notes_and_counts_the_rest() -> None:
     )
     assert more > 0
     assert re.search(r"<li>… and (\d+) more</li>", notes)
+
+
+@pytest.mark.browser
+def test_a_year_of_three_contracts_fits_1280_px_asks_nothing_of_the_network_and_is_drawn(
+    tmp_path: Path,
+) -> None:
+    """Headless Chromium at 1280 px: nothing wider than the viewport, no URL that leaves the page, a
+    screenshot kept in build/test-artifacts/, and the PDF of the same page keeps every month."""
+    need_browser()
+    page = year_page()
+    assert not re.search(r"""(?:src|href|action)\s*=\s*["']?(?:https?:|//|file:)""", page, re.I)
+    assert not re.search(r"url\(|@import", page[page.index("<style>") : page.index("</style>")])
+    probe = (
+        "<script>window.addEventListener('load', () => { const d = document.documentElement;"
+        " d.setAttribute('data-scroll-width', d.scrollWidth);"
+        " d.setAttribute('data-client-width', d.clientWidth);"
+        " d.setAttribute('data-widest', Math.max(...[...document.querySelectorAll('body *')]"
+        ".map(e => e.getBoundingClientRect().right))); });</script>"
+    )
+    html = tmp_path / "year.html"
+    html.write_text(page.replace("</body>", probe + "</body>"), encoding="utf-8")
+    dom = _run(*OFFLINE, "--window-size=1280,900", "--virtual-time-budget=5000", "--dump-dom", html.as_uri())
+    widths = {k: float(v) for k, v in re.findall(r'data-(scroll-width|client-width|widest)="([\d.]+)"', dom)}
+    assert set(widths) == {"scroll-width", "client-width", "widest"}, dom[:300]
+    assert widths["client-width"] <= 1280
+    assert widths["scroll-width"] <= widths["client-width"], widths  # no horizontal scroll
+    assert widths["widest"] <= widths["client-width"], widths  # no element drawn past the edge
+    srcs = re.findall(r'\s(?:src|href)="([^"]*)"', dom)
+    assert all(s.startswith("#") for s in srcs), srcs  # only links within the page
+    assert len(re.findall(r'class="band"', dom)) == 4 * len(CONTRACTS)
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "obligations-year-1280.png"
+    shot.unlink(missing_ok=True)
+    _run(*OFFLINE, "--window-size=1280,2400", "--hide-scrollbars", f"--screenshot={shot}", html.as_uri())
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    print(f"screenshot: {shot}")
+
+    pdf = tmp_path / "year.pdf"
+    _run(*OFFLINE, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri())
+    text = _run("pdftotext", "-layout", str(pdf), "-")
+    for month in MONTHS:
+        assert text.count(f"{month} 2026") == len(CONTRACTS), month
+    for contract_id in CONTRACTS:
+        assert contract_id in text

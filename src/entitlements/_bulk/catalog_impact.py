@@ -74,6 +74,14 @@ def catalog_impact(  # noqa: PLR0913 - two sides, their versions, the inquiries,
     without an offset) is raised, placed (``inquiries[3]: ...``), unless
     ``on_problem`` is given: then it is told the inquiry's line and the
     error, and the rest are counted.
+
+    Examples:
+        >>> contracts = {"acme": ent.Contract(offering="saas-standard", timezone="UTC", country="US")}
+        >>> inquiries = [{"contract": "acme", "received_at": "2026-03-02T10:00:00+00:00"}]
+        >>> now = dt.datetime(2026, 3, 10, tzinfo=dt.UTC)
+        >>> impact = ent.catalog_impact(engine, engine, contracts, inquiries, now=now)
+        >>> impact.total.inquiries, impact.total.deadlines_moved
+        (1, 0)
     """
     from .._engine import Engine
 

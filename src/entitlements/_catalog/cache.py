@@ -58,6 +58,11 @@ def bundled_catalog_path() -> Path:
     """The catalog bundled with the library: inside the installed package, or ``catalog/`` of a checkout.
 
     Copy it to start a catalog of your own (``Engine.from_path``).
+
+    Examples:
+        >>> folder = ent.bundled_catalog_path()
+        >>> (folder / "catalog.yaml").is_file()
+        True
     """
     shipped = os.path.join(_PACKAGE, "catalog")
     if os.path.isdir(shipped):

@@ -110,7 +110,13 @@ SECTIONS: tuple[str, ...] = tuple(CatalogFile.model_fields)
 
 
 def catalog_schema() -> dict[str, Any]:
-    """A JSON Schema (draft 2020-12) for one catalog file, as the YAML is written: any of the sections."""
+    """A JSON Schema (draft 2020-12) for one catalog file, as the YAML is written: any of the sections.
+
+    Examples:
+        >>> schema = ent.catalog_schema()
+        >>> schema["type"]
+        'object'
+    """
     schema = CatalogFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["description"] = (
@@ -121,7 +127,12 @@ def catalog_schema() -> dict[str, Any]:
 
 
 def catalog_files(folder: str | os.PathLike[str]) -> tuple[Path, ...]:
-    """The files a catalog folder is read from, sorted by name: ``*.yaml`` and ``*.yml``, no dotfiles."""
+    """The files a catalog folder is read from, sorted by name: ``*.yaml`` and ``*.yml``, no dotfiles.
+
+    Examples:
+        >>> [p.name for p in ent.catalog_files(ent.bundled_catalog_path())][:2]
+        ['availability.yaml', 'catalog.yaml']
+    """
     folder = Path(folder)
     return tuple(
         sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
@@ -132,6 +143,11 @@ def load_catalog(folder: str | os.PathLike[str]) -> Catalog:
     """Read, validate and cross-check the catalog in ``folder``.
 
     Raises :class:`CatalogError` listing every problem, each with file and line.
+
+    Examples:
+        >>> catalog = ent.load_catalog(ent.bundled_catalog_path())
+        >>> catalog.info.name, catalog.stamp == engine.stamp
+        ('ptc-service-management', True)
     """
     if not isinstance(folder, (str, os.PathLike)):
         raise CatalogError.single(repr(folder), None, "a catalog is a folder path (str or os.PathLike)")

@@ -149,7 +149,13 @@ class Declaration(Frozen):
 
 
 class Term(Frozen):
-    """One word of a closed vocabulary: a deployment, a billing, a delivery method."""
+    """One word of a closed vocabulary: a deployment, a billing, a delivery method.
+
+    Examples:
+        >>> m = engine.method("video-conference")
+        >>> m.name.en, m.name.zh
+        ('video conference', '视频会议')
+    """
 
     id: Id
     name: LocalText
@@ -157,13 +163,25 @@ class Term(Frozen):
 
 
 class Frequency(Term):
-    """A delivery cadence; ``per_year`` orders them, None means on demand."""
+    """A delivery cadence; ``per_year`` orders them, None means on demand.
+
+    Examples:
+        >>> f = engine.frequency("quarterly")
+        >>> f.name.zh, f.per_year
+        ('每季度', 4)
+    """
 
     per_year: StrictInt | None = Field(gt=0)
 
 
 class Offering(Frozen):
-    """One service-management offering: a column of Table 1."""
+    """One service-management offering: a column of Table 1.
+
+    Examples:
+        >>> o = engine.offering("saas-premium")
+        >>> o.deployment, o.billing, o.named_manager, o.name.zh
+        ('saas', 'separately-purchased', True, 'SaaS 服务管理（高级）')
+    """
 
     id: Id
     name: LocalText
@@ -176,7 +194,13 @@ class Offering(Frozen):
 
 
 class Feature(Frozen):
-    """One service feature: a row of Table 1."""
+    """One service feature: a row of Table 1.
+
+    Examples:
+        >>> f = engine.feature("case-management")
+        >>> f.name.en, f.name.zh
+        ('Case management', '案件管理')
+    """
 
     id: Id
     name: LocalText
@@ -507,6 +531,11 @@ class CatalogStamp(Frozen):
     canonical form: comments, blank lines, key order and line endings do not
     change it. ``library`` is this library's version; ``holidays`` the
     `holidays` package's, on answers that used a calendar (None otherwise).
+
+    Examples:
+        >>> stamp = engine.stamp
+        >>> stamp.name, stamp.version, stamp.library == ent.__version__
+        ('ptc-service-management', '2026.11.0', True)
     """
 
     name: str
@@ -538,7 +567,13 @@ def _index(items: tuple[_T, ...]) -> Mapping[str, _T]:
 
 
 class Catalog(Frozen):
-    """A whole validated catalog. Build one with :func:`load_catalog`, not by hand."""
+    """A whole validated catalog. Build one with :func:`load_catalog`, not by hand.
+
+    Examples:
+        >>> catalog = engine.catalog
+        >>> catalog.offering("tsam").name.zh, len(catalog.features)
+        ('技术支持客户经理', 15)
+    """
 
     info: CatalogInfo
     declarations: tuple[Declaration, ...]

@@ -127,6 +127,16 @@ class Contract(Input):
     time (capacity, entitlements); a time question on such a contract is a
     :class:`ContractError` naming the missing field. Fields left as None take
     the catalog's defaults when the engine answers.
+
+    Examples:
+        >>> contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> contract.replace(country="HK").country
+        'HK'
+        >>> try:
+        ...     ent.Contract(offering="saas-premium", timezone="Asia/Shangai")
+        ... except ent.ContractError as error:
+        ...     print(error.field, error.value)
+        timezone Asia/Shangai
     """
 
     what: ClassVar[str] = "contract"
@@ -242,6 +252,11 @@ class Usage(Input):
     """What a customer uses of a named manager now: contacts, open cases, hours per week.
 
     ``weekly_hours`` runs oldest first: the last value is the current week.
+
+    Examples:
+        >>> usage = ent.Usage(contacts=3, open_cases=12, weekly_hours=(6.0, 9.5, 11.0, 8.0))
+        >>> usage.added(contacts=1).contacts
+        4
     """
 
     what: ClassVar[str] = "usage"

@@ -56,6 +56,13 @@ def load_contracts(source: Source, *, name: str | None = None) -> Mapping[str, C
     read to its end and not closed, such as ``sys.stdin.buffer``. ``name`` is
     what messages call it: the path by default, a stream's ``name`` (or
     ``<stream>``); give ``name="<stdin>"`` for standard input.
+
+    Examples:
+        >>> import io
+        >>> text = "acme-cn: {offering: saas-premium, timezone: Asia/Shanghai, country: CN}"
+        >>> contracts = ent.load_contracts(io.StringIO(text))
+        >>> contracts["acme-cn"].offering
+        'saas-premium'
     """
     loaded = _load(source, name)
     with paused_gc():  # 100,000 new contracts: the collector would only slow their building
@@ -190,7 +197,13 @@ def _located(shown: str, line_of: Any, key: str, exc: ContractError) -> list[Pro
 
 
 def contracts_schema() -> dict[str, Any]:
-    """A JSON Schema (draft 2020-12) for a contracts file: contract ids mapped to contracts."""
+    """A JSON Schema (draft 2020-12) for a contracts file: contract ids mapped to contracts.
+
+    Examples:
+        >>> schema = ent.contracts_schema()
+        >>> schema["type"]
+        'object'
+    """
     contract = Contract.model_json_schema()
     definitions = contract.pop("$defs", {})
     schema: dict[str, Any] = {

@@ -88,7 +88,13 @@ class _Record(Input):
 
 
 class TimeEntry(_Record):
-    """Time the manager spent for the customer: a ``start`` and an ``end``, or a ``date`` and ``hours``."""
+    """Time the manager spent for the customer: a ``start`` and an ``end``, or a ``date`` and ``hours``.
+
+    Examples:
+        >>> entry = ent.parse_record({"kind": "time", "date": "2026-03-02", "hours": 2.5})
+        >>> entry.hours
+        2.5
+    """
 
     what: ClassVar[str] = "time entry"
     kind_id: ClassVar[str] = "time"
@@ -137,7 +143,12 @@ class TimeEntry(_Record):
 
 
 class CaseRecord(_Record):
-    """A case (incident, service request) handled by the manager; open at ``now`` unless closed by then."""
+    """A case (incident, service request) handled by the manager; open at ``now`` unless closed by then.
+
+    Examples:
+        >>> ent.parse_record({"kind": "case", "case": "C-1", "opened_at": "2026-03-02T09:00:00+00:00"}).case
+        'C-1'
+    """
 
     what: ClassVar[str] = "case"
     kind_id: ClassVar[str] = "case"
@@ -154,7 +165,12 @@ class CaseRecord(_Record):
 
 
 class ContactRecord(_Record):
-    """One of the customer's points of contact who deal directly with the manager."""
+    """One of the customer's points of contact who deal directly with the manager.
+
+    Examples:
+        >>> ent.parse_record({"kind": "contact", "contact": "ann@example.com"}).contact
+        'ann@example.com'
+    """
 
     what: ClassVar[str] = "contact"
     kind_id: ClassVar[str] = "contact"
@@ -175,7 +191,14 @@ def _adapter() -> TypeAdapter[Any]:
 
 
 def parse_record(data: Any) -> TimeEntry | CaseRecord | ContactRecord:
-    """A record from plain data, told apart by its ``kind``: ``time``, ``case`` or ``contact``."""
+    """A record from plain data, told apart by its ``kind``: ``time``, ``case`` or ``contact``.
+
+    Examples:
+        >>> entry = ent.parse_record({"kind": "time", "start": "2026-03-02T09:00:00+00:00",
+        ...                           "end": "2026-03-02T11:00:00+00:00"})
+        >>> entry.kind, entry.hours
+        ('time', None)
+    """
     if isinstance(data, (TimeEntry, CaseRecord, ContactRecord)):
         return data
     if not isinstance(data, Mapping):

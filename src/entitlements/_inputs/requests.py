@@ -73,6 +73,11 @@ class DeliverableRequest(_Request):
 
     ``method`` and ``frequency`` left as None ask only whether the feature is
     included and how the tier delivers it.
+
+    Examples:
+        >>> request = ent.DeliverableRequest(feature="service-review", frequency="on-demand")
+        >>> engine.evaluate(ent.Contract(offering="saas-premium"), request).outcome
+        'needs-approval'
     """
 
     what: ClassVar[str] = "deliverable request"
@@ -109,6 +114,13 @@ class MeetingRequest(_Request):
     From JSON or YAML, ``start`` is ISO 8601 with an offset (``2026-03-02T10:00:00+08:00``)
     and ``duration`` an ISO 8601 duration (``PT1H30M``); a bare number is refused for
     both (``5`` is not a date, and YAML reads ``1:30`` as the number 90).
+
+    Examples:
+        >>> tz = ZoneInfo("Asia/Shanghai")
+        >>> contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> start = dt.datetime(2026, 10, 1, 10, tzinfo=tz)
+        >>> engine.evaluate(contract, ent.MeetingRequest(start=start, duration=dt.timedelta(hours=1))).outcome
+        'needs-approval'
     """
 
     what: ClassVar[str] = "meeting request"
@@ -119,7 +131,13 @@ class MeetingRequest(_Request):
 
 
 class LanguageRequest(_Request):
-    """Written or spoken communication in ``language`` (a BCP 47 tag or ISO 639 code, e.g. ``zh-CN``)."""
+    """Written or spoken communication in ``language`` (a BCP 47 tag or ISO 639 code, e.g. ``zh-CN``).
+
+    Examples:
+        >>> contract = ent.Contract(offering="saas-premium", agreed_languages=("zh",))
+        >>> engine.evaluate(contract, ent.LanguageRequest(language="zh-CN")).outcome
+        'allow'
+    """
 
     what: ClassVar[str] = "language request"
     kind_id: ClassVar[str] = "language"
@@ -131,7 +149,13 @@ class LanguageRequest(_Request):
 
 
 class CapacityRequest(_Request):
-    """The capacity rule for usage as it stands."""
+    """The capacity rule for usage as it stands.
+
+    Examples:
+        >>> request = ent.CapacityRequest(usage=ent.Usage(contacts=4))
+        >>> engine.evaluate(ent.Contract(offering="saas-premium"), request).outcome
+        'deny'
+    """
 
     what: ClassVar[str] = "capacity request"
     kind_id: ClassVar[str] = "capacity"
@@ -153,7 +177,14 @@ class _CountRequest(_Request):
 
 
 class AddContactRequest(_CountRequest):
-    """Add ``count`` customer contacts who deal directly with the named manager."""
+    """Add ``count`` customer contacts who deal directly with the named manager.
+
+    Examples:
+        >>> request = ent.AddContactRequest(usage=ent.Usage(contacts=3))
+        >>> d = engine.evaluate(ent.Contract(offering="tsam"), request)
+        >>> d.outcome, d.codes[0]
+        ('deny', 'contacts-over-limit')
+    """
 
     what: ClassVar[str] = "add-contact request"
     kind_id: ClassVar[str] = "add-contact"
@@ -161,7 +192,13 @@ class AddContactRequest(_CountRequest):
 
 
 class OpenCaseRequest(_CountRequest):
-    """Open ``count`` more cases (incidents, service requests) with the named manager."""
+    """Open ``count`` more cases (incidents, service requests) with the named manager.
+
+    Examples:
+        >>> request = ent.OpenCaseRequest(usage=ent.Usage(open_cases=12))
+        >>> engine.evaluate(ent.Contract(offering="saas-premium"), request).outcome
+        'allow'
+    """
 
     what: ClassVar[str] = "open-case request"
     kind_id: ClassVar[str] = "open-case"
@@ -176,7 +213,13 @@ def _more_than_zero_hours(value: Any) -> float:
 
 
 class AddHoursRequest(_Request):
-    """Book ``hours`` more of the named manager's time in the current week."""
+    """Book ``hours`` more of the named manager's time in the current week.
+
+    Examples:
+        >>> request = ent.AddHoursRequest(usage=ent.Usage(weekly_hours=(10, 10, 10, 10)), hours=5)
+        >>> engine.evaluate(ent.Contract(offering="saas-premium"), request).outcome
+        'needs-approval'
+    """
 
     what: ClassVar[str] = "add-hours request"
     kind_id: ClassVar[str] = "add-hours"
@@ -205,7 +248,13 @@ Request = Annotated[
     | AddHoursRequest,
     Field(discriminator="kind"),
 ]
-"""Any request :meth:`Engine.evaluate` answers: a union discriminated by ``kind``."""
+"""Any request :meth:`Engine.evaluate` answers: a union discriminated by ``kind``.
+
+Examples:
+    >>> request = ent.parse_request({"kind": "add-contact", "usage": {"contacts": 3}})
+    >>> type(request).__name__, request.kind
+    ('AddContactRequest', 'add-contact')
+"""
 
 _KINDS: dict[str, type[_Request]] = {cls.kind_id: cls for cls in _CLASSES}
 REQUEST_KINDS: tuple[str, ...] = tuple(_KINDS)
@@ -224,6 +273,10 @@ def parse_request(data: Mapping[str, Any]) -> Any:
 
     An unknown ``kind`` is an :class:`~entitlements.UnknownIdError` with a
     suggestion; bad fields an :class:`~entitlements.InputError` naming them.
+
+    Examples:
+        >>> ent.parse_request({"kind": "deliverable", "feature": "service-review", "frequency": "monthly"})
+        DeliverableRequest(kind='deliverable', feature='service-review', method=None, frequency='monthly')
     """
     if isinstance(data, _Request):
         return data
@@ -248,6 +301,13 @@ class Evaluation(Input):
 
     ``Evaluation.model_validate({"contract": {...}, "request": {"kind": ...}})``
     checks both; the request is read as :func:`parse_request` reads it.
+
+    Examples:
+        >>> ev = ent.Evaluation.model_validate(
+        ...     {"contract": {"offering": "tsam"},
+        ...      "request": {"kind": "add-contact", "usage": {"contacts": 3}}})
+        >>> engine.evaluate(ev.contract, ev.request).outcome
+        'deny'
     """
 
     what: ClassVar[str] = "evaluation"

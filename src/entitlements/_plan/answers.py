@@ -53,7 +53,16 @@ UidStem = Annotated[str, AfterValidator(contract_id_value)]
 
 
 class PlanItem(Frozen):
-    """One thing owed in one period: a deliverable (or the weekly call), when, and how."""
+    """One thing owed in one period: a deliverable (or the weekly call), when, and how.
+
+    Examples:
+        >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> q1 = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
+        >>> plan = engine.engagement_plan(acme, **q1, contract_id="acme-cn")
+        >>> item = plan.items[0]
+        >>> item.period, item.feature, item.period_start
+        ('2026-01', 'product-roadmap', datetime.date(2026, 1, 1))
+    """
 
     feature: str
     """A Table 2 feature id, or the weekly call's id (``weekly-call``)."""
@@ -73,7 +82,16 @@ class PlanItem(Frozen):
 
 
 class SkippedPeriod(Frozen):
-    """A period the plan has no item for, the deliverables it concerns, and why."""
+    """A period the plan has no item for, the deliverables it concerns, and why.
+
+    Examples:
+        >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> q1 = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
+        >>> plan = engine.engagement_plan(acme, **q1, contract_id="acme-cn")
+        >>> g = [g for g in plan.skipped if g.code == "no-business-day"][0]
+        >>> g.period, g.code, g.message[:45]
+        ('2026-W08', 'no-business-day', 'ISO week 2026-W08 (2026-02-16 to 2026-02-22) ')
+    """
 
     period: Period
     period_start: dt.date
@@ -86,7 +104,15 @@ class SkippedPeriod(Frozen):
 
 
 class EngagementPlan(Frozen):
-    """What is owed to one contract over ``[start, end]``: the items, the periods left out, and why."""
+    """What is owed to one contract over ``[start, end]``: the items, the periods left out, and why.
+
+    Examples:
+        >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> q1 = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
+        >>> plan = engine.engagement_plan(acme, **q1, contract_id="acme-cn")
+        >>> len(plan.items), [g.period for g in plan.skipped if g.code == "no-business-day"]
+        (28, ['2026-W08'])
+    """
 
     contract: ContractId
     """The contract's id, as given to the plan (``contract_id=``), or None."""
@@ -159,7 +185,18 @@ class EngagementPlan(Frozen):
 
 
 class ObligationItem(PlanItem):
-    """A plan item with its status at ``now`` and the deliveries that fell in its period."""
+    """A plan item with its status at ``now`` and the deliveries that fell in its period.
+
+    Examples:
+        >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> delivered = [{"feature": "service-review", "method": "video-conference",
+        ...               "at": "2026-01-15T10:00:00+08:00"}]
+        >>> q1 = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
+        >>> now = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
+        >>> report = engine.check_obligations(acme, delivered, **q1, now=now)
+        >>> [(i.period, i.feature, i.status) for i in report.items[:2]]
+        [('2026-01', 'product-roadmap', 'missed'), ('2026-01', 'service-review', 'met')]
+    """
 
     status: Status
     deliveries: tuple[int, ...]
@@ -167,7 +204,19 @@ class ObligationItem(PlanItem):
 
 
 class DeliveryOutcome(Frozen):
-    """What one delivery counted for, and why."""
+    """What one delivery counted for, and why.
+
+    Examples:
+        >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> delivered = [{"feature": "service-review", "method": "video-conference",
+        ...               "at": "2026-01-15T10:00:00+08:00"}]
+        >>> q1 = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
+        >>> now = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
+        >>> report = engine.check_obligations(acme, delivered, **q1, now=now)
+        >>> outcome = report.deliveries[0]
+        >>> outcome.status, outcome.period
+        ('counted', '2026-01')
+    """
 
     line: int
     """1-based: the delivery's line in its file when it came from one, else its place among those given."""
@@ -227,7 +276,16 @@ def checked_outcome(  # noqa: PLR0913 - one outcome's fields, each named
 
 
 class Compliance(Frozen):
-    """Counts of items by status: ``due`` is every item no longer pending; ``met_rate`` is met / due."""
+    """Counts of items by status: ``due`` is every item no longer pending; ``met_rate`` is met / due.
+
+    Examples:
+        >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> q1 = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
+        >>> report = engine.check_obligations(acme, [], **q1, now=dt.datetime(2026, 4, 1, tzinfo=dt.UTC))
+        >>> c = report.total
+        >>> c.planned, c.missed, c.met_rate
+        (28, 28, 0.0)
+    """
 
     feature: str | None
     """The deliverable counted, or None for all of them."""

@@ -93,6 +93,12 @@ class DeliveryRecord(Input):
     ``method`` a method id; ``line`` the file line a reader found it on.
     Plain mappings with these keys are accepted wherever records are; ``at``
     may be ISO 8601 text with an offset.
+
+    Examples:
+        >>> at = "2026-01-15T10:00:00+08:00"
+        >>> record = ent.DeliveryRecord(feature="service-review", at=at, method="email")
+        >>> record.at.isoformat()
+        '2026-01-15T10:00:00+08:00'
     """
 
     what: ClassVar[str] = "delivery"

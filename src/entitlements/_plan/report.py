@@ -27,7 +27,18 @@ __all__ = ["ObligationReport", "ObligationsSummary"]
 
 
 class ObligationReport(Frozen):
-    """The plan's items with their status at ``now``, every delivery accounted for, and the totals."""
+    """The plan's items with their status at ``now``, every delivery accounted for, and the totals.
+
+    Examples:
+        >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> delivered = [{"feature": "service-review", "method": "video-conference",
+        ...               "at": "2026-01-15T10:00:00+08:00"}]
+        >>> q1 = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
+        >>> now = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
+        >>> report = engine.check_obligations(acme, delivered, **q1, now=now)
+        >>> report.total.met, report.to_html().startswith('<!DOCTYPE html>')
+        (1, True)
+    """
 
     contract: ContractId
     """The contract's id, as given (``contract_id=``), or None."""
@@ -70,7 +81,19 @@ class ObligationReport(Frozen):
 
 
 class ObligationsSummary(Frozen):
-    """Many contracts' reports and their totals: per deliverable and overall."""
+    """Many contracts' reports and their totals: per deliverable and overall.
+
+    Examples:
+        >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> delivered = [{"feature": "service-review", "method": "video-conference",
+        ...               "at": "2026-01-15T10:00:00+08:00"}]
+        >>> q1 = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
+        >>> now = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
+        >>> report = engine.check_obligations(acme, delivered, **q1, now=now)
+        >>> summary = ent.ObligationsSummary.of([report])
+        >>> summary.total.planned == report.total.planned
+        True
+    """
 
     reports: tuple[ObligationReport, ...]
     by_feature: tuple[Compliance, ...]

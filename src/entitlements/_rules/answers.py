@@ -83,7 +83,13 @@ Availability = Literal["included", "separately-purchased", "other-deployment", "
 
 
 class Reason(Frozen):
-    """One reason behind an answer: a stable ``code``, words, and the catalog source."""
+    """One reason behind an answer: a stable ``code``, words, and the catalog source.
+
+    Examples:
+        >>> r = engine.entitlement("saas-standard", "service-review").reasons[0]
+        >>> r.code, r.source
+        ('feature-included', 'Table 1 (表 1：服务特点), row 2 (服务评价)')
+    """
 
     code: str
     message: str
@@ -94,7 +100,13 @@ class Reason(Frozen):
 
 
 class Delivery(Frozen):
-    """How and how often a feature is delivered (Table 2)."""
+    """How and how often a feature is delivered (Table 2).
+
+    Examples:
+        >>> delivery = engine.entitlement("saas-standard", "service-review").delivery
+        >>> delivery.methods, delivery.frequency
+        (frozenset({'video-conference'}), 'quarterly')
+    """
 
     methods: SortedSet
     frequency: str
@@ -102,7 +114,12 @@ class Delivery(Frozen):
 
 
 class Alternative(Frozen):
-    """An offering that would give what was asked, its deployment and how it is billed."""
+    """An offering that would give what was asked, its deployment and how it is billed.
+
+    Examples:
+        >>> engine.entitlement("saas-standard", "case-management").upsell
+        (Alternative(offering='saas-premium', deployment='saas', billing='separately-purchased'),)
+    """
 
     offering: str
     deployment: DeploymentId
@@ -120,6 +137,13 @@ class Entitlement(Frozen):
     - ``other-deployment``: only offerings of another deployment include it
       (listed in ``elsewhere``);
     - ``not-offered``: no offering includes it.
+
+    Examples:
+        >>> e = engine.entitlement("saas-standard", "case-management")
+        >>> e.included, e.availability, e.offering_billing
+        (False, 'separately-purchased', 'included')
+        >>> e.reasons[0].code
+        'feature-not-included'
     """
 
     offering: str
@@ -159,7 +183,12 @@ def rank(outcome: Outcome) -> int:
 
 
 def strictest(outcomes: Iterable[Outcome]) -> Outcome:
-    """The strictest of ``outcomes`` (``allow`` when there are none); an unknown outcome is an error."""
+    """The strictest of ``outcomes`` (``allow`` when there are none); an unknown outcome is an error.
+
+    Examples:
+        >>> ent.strictest(["allow", "needs-approval", "allow"])
+        'needs-approval'
+    """
     if isinstance(outcomes, (str, bytes)) or not isinstance(outcomes, Iterable):
         raise InputError(
             f"outcomes must be an iterable of outcomes, got {cut(outcomes)}", field="outcomes", value=outcomes
@@ -178,6 +207,12 @@ class Decision(Frozen):
     is one that set ``outcome``. ``upsell`` lists the offerings of the same
     deployment that would allow what this offering does not, with their
     billing; ``elsewhere`` the offerings of other deployments that would.
+
+    Examples:
+        >>> request = {"kind": "deliverable", "feature": "service-review", "frequency": "monthly"}
+        >>> d = engine.evaluate(ent.Contract(offering="saas-standard"), request)
+        >>> d.outcome, d.codes[0], d.upsell[0].offering
+        ('deny', 'frequency-exceeds-tier', 'saas-premium')
     """
 
     outcome: Outcome
@@ -223,7 +258,13 @@ def decide(
 
 
 class Headroom(Frozen):
-    """What remains before a limit is passed (0 when already at or over it)."""
+    """What remains before a limit is passed (0 when already at or over it).
+
+    Examples:
+        >>> d = engine.check_capacity(ent.Contract(offering="saas-premium"), ent.Usage(contacts=1))
+        >>> d.remaining.contacts
+        2
+    """
 
     contacts: int
     """Contacts that may still be added within the hard limit."""
@@ -237,7 +278,14 @@ class Headroom(Frozen):
 
 
 class CapacityDecision(Decision):
-    """A capacity decision: the outcome, reasons, the usage judged and what remains."""
+    """A capacity decision: the outcome, reasons, the usage judged and what remains.
+
+    Examples:
+        >>> premium = ent.Contract(offering="saas-premium")
+        >>> d = engine.check_capacity(premium, ent.Usage(contacts=3, open_cases=12))
+        >>> d.outcome, d.remaining.contacts, d.remaining.open_cases
+        ('allow', 0, 18)
+    """
 
     offering: str
     usage: Usage
@@ -253,6 +301,12 @@ class ManagerView(Decision):
 
     ``outcome`` is the strictest of the contracts' decisions; the limits apply
     to each contract on its own, the totals are the manager's load.
+
+    Examples:
+        >>> view = engine.manager_view([(ent.Contract(offering="tsam"), ent.Usage(contacts=2)),
+        ...                             (ent.Contract(offering="saas-premium"), ent.Usage(contacts=2))])
+        >>> view.outcome, view.total_contacts
+        ('allow', 4)
     """
 
     decisions: tuple[CapacityDecision, ...]
@@ -264,7 +318,17 @@ class ManagerView(Decision):
 
 
 class CapacityItem(Frozen):
-    """One contract of a capacity report: its id, the weeks counted and its decision."""
+    """One contract of a capacity report: its id, the weeks counted and its decision.
+
+    Examples:
+        >>> contracts = {"acme": ent.Contract(offering="saas-premium", timezone="UTC", country="US")}
+        >>> now = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
+        >>> records = [{"contract": "acme", "kind": "contact", "contact": "ann"}]
+        >>> report = engine.capacity_report(contracts, records, now=now)
+        >>> item = report.items[0]
+        >>> item.contract, item.decision.outcome
+        ('acme', 'allow')
+    """
 
     contract: str
     weeks: tuple[dt.date, ...]
@@ -280,6 +344,14 @@ class CapacityReport(Frozen):
     contracts whose decision is not ``allow``; ``shared`` holds one
     :class:`ManagerView` per group of contracts that share a manager;
     ``outcome`` is the strictest of them all.
+
+    Examples:
+        >>> contracts = {"acme": ent.Contract(offering="saas-premium", timezone="UTC", country="US")}
+        >>> now = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
+        >>> records = [{"contract": "acme", "kind": "contact", "contact": c} for c in "abcd"]
+        >>> report = engine.capacity_report(contracts, records, now=now)
+        >>> report.outcome, report.over
+        ('deny', ('acme',))
     """
 
     now: Instant
@@ -296,7 +368,15 @@ StepKind = Literal["counted", "closed", "break", "weekend", "holiday", "span"]
 
 
 class DeadlineStep(Frozen):
-    """One stretch of time between receipt and deadline: counted, or skipped and why."""
+    """One stretch of time between receipt and deadline: counted, or skipped and why.
+
+    Examples:
+        >>> tz = ZoneInfo("Asia/Shanghai")
+        >>> contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> x = engine.explain_response_deadline(contract, dt.datetime(2026, 9, 30, 15, tzinfo=tz))
+        >>> x.deadline.isoformat(), x.business_time
+        ('2026-10-08T15:00:00+08:00', datetime.timedelta(seconds=28800))
+    """
 
     kind: StepKind
     """``counted`` business time; ``closed`` outside business hours on business days; ``break``
@@ -317,7 +397,15 @@ class DeadlineStep(Frozen):
 
 
 class DeadlineExplanation(Frozen):
-    """A response deadline and why: the target, the clock start and every stretch counted or skipped."""
+    """A response deadline and why: the target, the clock start and every stretch counted or skipped.
+
+    Examples:
+        >>> tz = ZoneInfo("Asia/Shanghai")
+        >>> contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> x = engine.explain_response_deadline(contract, dt.datetime(2026, 9, 30, 15, tzinfo=tz))
+        >>> x.deadline.isoformat(), x.business_time
+        ('2026-10-08T15:00:00+08:00', datetime.timedelta(seconds=28800))
+    """
 
     offering: str
     received_at: Instant
@@ -359,6 +447,17 @@ class ResponseStatus(Frozen):
     offering's business days times one business day for ``business-hours``
     counting; for ``end-of-day`` counting, whatever business time lies between
     the receipt and the close of the deadline's day.
+
+    Examples:
+        >>> tz = ZoneInfo("Asia/Shanghai")
+        >>> contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> received = dt.datetime(2026, 9, 30, 15, tzinfo=tz)
+        >>> now = dt.datetime(2026, 10, 8, 14, tzinfo=tz)
+        >>> st = engine.response_status(contract, received, now=now)
+        >>> st.state, st.remaining
+        ('at-risk', datetime.timedelta(seconds=3600))
+        >>> st.next_change_at.isoformat()
+        '2026-10-08T15:00:00+08:00'
     """
 
     offering: str
@@ -474,6 +573,16 @@ class SlaSummary(Frozen):
     the business time the answered inquiries took (``elapsed``), in whole
     minutes (cut down to the minute): exact to the minute below 4,800
     minutes (10 business days of 8 hours), within 1% above (see ``entitlements._sla``).
+
+    Examples:
+        >>> tz = ZoneInfo("Asia/Shanghai")
+        >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> contracts = {"acme": acme}
+        >>> inquiries = [{"contract": "acme", "received_at": dt.datetime(2026, 9, 30, 15, tzinfo=tz)}]
+        >>> report = engine.sla_report(contracts, inquiries, now=dt.datetime(2026, 10, 8, 14, tzinfo=tz))
+        >>> summary = report.contracts[0]
+        >>> summary.contract, summary.open, summary.at_risk
+        ('acme', 0, 1)
     """
 
     contract: str | None
@@ -540,6 +649,15 @@ class SlaReport(Frozen):
     breached (most overdue first), then the at-risk (least remaining first),
     then the rest in the order given. ``contracts`` holds one summary per
     contract, in the order the contracts were given; ``total`` sums them.
+
+    Examples:
+        >>> tz = ZoneInfo("Asia/Shanghai")
+        >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> contracts = {"acme": acme}
+        >>> inquiries = [{"contract": "acme", "received_at": dt.datetime(2026, 9, 30, 15, tzinfo=tz)}]
+        >>> report = engine.sla_report(contracts, inquiries, now=dt.datetime(2026, 10, 8, 14, tzinfo=tz))
+        >>> report.total.inquiries, report.total.at_risk
+        (1, 1)
     """
 
     now: Instant

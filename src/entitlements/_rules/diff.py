@@ -46,7 +46,13 @@ _NOT_ANSWERS = frozenset({"name", "description", "source", "short_name"})
 
 
 class Change(Frozen):
-    """One answer that differs: ``old`` is None where the old catalog has no such answer, ``new`` likewise."""
+    """One answer that differs: ``old`` is None where the old catalog has no such answer, ``new`` likewise.
+
+    Examples:
+        >>> old = ent.load_catalog(ent.bundled_catalog_path())
+        >>> all(isinstance(c, ent.Change) for c in ent.diff_catalogs(old, old).changes)
+        True
+    """
 
     kind: str
     offering: str | None
@@ -58,7 +64,13 @@ class Change(Frozen):
 
 
 class CatalogDiff(Frozen):
-    """Every answer that changes from the ``old`` catalog to the ``new``, sorted (catalog-wide first)."""
+    """Every answer that changes from the ``old`` catalog to the ``new``, sorted (catalog-wide first).
+
+    Examples:
+        >>> old = ent.load_catalog(ent.bundled_catalog_path())
+        >>> ent.diff_catalogs(old, old).changes
+        ()
+    """
 
     old: CatalogStamp
     new: CatalogStamp
@@ -172,7 +184,13 @@ def _order(change: Change) -> tuple[str, str, str, str]:
 
 
 def diff_catalogs(old: object, new: object) -> CatalogDiff:
-    """Every answer that changes from ``old`` to ``new`` (two engines, or two catalogs), sorted."""
+    """Every answer that changes from ``old`` to ``new`` (two engines, or two catalogs), sorted.
+
+    Examples:
+        >>> old = ent.load_catalog(ent.bundled_catalog_path())
+        >>> ent.diff_catalogs(old, old).changes
+        ()
+    """
     before = _catalog_of(old, "old")
     after = _catalog_of(new, "new")
     was = catalog_facts(before)

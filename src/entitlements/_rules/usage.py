@@ -157,6 +157,13 @@ class CapacityTally:
     Get one from :meth:`Engine.capacity_tally`; :meth:`add` takes a record
     with its ``contract`` id (an error names a bad one, and it is not
     counted); :meth:`report` decides every contract and the shared managers.
+
+    Examples:
+        >>> contracts = {"acme": ent.Contract(offering="saas-premium", timezone="UTC", country="US")}
+        >>> tally = engine.capacity_tally(contracts, now=dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC))
+        >>> tally.add({"contract": "acme", "kind": "contact", "contact": "ann"})
+        >>> tally.usage("acme").contacts, tally.report().outcome
+        (1, 'allow')
     """
 
     __slots__ = ("_catalog", "_contracts", "_counts", "_now", "_offering", "_rule", "_weeks")

@@ -27,7 +27,16 @@ __all__ = ["CatalogImpact", "ContractImpact", "ImpactTally", "StateChange"]
 
 
 class StateChange(Frozen):
-    """So many inquiries in the state ``old`` under the old catalog are in ``new`` under the new."""
+    """So many inquiries in the state ``old`` under the old catalog are in ``new`` under the new.
+
+    Examples:
+        >>> contracts = {"acme": ent.Contract(offering="saas-standard", timezone="UTC", country="US")}
+        >>> inquiries = [{"contract": "acme", "received_at": "2026-03-02T10:00:00+00:00"}]
+        >>> now = dt.datetime(2026, 3, 10, tzinfo=dt.UTC)
+        >>> impact = ent.catalog_impact(engine, engine, contracts, inquiries, now=now)
+        >>> impact.total.state_changes
+        ()
+    """
 
     old: ResponseState
     new: ResponseState
@@ -39,6 +48,14 @@ class ContractImpact(Frozen):
 
     ``moved_earlier_by`` / ``moved_later_by``: the largest move of a deadline
     each way, between the two instants (a change of UTC offset counts; None when none moved that way).
+
+    Examples:
+        >>> contracts = {"acme": ent.Contract(offering="saas-standard", timezone="UTC", country="US")}
+        >>> inquiries = [{"contract": "acme", "received_at": "2026-03-02T10:00:00+00:00"}]
+        >>> now = dt.datetime(2026, 3, 10, tzinfo=dt.UTC)
+        >>> impact = ent.catalog_impact(engine, engine, contracts, inquiries, now=now)
+        >>> [(c.contract, c.inquiries, c.deadlines_moved) for c in impact.contracts]
+        [('acme', 1, 0)]
     """
 
     contract: str | None
@@ -90,6 +107,14 @@ class CatalogImpact(Frozen):
 
     ``contracts``: one entry per contract that had an inquiry answered, in
     the order of the contracts given; ``total``: all of them.
+
+    Examples:
+        >>> contracts = {"acme": ent.Contract(offering="saas-standard", timezone="UTC", country="US")}
+        >>> inquiries = [{"contract": "acme", "received_at": "2026-03-02T10:00:00+00:00"}]
+        >>> now = dt.datetime(2026, 3, 10, tzinfo=dt.UTC)
+        >>> impact = ent.catalog_impact(engine, engine, contracts, inquiries, now=now)
+        >>> impact.total.inquiries, impact.total.deadlines_moved
+        (1, 0)
     """
 
     old: CatalogStamp

@@ -40,6 +40,15 @@ class PreparedContract:
     contract is looked up again. An engine over a catalog of another stamp
     refuses it. ``plan`` and ``status_rule`` are the rules the engine runs;
     ask through the engine rather than calling them.
+
+    Examples:
+        >>> tz = ZoneInfo("Asia/Shanghai")
+        >>> contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> prepared = engine.prepare(contract)
+        >>> prepared == engine.prepare(contract), prepared.offering.id
+        (True, 'saas-premium')
+        >>> print(engine.response_deadline(prepared, dt.datetime(2026, 9, 30, 15, tzinfo=tz)))
+        2026-10-08 15:00:00+08:00
     """
 
     contract: Contract

@@ -215,6 +215,16 @@ class SlaTally:
     response target) raises the same error every time, and is not counted.
     Memory holds only counters (see the module). Not for sharing between
     threads: it counts.
+
+    Examples:
+        >>> tz = ZoneInfo("Asia/Shanghai")
+        >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> contracts = {"acme": acme}
+        >>> tally = engine.sla_tally(contracts, now=dt.datetime(2026, 10, 8, 14, tzinfo=tz))
+        >>> tally.status("acme", dt.datetime(2026, 9, 30, 15, tzinfo=tz)).state
+        'at-risk'
+        >>> tally.total().at_risk
+        1
     """
 
     __slots__ = ("_contracts", "_counts", "_now", "_resolve", "_rules", "_stamp")

@@ -199,6 +199,14 @@ class Schedule:
     (empty: no hours that day). Intervals are wall-clock ``[open, close)`` in
     microseconds after midnight, sorted, not overlapping; a close may be
     ``24:00``. Build one with :func:`parse_schedule`.
+
+    Examples:
+        >>> schedule = ent.Schedule.parse("09:00-12:00,13:00-17:00")
+        >>> schedule.to_json()
+        [['09:00', '12:00'], ['13:00', '17:00']]
+        >>> short_friday = ent.Schedule.parse("mon-thu=09:00-17:00;fri=09:00-15:00")
+        >>> short_friday.describe(["mon", "tue", "wed", "thu", "fri"])
+        'Monday to Thursday 09:00-17:00; Friday 09:00-15:00'
     """
 
     intervals: tuple[Interval, ...] = ()
