@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ import pytest
 
 import entitlements as ent
 
-from ..versions import V1, V2, make_library
+from ..versions import V1, V2, copy_catalog, edit, make_library
 from .conftest import Server
 
 CN = dt.timezone(dt.timedelta(hours=8))
@@ -243,3 +245,61 @@ def test_metrics_count_requests_and_decisions(server: Server) -> None:
     assert re.search(r'entitlements_requests_total\{path="/v1/evaluate",status="200"\} [1-9]', text)
     assert re.search(r'entitlements_decisions_total\{outcome="allow",path="/v1/evaluate"\} [1-9]', text)
     assert 'entitlements_request_seconds_bucket{le="0.001",path="/v1/evaluate"}' in text
+
+
+def test_sighup_reloads_without_dropping_a_request(start: Any, tmp_path: Path, contracts_file: Path) -> None:
+    """Requests run on while the catalog and contracts change under SIGHUP: none fails, and each is
+    answered wholly by one catalog (every item of a batch carries the same version)."""
+    catalog = copy_catalog(tmp_path / "catalog")
+    contracts = tmp_path / "contracts.yaml"
+    contracts.write_text(contracts_file.read_text(encoding="utf-8"), encoding="utf-8")
+    running = start("--catalog", str(catalog), "--contracts", str(contracts))
+    batch = {"items": [{"offering": o, "feature": "service-review"} for o in ("tsam", "saas-premium")] * 100}
+    seen: list[tuple[int, set[str]]] = []
+    stop = threading.Event()
+
+    def ask() -> None:
+        while not stop.is_set():
+            reply = running.post("/v1/entitlements", batch)
+            versions = {item["catalog"]["version"] for item in reply.json()["items"]}
+            seen.append((reply.status, versions))
+
+    asker = threading.Thread(target=ask)
+    asker.start()
+    try:
+        time.sleep(0.3)
+        edit(catalog, "catalog.yaml", f'version: "{V1}"', 'version: "2026.12.0"')
+        contracts.write_text(
+            contracts.read_text(encoding="utf-8") + "initech: {offering: tsam}\n", encoding="utf-8"
+        )
+        running.hangup()
+        deadline = time.monotonic() + 20
+        while running.call("GET", "/v1/catalog").json()["generation"] != 1:
+            assert time.monotonic() < deadline, "no reload"
+            time.sleep(0.05)
+        time.sleep(0.3)
+    finally:
+        stop.set()
+        asker.join()
+    assert all(status == 200 for status, _ in seen)
+    assert all(len(versions) == 1 for _, versions in seen)  # one catalog per request
+    assert {v for _, versions in seen for v in versions} == {V1, "2026.12.0"}
+    answer = running.post(
+        "/v1/evaluate", {"items": [{"contract": "initech", "request": {"kind": "add-contact"}}]}
+    )
+    assert answer.json()["items"][0]["outcome"] == "allow"
+    contracts.write_text("broken: {offering: tsam, timezone: Nowhere/Town}\n", encoding="utf-8")
+    running.hangup()
+    deadline = time.monotonic() + 20
+    while (
+        'entitlements_reloads_total{result="error"} 1.0' not in running.call("GET", "/metrics").body.decode()
+    ):
+        assert time.monotonic() < deadline, "no failed reload counted"
+        time.sleep(0.05)
+    assert running.call("GET", "/v1/catalog").json()["generation"] == 1  # the last good one still answers
+    assert (
+        running.post(
+            "/v1/evaluate", {"items": [{"contract": "initech", "request": {"kind": "add-contact"}}]}
+        ).status
+        == 200
+    )
