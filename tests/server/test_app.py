@@ -175,6 +175,11 @@ def test_bad_bodies_are_4xx_with_one_error(server: Server) -> None:
     assert server.post("/v1/evaluate", b"\xff\xfe").status == 400
     deep = b"[" * 100_000 + b"]" * 100_000
     assert server.post("/v1/entitlements", deep).status in (400, 422)
+    # schemathesis found both: a lone surrogate, an unhashable key
+    odd = b'[{"offering": "\\ud800", "feature": "x"}, {"offering": "a", "feature": "b", "version": {}}]'
+    reply = server.post("/v1/entitlements", b'{"items": ' + odd + b"}")
+    assert reply.status == 200
+    assert [item["error"]["type"] for item in reply.json()["items"]] == ["UnknownIdError", "InputError"]
     missing = server.call("GET", "/v2/entitlements")
     assert missing.status == 404
     assert missing.json() == {"error": {"type": "InputError", "message": "GET /v2/entitlements: Not Found"}}

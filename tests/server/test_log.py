@@ -73,8 +73,10 @@ def test_a_line_holds_the_decision(tmp_path: Path) -> None:
     log = DecisionLog(tmp_path / "d.jsonl")
     log.start()
     _records(log, 1)
+    asyncio.run(log.record("odd", "/v1/evaluate", {"items": ["\ud800"]}, ANSWERED, STAMP, 0.0))
     log.close()
-    (line,) = _lines(tmp_path / "d.jsonl")
+    (line, odd) = _lines(tmp_path / "d.jsonl")
+    assert odd["input"] == {"items": ["\ud800"]}  # a lone surrogate is escaped, not a dead writer
     assert line["decision_id"] == "d0"
     assert line["path"] == "/v1/evaluate"
     assert line["input"] == {"items": [0]}

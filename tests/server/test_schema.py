@@ -1,15 +1,36 @@
-"""The OpenAPI document's request bodies, from the request models: they take what the server answers."""
+"""The OpenAPI document: its request bodies come from the request models, and the real server keeps it.
+
+Schemathesis over ``/openapi.json`` against the real server: no 5xx, every
+response as documented. Hypothesis generates bodies from the request schemas (and arbitrary bytes for
+the Arrow bodies); every reply must be a documented status with a documented
+content type, and its body must match the response schema: the library's
+answer models, or an error. Bounded to a few dozen examples per operation to
+stay quick; CI's hypothesis profile does not change it.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import jsonschema
 import pytest
 
 pytest.importorskip("fastapi")
+schemathesis = pytest.importorskip("schemathesis")
 
-from entitlements._server.app import create_app
-from entitlements._server.schema import request_schemas
-from entitlements._server.state import Holder, Sources
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from schemathesis.checks import not_a_server_error  # noqa: E402
+from schemathesis.specs.openapi.checks import (  # noqa: E402
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from entitlements._server.app import create_app  # noqa: E402
+from entitlements._server.schema import request_schemas  # noqa: E402
+from entitlements._server.state import Holder, Sources  # noqa: E402
+
+from .conftest import Server  # noqa: E402
 
 DOCUMENT = create_app(Holder(Sources())).openapi()
 
@@ -38,3 +59,51 @@ def test_request_bodies_are_documented() -> None:
         "$ref": "#/components/schemas/EntitlementsOut"
     }
     assert {"413", "422"} <= set(paths["/v1/evaluate"]["post"]["responses"])
+
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+OPERATIONS = [
+    ("POST", "/v1/entitlements"),
+    ("POST", "/v1/evaluate"),
+    ("POST", "/v1/deadlines"),
+    ("POST", "/v1/statuses"),
+    ("GET", "/v1/catalog"),
+    ("GET", "/healthz"),
+    ("GET", "/metrics"),
+]
+
+
+@pytest.fixture(scope="module")
+def api(server: Server) -> Any:
+    return schemathesis.openapi.from_url(f"{server.url}/openapi.json")
+
+
+def test_the_document_has_every_operation(api: Any) -> None:
+    found = {(op.ok().method.upper(), op.ok().path) for op in api.get_all_operations()}
+    assert found == set(OPERATIONS)
+
+
+@pytest.mark.parametrize("mode", ["positive", "negative"])
+@pytest.mark.parametrize(("method", "path"), OPERATIONS)
+def test_every_reply_is_as_documented(api: Any, method: str, path: str, mode: str) -> None:
+    """Bodies the schema allows (items answered or refused one by one) and bodies it does not (4xx)."""
+    if mode == "negative" and method == "GET":
+        pytest.skip("a GET takes no body or parameter to make invalid")
+    operation = api[path][method]
+    generation = (
+        schemathesis.GenerationMode.POSITIVE if mode == "positive" else schemathesis.GenerationMode.NEGATIVE
+    )
+
+    @given(case=operation.as_strategy(generation_mode=generation))
+    @settings(
+        max_examples=25,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    def check(case: Any) -> None:
+        case.call_and_validate(checks=CHECKS)
+
+    check()

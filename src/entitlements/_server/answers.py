@@ -62,6 +62,8 @@ class Answered:
 def error_json(exc: EntitlementsError, where: str = "") -> dict[str, Any]:
     """``{"type", "message", "field"?}``: an error as the server says it (the CLI's ``--json`` shape).
 
+    The server's JSON is ASCII (``\\u`` escapes): a message may quote text with lone surrogates.
+
     ``where``: the item's place (``items[3]``), put before a field that does not start with it.
     """
     said: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
@@ -72,7 +74,7 @@ def error_json(exc: EntitlementsError, where: str = "") -> dict[str, Any]:
 
 
 def _dumps(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return json.dumps(data, separators=(",", ":")).encode()
 
 
 def _object(body: Any, where: str) -> Mapping[str, Any]:
@@ -147,6 +149,17 @@ def _versioned(contract: Contract, version: Any, where: str) -> Contract:
 _ENTITLEMENT_KEYS = ("offering", "feature", "version")
 
 
+def _plain(item: dict[str, Any], key: tuple[Any, Any, Any]) -> bool:
+    """The item has only the entitlement keys, all text: its answer may be a cached one."""
+    offering, feature, version = key
+    return (
+        type(offering) is str
+        and type(feature) is str
+        and (version is None or type(version) is str)
+        and len(item) == 2 + ("version" in item)
+    )
+
+
 def entitlements(body: Any, snapshot: Snapshot, max_items: int) -> Answered:
     """``{"items": [{"offering", "feature", "version"?}]}`` -> ``{"items": [Entitlement | error]}``."""
     items = items_of(body, "items", ("items",), max_items)
@@ -155,8 +168,7 @@ def entitlements(body: Any, snapshot: Snapshot, max_items: int) -> Answered:
     cache = snapshot.entitlements
     for n, item in enumerate(items):
         key = (item.get("offering"), item.get("feature"), item.get("version")) if type(item) is dict else None
-        exact = key is not None and len(item) == 2 + ("version" in item)  # no other key: the answer is known
-        cached = cache.get(key) if exact else None
+        cached = cache.get(key) if key is not None and _plain(item, key) else None
         if cached is None:
             where = f"items[{n}]"
             try:

@@ -88,7 +88,7 @@ def _status_of(exc: EntitlementsError) -> int:
 
 
 def _error_response(status: int, exc: EntitlementsError, decision: str, headers: dict[str, str]) -> Response:
-    body = json.dumps({"error": error_json(exc)}, ensure_ascii=False).encode()
+    body = json.dumps({"error": error_json(exc)}).encode()
     return Response(body, status, {"X-Decision-Id": decision, **headers}, media_type=_JSON)
 
 

@@ -104,7 +104,7 @@ class DecisionLog:
     def _stamp(self, stamp: CatalogStamp) -> str:
         text = self._stamps.get(stamp)
         if text is None:
-            text = json.dumps(stamp.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(stamp.model_dump(mode="json"), separators=(",", ":"))
             self._stamps[stamp] = text
         return text
 
@@ -118,7 +118,6 @@ class DecisionLog:
                 "input": given,
                 "outcome": outcome,
             },
-            ensure_ascii=False,
             separators=(",", ":"),
         )
         return f'{head[:-1]},"catalog":{self._stamp(stamp)},"duration_ms":{seconds * 1000:.3f}}}\n'.encode()
