@@ -85,12 +85,13 @@ def test_the_document_has_every_operation(api: Any) -> None:
     assert found == set(OPERATIONS)
 
 
-@pytest.mark.parametrize("mode", ["positive", "negative"])
-@pytest.mark.parametrize(("method", "path"), OPERATIONS)
+@pytest.mark.parametrize(
+    ("method", "path", "mode"),
+    [(m, p, "positive") for m, p in OPERATIONS] + [(m, p, "negative") for m, p in OPERATIONS if m == "POST"],
+)
 def test_every_reply_is_as_documented(api: Any, method: str, path: str, mode: str) -> None:
-    """Bodies the schema allows (items answered or refused one by one) and bodies it does not (4xx)."""
-    if mode == "negative" and method == "GET":
-        pytest.skip("a GET takes no body or parameter to make invalid")
+    """Bodies the schema allows (items answered or refused one by one) and, for the POSTs (a GET takes
+    nothing to make invalid), bodies it does not (4xx)."""
     operation = api[path][method]
     generation = (
         schemathesis.GenerationMode.POSITIVE if mode == "positive" else schemathesis.GenerationMode.NEGATIVE
