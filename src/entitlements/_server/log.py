@@ -49,6 +49,10 @@ _POLL = 0.02
 """Seconds the writer sleeps when the queue is empty."""
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
 class DecisionLog:
     """A decision-log file and its writer thread: :meth:`start`, :meth:`record` per request, :meth:`close`."""
 
@@ -72,6 +76,8 @@ class DecisionLog:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._stamps: dict[CatalogStamp, str] = {}
+        self._second = -1
+        self._prefix = ""
 
     def counts(self) -> tuple[int, int]:
         """Lines written, lines dropped."""
@@ -109,23 +115,26 @@ class DecisionLog:
     def _stamp(self, stamp: CatalogStamp) -> str:
         text = self._stamps.get(stamp)
         if text is None:
-            text = json.dumps(stamp.model_dump(mode="json"), separators=(",", ":"))
+            text = _dumps(stamp.model_dump(mode="json"))
             self._stamps[stamp] = text
         return text
 
+    def _time(self, when: float) -> str:
+        """``when`` as ISO 8601 in UTC, the date and time part formatted once a second."""
+        second = int(when)
+        if second != self._second:
+            self._second = second
+            self._prefix = dt.datetime.fromtimestamp(second, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        return f"{self._prefix}.{int((when - second) * 1_000_000):06d}+00:00"
+
     def _line(self, record: _Record) -> bytes:
-        decision, time, path, given, outcome, stamp, seconds = record
-        head = json.dumps(
-            {
-                "decision_id": decision,
-                "time": dt.datetime.fromtimestamp(time, dt.UTC).isoformat(),
-                "path": path,
-                "input": given,
-                "outcome": outcome,
-            },
-            separators=(",", ":"),
-        )
-        return f'{head[:-1]},"catalog":{self._stamp(stamp)},"duration_ms":{seconds * 1000:.3f}}}\n'.encode()
+        decision, when, path, given, outcome, stamp, seconds = record
+        # decision (hex) and path (one of the server's routes) need no escaping
+        return (
+            f'{{"decision_id":"{decision}","time":"{self._time(when)}","path":"{path}",'
+            f'"input":{_dumps(given)},"outcome":{_dumps(outcome)},"catalog":{self._stamp(stamp)},'
+            f'"duration_ms":{seconds * 1000:.3f}}}\n'
+        ).encode()
 
     def _rotate(self) -> None:
         for n in range(self.backups - 1, 0, -1):
