@@ -88,7 +88,7 @@ def test_every_page_is_built(site: tuple[Path, str]) -> None:
         for name in [*guides, *references, "reference/cli"]
     )
     assert pages == expected
-    assert len(pages) == 19  # the index, 7 guides, 10 reference pages and the CLI: a page added says so here
+    assert len(pages) == 20  # the index, 8 guides, 10 reference pages and the CLI: a page added says so here
 
 
 def test_the_api_reference_documents_every_public_name(site: tuple[Path, str]) -> None:

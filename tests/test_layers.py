@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("_engine",),
     ("_bulk", "_suites"),
     ("bulk", "spark", "entitlements"),
-    ("_cli", "__main__"),
+    ("_cli", "_server", "__main__"),
 )
 """Each top-level module or subpackage of ``entitlements``, in its layer; ``entitlements`` is ``__init__``."""
 

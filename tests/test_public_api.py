@@ -36,7 +36,7 @@ def test_importing_the_package_leaves_time_and_requests_for_later() -> None:
         "print(sorted(m for m in sys.modules if m in ('holidays', 'langcodes', 'pendulum', 'tqdm', "
         "'entitlements._time.calendar', 'entitlements._inputs.requests', 'entitlements._sla.explain', "
         "'entitlements._sla.status', 'entitlements._sla.tally', 'entitlements._sla.prepared', "
-        "'pyarrow', 'numpy', 'pyspark', "
+        "'pyarrow', 'numpy', 'pyspark', 'fastapi', 'uvicorn', 'prometheus_client', "
         "'entitlements.bulk', 'entitlements.spark')))"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

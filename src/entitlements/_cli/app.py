@@ -37,6 +37,7 @@ from .deadline import add_deadline
 from .decisions import add_capacity, add_evaluate
 from .holidays import add_holidays
 from .plan import add_obligations, add_plan
+from .serve import add_serve
 from .sla import add_sla
 from .status import add_status
 
@@ -56,6 +57,7 @@ _COMMANDS = (
     add_catalog,
     add_contracts,
     add_holidays,
+    add_serve,
 )
 """Every command, in the order ``--help`` lists them."""
 
