@@ -98,7 +98,7 @@ def test_the_api_reference_documents_every_public_name(site: tuple[Path, str]) -
     built = _read((out / "reference").rglob("index.html"))
     anchors = set(re.findall(r'id="entitlements\.([\w.]+)"', built))
     assert [n for n in ent.__all__ if n not in anchors] == []
-    public_methods = [m for m in vars(ent.Engine) if not m.startswith("_")]
+    public_methods = [m for m in dir(ent.Engine) if not m.startswith("_")]
     assert [m for m in public_methods if f"Engine.{m}" not in anchors] == []
     assert {"bulk", "spark", "bulk.add_response_statuses", "spark.add_response_deadlines"} <= anchors
 
@@ -120,7 +120,8 @@ def _read(paths: Iterable[Path]) -> str:
 
 # --- docstrings and their examples ----------------------------------------------------------------
 
-ENGINE_METHODS = sorted(m for m in vars(ent.Engine) if not m.startswith("_"))
+ENGINE_METHODS = sorted(m for m in dir(ent.Engine) if not m.startswith("_"))
+"""Engine's public methods, its own and those of its question families (the mixins of ``_engine/``)."""
 PUBLIC = [*ent.__all__, *(f"Engine.{m}" for m in ENGINE_METHODS)]
 ATTRIBUTES = {"Request": "entitlements._inputs.requests", "__version__": "entitlements._version"}
 """Public names that are values, not classes or functions: their docstring follows their assignment."""
@@ -134,7 +135,7 @@ ON_PAGE = {
     "SlaItem",
 }
 """Names whose example is on their reference page (``<!-- example: NAME -->``), not in the docstring:
-their modules (_engine.py, _time/calendar.py, _rules/answers.py) are at test_layers' 700-line limit."""
+their modules (_engine/, _time/calendar.py, _rules/answers.py) are at test_layers' 700-line limit."""
 
 PAGE_EXAMPLES = dict(
     re.findall(
@@ -154,7 +155,7 @@ def docstring(name: str) -> str:
                 return inspect.cleandoc(value.value) if isinstance(value, ast.Constant) else ""
         return ""
     if name.startswith("Engine."):
-        member = vars(ent.Engine)[name.split(".")[1]]
+        member = inspect.getattr_static(ent.Engine, name.split(".")[1])
         member = member.fget if isinstance(member, property) else getattr(member, "__func__", member)
         return inspect.cleandoc(member.__doc__ or "")
     obj = getattr(ent, name)
