@@ -126,16 +126,9 @@ PUBLIC = [*ent.__all__, *(f"Engine.{m}" for m in ENGINE_METHODS)]
 ATTRIBUTES = {"Request": "entitlements._inputs.requests", "__version__": "entitlements._version"}
 """Public names that are values, not classes or functions: their docstring follows their assignment."""
 
-ON_PAGE = {
-    "Engine",
-    *(f"Engine.{m}" for m in ENGINE_METHODS),
-    "Adder",
-    "BusinessCalendar",
-    "BusinessTimeTable",
-    "SlaItem",
-}
+ON_PAGE = {"Adder", "BusinessCalendar", "BusinessTimeTable", "SlaItem"}
 """Names whose example is on their reference page (``<!-- example: NAME -->``), not in the docstring:
-their modules (_engine/, _time/calendar.py, _rules/answers.py) are at test_layers' 700-line limit."""
+their modules (_time/calendar.py, _rules/answers.py) are at test_layers' 700-line limit."""
 
 PAGE_EXAMPLES = dict(
     re.findall(

@@ -127,11 +127,25 @@ class EngineBase:
 
     @property
     def catalog(self) -> Catalog:
-        """The validated catalog behind every answer (of a library: the newest version)."""
+        """The validated catalog behind every answer (of a library: the newest version).
+
+        It raises nothing: it reads what the engine holds.
+
+        Examples:
+            >>> engine.catalog.info.name
+            'ptc-service-management'
+        """
         return self._catalog
 
     def versions(self) -> tuple[str, ...]:
-        """The catalog versions this engine holds, oldest first (by ``effective_from``, then version)."""
+        """The catalog versions this engine holds, oldest first (by ``effective_from``, then version).
+
+        It raises nothing: it reads what the engine holds.
+
+        Examples:
+            >>> engine.versions()
+            ('2026.11.0',)
+        """
         return tuple(e.catalog.info.version for e in self._library)
 
     def _version(self, version: str | None, signed_on: dt.date | None = None) -> Self:
@@ -154,38 +168,116 @@ class EngineBase:
         return self  # pragma: no cover
 
     def diff(self, old: str, new: str) -> CatalogDiff:
-        """Every answer that changes from version ``old`` to version ``new`` (``ent.diff_catalogs``)."""
+        """Every answer that changes from version ``old`` to version ``new`` (``ent.diff_catalogs``).
+
+        Args:
+            old: the version compared from (one of :meth:`versions`).
+            new: the version compared to.
+
+        Raises:
+            ContractError: a version this engine does not hold (with a suggestion).
+
+        Examples:
+            >>> v = engine.versions()[-1]
+            >>> engine.diff(v, v).changes
+            ()
+        """
         from .._rules.diff import diff_catalogs
 
         return diff_catalogs(self._version(old).catalog, self._version(new).catalog)
 
     @property
     def stamp(self) -> CatalogStamp:
-        """The catalog's name, version and content hash, and the library's version."""
+        """The catalog's name, version and content hash, and the library's version.
+
+        It raises nothing: it reads what the engine holds.
+
+        Examples:
+            >>> engine.stamp.library == ent.__version__
+            True
+        """
         return self._catalog.stamp
 
     def offerings(self) -> tuple[Offering, ...]:
-        """Every offering, in catalog order."""
+        """Every offering, in catalog order.
+
+        It raises nothing: it reads what the engine holds.
+
+        Examples:
+            >>> [o.id for o in engine.offerings()]
+            ['tsam', 'saas-standard', 'saas-premium']
+        """
         return self._catalog.offerings
 
     def features(self) -> tuple[Feature, ...]:
-        """Every feature, in Table 1 order."""
+        """Every feature, in Table 1 order.
+
+        It raises nothing: it reads what the engine holds.
+
+        Examples:
+            >>> [f.id for f in engine.features()][:3]
+            ['customer-enablement', 'service-review', 'maintenance']
+        """
         return self._catalog.features
 
     def offering(self, offering_id: str) -> Offering:
-        """The offering ``offering_id``; :class:`UnknownIdError` with a suggestion if none."""
+        """The offering ``offering_id``; :class:`UnknownIdError` with a suggestion if none.
+
+        Args:
+            offering_id: an offering id, e.g. ``'saas-premium'``.
+
+        Raises:
+            UnknownIdError: no such offering.
+
+        Examples:
+            >>> engine.offering("saas-premium").billing
+            'separately-purchased'
+        """
         return self._catalog.offering(offering_id)
 
     def feature(self, feature_id: str) -> Feature:
-        """The feature ``feature_id``; :class:`UnknownIdError` with a suggestion if none."""
+        """The feature ``feature_id``; :class:`UnknownIdError` with a suggestion if none.
+
+        Args:
+            feature_id: a feature id of Table 1, e.g. ``'service-review'``.
+
+        Raises:
+            UnknownIdError: no such feature.
+
+        Examples:
+            >>> engine.feature("service-review").name.zh
+            '服务评价'
+        """
         return self._catalog.feature(feature_id)
 
     def method(self, method_id: str) -> Term:
-        """The delivery method ``method_id``."""
+        """The delivery method ``method_id``.
+
+        Args:
+            method_id: a delivery method id, e.g. ``'video-conference'``.
+
+        Raises:
+            UnknownIdError: no such method.
+
+        Examples:
+            >>> engine.method("phone").name.zh
+            '电话通话'
+        """
         return self._catalog.method(method_id)
 
     def frequency(self, frequency_id: str) -> Frequency:
-        """The delivery frequency ``frequency_id``."""
+        """The delivery frequency ``frequency_id``.
+
+        Args:
+            frequency_id: a delivery frequency id, e.g. ``'quarterly'``.
+
+        Raises:
+            UnknownIdError: no such frequency.
+
+        Examples:
+            >>> engine.frequency("monthly").per_year
+            12
+        """
         return self._catalog.frequency(frequency_id)
 
     # --- entitlements --------------------------------------------------------------
@@ -194,6 +286,21 @@ class EngineBase:
         """Whether ``offering`` includes ``feature``, how it is delivered, where else it is, and why.
 
         ``version``: the catalog version that answers (:meth:`versions`); None: the newest.
+
+        Args:
+            offering: an offering id.
+            feature: a feature id.
+            version: a catalog version, or None for the newest.
+
+        Raises:
+            UnknownIdError: an unknown offering or feature (with a suggestion).
+            InputError: a contract given where an offering id is asked.
+            ContractError: an unknown ``version``.
+
+        Examples:
+            >>> e = engine.entitlement("saas-standard", "service-review")
+            >>> e.included, e.delivery.frequency
+            (True, 'quarterly')
         """
         not_a_contract(offering, "entitlement")
         if version is not None:
@@ -206,7 +313,19 @@ class EngineBase:
             raise  # pragma: no cover - every pair of known ids is prepared
 
     def entitlements(self, offering: str) -> tuple[Entitlement, ...]:
-        """Every feature's entitlement for ``offering``, in Table 1 order."""
+        """Every feature's entitlement for ``offering``, in Table 1 order.
+
+        Args:
+            offering: an offering id.
+
+        Raises:
+            UnknownIdError: an unknown offering.
+            InputError: a contract given where an offering id is asked.
+
+        Examples:
+            >>> [e.feature for e in engine.entitlements("tsam") if e.included][:3]
+            ['customer-enablement', 'service-review', 'root-cause-analysis']
+        """
         not_a_contract(offering, "entitlements")
         self.offering(offering)
         return tuple(self._table.answers[offering, f.id] for f in self._catalog.features)
@@ -224,6 +343,24 @@ class EngineBase:
         this stamp, and refused (:class:`InputError`) otherwise. The errors of a
         contract that cannot answer a time question: an unknown offering, no
         ``timezone`` or ``country``, no response target.
+
+        Args:
+            contract: a :class:`Contract`, or a :class:`PreparedContract` from :meth:`prepare`.
+
+        Raises:
+            InputError: ``contract`` is not one (or was prepared against another catalog).
+            UnknownIdError: the contract's offering is not in the catalog (with a suggestion).
+            ContractError: the contract has no ``timezone`` or ``country``, or an unknown catalog version.
+            NotSpecifiedError: the offering has no response target (tsam).
+
+        Examples:
+            >>> tz = ZoneInfo("Asia/Shanghai")
+            >>> contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+            >>> prepared = engine.prepare(contract)
+            >>> prepared == engine.prepare(contract), prepared.offering.id
+            (True, 'saas-premium')
+            >>> print(engine.response_deadline(prepared, dt.datetime(2026, 9, 30, 15, tzinfo=tz)))
+            2026-10-08 15:00:00+08:00
         """
         last, prepared = self._last
         if last is contract and prepared is not None:
@@ -266,6 +403,18 @@ class EngineBase:
         A :class:`ContractError` names the missing field when the contract has
         no ``timezone`` or ``country``. The contract need not have a response
         target (a prepared one has its calendar already).
+
+        Args:
+            contract: a :class:`Contract`, or a :class:`PreparedContract` from :meth:`prepare`.
+
+        Raises:
+            InputError: ``contract`` is not one (or was prepared against another catalog).
+            ContractError: the contract has no ``timezone`` or ``country``, or an unknown catalog version.
+
+        Examples:
+            >>> contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+            >>> engine.calendar(contract).holiday_name(dt.date(2026, 10, 1))
+            'National Day'
         """
         from .._sla.deadlines import calendar_spec
 

@@ -28,20 +28,79 @@ class DeadlineQuestions(EngineBase):
     def response_deadline(
         self, contract: Contract | PreparedContract, received_at: dt.datetime
     ) -> dt.datetime:
-        """When the reply to an inquiry received at ``received_at`` is due, in the contract's zone."""
+        """When the reply to an inquiry received at ``received_at`` is due, in the contract's zone.
+
+        Args:
+            contract: a :class:`Contract`, or a :class:`PreparedContract` from :meth:`prepare`.
+            received_at: the aware instant the inquiry was received.
+
+        Raises:
+            InputError: ``contract`` is not one (or was prepared against another catalog); or a naive
+                datetime, named by its argument.
+            UnknownIdError: the contract's offering is not in the catalog (with a suggestion).
+            ContractError: the contract has no ``timezone`` or ``country``, or an unknown catalog version.
+            NotSpecifiedError: the offering has no response target (tsam).
+
+        Examples:
+            >>> contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+            >>> tz = ZoneInfo("Asia/Shanghai")
+            >>> received = dt.datetime(2026, 9, 30, 15, tzinfo=tz)
+            >>> print(engine.response_deadline(contract, received))
+            2026-10-08 15:00:00+08:00
+        """
         return self.prepare(contract).plan.deadline(received_at)
 
     def response_deadlines(
         self, contract: Contract | PreparedContract, received: Iterable[dt.datetime]
     ) -> tuple[dt.datetime, ...]:
-        """The deadlines of many inquiries of one contract, in order (the contract is resolved once)."""
+        """The deadlines of many inquiries of one contract, in order (the contract is resolved once).
+
+        Args:
+            contract: a :class:`Contract`, or a :class:`PreparedContract` from :meth:`prepare`.
+            received: aware instants the inquiries were received.
+
+        Raises:
+            InputError: ``contract`` is not one (or was prepared against another catalog); or not an iterable
+                of datetimes, or a bad one (named ``received[i]``).
+            UnknownIdError: the contract's offering is not in the catalog (with a suggestion).
+            ContractError: the contract has no ``timezone`` or ``country``, or an unknown catalog version.
+            NotSpecifiedError: the offering has no response target (tsam).
+
+        Examples:
+            >>> contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+            >>> tz = ZoneInfo("Asia/Shanghai")
+            >>> received = dt.datetime(2026, 9, 30, 15, tzinfo=tz)
+            >>> later = received + dt.timedelta(hours=1)
+            >>> [str(d) for d in engine.response_deadlines(contract, [received, later])]
+            ['2026-10-08 15:00:00+08:00', '2026-10-08 16:00:00+08:00']
+        """
         return self.prepare(contract).plan.deadlines(received)
 
     @routed
     def explain_response_deadline(
         self, contract: Contract | PreparedContract, received_at: dt.datetime
     ) -> DeadlineExplanation:
-        """The deadline with the clock start, the business time counted, every stretch skipped, and why."""
+        """The deadline with the clock start, the business time counted, every stretch skipped, and why.
+
+        Args:
+            contract: a :class:`Contract`, or a :class:`PreparedContract` from :meth:`prepare`.
+            received_at: the aware instant the inquiry was received.
+
+        Raises:
+            InputError: ``contract`` is not one (or was prepared against another catalog); or a naive
+                datetime, named by its argument.
+            UnknownIdError: the contract's offering is not in the catalog (with a suggestion).
+            ContractError: the contract has no ``timezone`` or ``country``, or an unknown catalog version.
+            NotSpecifiedError: the offering has no response target (tsam).
+
+        Examples:
+            >>> contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+            >>> tz = ZoneInfo("Asia/Shanghai")
+            >>> received = dt.datetime(2026, 9, 30, 15, tzinfo=tz)
+            >>> x = engine.explain_response_deadline(contract, received)
+            >>> x.deadline.isoformat(), x.business_time
+            ('2026-10-08T15:00:00+08:00', datetime.timedelta(seconds=28800))
+        """
         from .._sla.explain import explain
 
         return explain(self.prepare(contract).plan, received_at, self._catalog)
@@ -64,6 +123,30 @@ class DeadlineQuestions(EngineBase):
         ``responded_at`` is the response, if there is one; one after ``now``
         is not yet known at ``now`` (answered as unanswered, with the reason
         ``responded-after-now``). See :class:`ResponseStatus` for the durations and their laws.
+
+        Args:
+            contract: a :class:`Contract`, or a :class:`PreparedContract` from :meth:`prepare`.
+            received_at: the aware instant the inquiry was received.
+            now: the aware instant the answer holds at.
+            responded_at: the aware instant of the response, or None.
+
+        Raises:
+            InputError: ``contract`` is not one (or was prepared against another catalog); or a naive
+                datetime, named by its argument.
+            UnknownIdError: the contract's offering is not in the catalog (with a suggestion).
+            ContractError: the contract has no ``timezone`` or ``country``, or an unknown catalog version.
+            NotSpecifiedError: the offering has no response target (tsam).
+
+        Examples:
+            >>> tz = ZoneInfo("Asia/Shanghai")
+            >>> contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+            >>> received = dt.datetime(2026, 9, 30, 15, tzinfo=tz)
+            >>> now = dt.datetime(2026, 10, 8, 14, tzinfo=tz)
+            >>> st = engine.response_status(contract, received, now=now)
+            >>> st.state, st.remaining
+            ('at-risk', datetime.timedelta(seconds=3600))
+            >>> st.next_change_at.isoformat()
+            '2026-10-08T15:00:00+08:00'
         """
         return self._rule_of(contract).status(received_at, now, responded_at)
 
@@ -75,6 +158,26 @@ class DeadlineQuestions(EngineBase):
         Each inquiry is its ``received_at``, or a ``(received_at, responded_at)``
         pair (``responded_at`` None while unanswered). A bad one is named by its
         position (``inquiries[3]``).
+
+        Args:
+            contract: a :class:`Contract`, or a :class:`PreparedContract` from :meth:`prepare`.
+            inquiries: ``received_at`` instants or ``(received_at, responded_at)`` pairs.
+            now: the aware instant the answer holds at.
+
+        Raises:
+            InputError: ``contract`` is not one (or was prepared against another catalog); or not an iterable,
+                a naive ``now``, or a bad inquiry (named ``inquiries[i]``).
+            UnknownIdError: the contract's offering is not in the catalog (with a suggestion).
+            ContractError: the contract has no ``timezone`` or ``country``, or an unknown catalog version.
+            NotSpecifiedError: the offering has no response target (tsam).
+
+        Examples:
+            >>> contract = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+            >>> tz = ZoneInfo("Asia/Shanghai")
+            >>> received = dt.datetime(2026, 9, 30, 15, tzinfo=tz)
+            >>> now = dt.datetime(2026, 10, 8, 14, tzinfo=ZoneInfo("Asia/Shanghai"))
+            >>> [s.state for s in engine.response_statuses(contract, [received, (received, now)], now=now)]
+            ['at-risk', 'met']
         """
         from .._checks import check_aware
 
@@ -110,6 +213,25 @@ class DeadlineQuestions(EngineBase):
         :meth:`SlaTally.status_json` for the JSON form without building the
         model); it keeps only counters, so a stream of any length fits in
         memory, then gives a summary per contract.
+
+        Args:
+            contracts: contract id -> :class:`Contract` or :class:`PreparedContract`.
+            now: the aware instant the answer holds at.
+
+        Raises:
+            InputError: ``contracts`` is not a mapping, or ``now`` is naive.
+            ContractError, UnknownIdError, NotSpecifiedError: as :meth:`prepare`, when a contract is first
+                asked about.
+
+        Examples:
+            >>> tz = ZoneInfo("Asia/Shanghai")
+            >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+            >>> contracts = {"acme": acme}
+            >>> tally = engine.sla_tally(contracts, now=dt.datetime(2026, 10, 8, 14, tzinfo=tz))
+            >>> tally.status("acme", dt.datetime(2026, 9, 30, 15, tzinfo=tz)).state
+            'at-risk'
+            >>> tally.total().at_risk
+            1
         """
         from .._checks import check_aware
         from .._sla.tally import SlaTally
@@ -135,6 +257,25 @@ class DeadlineQuestions(EngineBase):
         ``inquiries``: mappings ``{"contract": id, "received_at": t, "responded_at": t or None}``
         or ``(id, received_at[, responded_at])`` tuples. The breached and the
         at-risk are listed first; see :class:`SlaReport`.
+
+        Args:
+            contracts: contract id -> :class:`Contract` or :class:`PreparedContract`.
+            inquiries: inquiry mappings or tuples naming their contract.
+            now: the aware instant the answer holds at.
+
+        Raises:
+            InputError: ``contracts`` is not a mapping, ``now`` is naive, or a bad inquiry (named by its
+                position).
+            ContractError, UnknownIdError, NotSpecifiedError: as :meth:`prepare`, for a contract asked about.
+
+        Examples:
+            >>> tz = ZoneInfo("Asia/Shanghai")
+            >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+            >>> contracts = {"acme": acme}
+            >>> inquiries = [{"contract": "acme", "received_at": dt.datetime(2026, 9, 30, 15, tzinfo=tz)}]
+            >>> report = engine.sla_report(contracts, inquiries, now=dt.datetime(2026, 10, 8, 14, tzinfo=tz))
+            >>> report.total.inquiries, report.total.at_risk
+            (1, 1)
         """
         from .._sla.tally import report_reasons, sla_report
 

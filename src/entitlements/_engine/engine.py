@@ -27,6 +27,11 @@ class Engine(DeadlineQuestions, PlanQuestions, CapacityQuestions, RequestQuestio
 
     Build it with :meth:`default` (the bundled catalog) or :meth:`from_path`.
     An engine is immutable and safe to share between threads.
+
+    Examples:
+        >>> engine = ent.Engine.default()
+        >>> engine.entitlement("saas-standard", "service-review").included
+        True
     """
 
     __slots__ = ()
@@ -35,12 +40,31 @@ class Engine(DeadlineQuestions, PlanQuestions, CapacityQuestions, RequestQuestio
     def from_path(cls, path: str | os.PathLike[str]) -> Engine:
         """An engine over the catalog folder ``path`` (every ``*.yaml``/``*.yml`` in it), or over a library:
         a folder of catalog folders, one per version (its newest answers contracts that name none).
-        Kept in a user cache while the folder's bytes are unchanged (``_catalog/cache.py``)."""
+        Kept in a user cache while the folder's bytes are unchanged (``_catalog/cache.py``).
+
+        Args:
+            path: a catalog folder, or a library folder of one catalog folder per version.
+
+        Raises:
+            CatalogError: a file or folder is wrong (each problem with its file, line and field).
+
+        Examples:
+            >>> ent.Engine.from_path(ent.bundled_catalog_path()).stamp == ent.Engine.default().stamp
+            True
+        """
         return _build(*cached(path, lambda: load_tables(path)))
 
     @classmethod
     def default(cls) -> Engine:
-        """The engine over the bundled catalog, loaded once per process."""
+        """The engine over the bundled catalog, loaded once per process.
+
+        Raises:
+            CatalogError: the bundled catalog is broken (a broken installation).
+
+        Examples:
+            >>> ent.Engine.default() is ent.Engine.default()
+            True
+        """
         return _default_engine()
 
     def __repr__(self) -> str:

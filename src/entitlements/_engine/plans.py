@@ -40,6 +40,25 @@ class PlanQuestions(EngineBase):
         without a business day. ``contract_id`` names the contract in the plan
         and its calendar file (the UIDs); without it they use a hash of the
         contract's fields. See docs/engagement.md.
+
+        Args:
+            contract: a :class:`Contract`, or a :class:`PreparedContract` from :meth:`prepare`.
+            start: the first date of the range.
+            end: the last date of the range (not before ``start``).
+            contract_id: the contract's name in the plan and its UIDs, or None.
+
+        Raises:
+            InputError: ``contract`` is not one (or was prepared against another catalog); or a bad range or
+                contract id.
+            UnknownIdError: the contract's offering is not in the catalog (with a suggestion).
+            ContractError: the contract has no ``timezone`` or ``country``, or an unknown catalog version.
+
+        Examples:
+            >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+            >>> q1 = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
+            >>> plan = engine.engagement_plan(acme, **q1, contract_id="acme-cn")
+            >>> len(plan.items), [g.period for g in plan.skipped if g.code == "no-business-day"]
+            (28, ['2026-W08'])
         """
         from .._plan.inputs import check_range, contract_id_value
         from .._plan.plan import plan_engagement
@@ -76,6 +95,30 @@ class PlanQuestions(EngineBase):
         :class:`DeliveryRecord` values, matched on the contract's local date.
         ``now`` (aware) is when the statuses hold. Every delivery is accounted
         for in ``report.deliveries``.
+
+        Args:
+            contract: a :class:`Contract`, or a :class:`PreparedContract` from :meth:`prepare`.
+            deliveries: delivery mappings or :class:`DeliveryRecord` values.
+            start: the first date of the range.
+            end: the last date of the range.
+            now: the aware instant the answer holds at.
+            contract_id: the contract's name in the plan, or None.
+
+        Raises:
+            InputError: ``contract`` is not one (or was prepared against another catalog); or a bad range, a
+                naive ``now``, or a bad delivery (named by its position).
+            UnknownIdError: the contract's offering is not in the catalog (with a suggestion).
+            ContractError: the contract has no ``timezone`` or ``country``, or an unknown catalog version.
+
+        Examples:
+            >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+            >>> delivered = [{"feature": "service-review", "method": "video-conference",
+            ...               "at": "2026-01-15T10:00:00+08:00"}]
+            >>> q1 = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 3, 31)}
+            >>> now = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
+            >>> report = engine.check_obligations(acme, delivered, **q1, now=now)
+            >>> [(i.period, i.feature, i.status) for i in report.items[:2]]
+            [('2026-01', 'product-roadmap', 'missed'), ('2026-01', 'service-review', 'met')]
         """
         from .._checks import check_aware
         from .._plan.obligations import check_obligations

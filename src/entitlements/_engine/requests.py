@@ -27,6 +27,23 @@ class RequestQuestions(EngineBase):
 
         ``request`` is a request model or plain data with a ``kind``
         (see ``entitlements.Request`` for the kinds).
+
+        Args:
+            contract: a :class:`Contract`, or a :class:`PreparedContract` from :meth:`prepare`.
+            request: a request model or a mapping with a ``kind``.
+
+        Raises:
+            InputError: ``contract`` is not one (or was prepared against another catalog); or not a request,
+                or a bad field of one.
+            UnknownIdError: the contract's offering, or the request's feature, method or frequency,
+                is not in the catalog (with a suggestion).
+            ContractError: a meeting request on a contract without ``timezone`` or ``country``.
+
+        Examples:
+            >>> request = {"kind": "deliverable", "feature": "service-review", "frequency": "monthly"}
+            >>> d = engine.evaluate(ent.Contract(offering="saas-standard"), request)
+            >>> d.outcome, d.codes[0], d.upsell[0].offering
+            ('deny', 'frequency-exceeds-tier', 'saas-premium')
         """
         from .._inputs.requests import (
             AddContactRequest,
