@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .._catalog.models import Offering
 from .._errors import InputError, cut
 from .._inputs.contract import Contract, Usage
-from .._rules.answers import CapacityDecision, CapacityReport, ManagerView
+from .._rules.capacity_answers import CapacityDecision, CapacityReport, ManagerView
 from .core import EngineBase, expect, routed
 
 if TYPE_CHECKING:  # imported where they are used
