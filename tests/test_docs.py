@@ -98,7 +98,7 @@ def test_the_api_reference_documents_every_public_name(site: tuple[Path, str]) -
     built = _read((out / "reference").rglob("index.html"))
     anchors = set(re.findall(r'id="entitlements\.([\w.]+)"', built))
     assert [n for n in ent.__all__ if n not in anchors] == []
-    public_methods = [m for m in vars(ent.Engine) if not m.startswith("_")]
+    public_methods = [m for m in dir(ent.Engine) if not m.startswith("_")]
     assert [m for m in public_methods if f"Engine.{m}" not in anchors] == []
     assert {"bulk", "spark", "bulk.add_response_statuses", "spark.add_response_deadlines"} <= anchors
 
@@ -120,27 +120,11 @@ def _read(paths: Iterable[Path]) -> str:
 
 # --- docstrings and their examples ----------------------------------------------------------------
 
-ENGINE_METHODS = sorted(m for m in vars(ent.Engine) if not m.startswith("_"))
+ENGINE_METHODS = sorted(m for m in dir(ent.Engine) if not m.startswith("_"))
+"""Engine's public methods, its own and those of its question families (the mixins of ``_engine/``)."""
 PUBLIC = [*ent.__all__, *(f"Engine.{m}" for m in ENGINE_METHODS)]
 ATTRIBUTES = {"Request": "entitlements._inputs.requests", "__version__": "entitlements._version"}
 """Public names that are values, not classes or functions: their docstring follows their assignment."""
-
-ON_PAGE = {
-    "Engine",
-    *(f"Engine.{m}" for m in ENGINE_METHODS),
-    "Adder",
-    "BusinessCalendar",
-    "BusinessTimeTable",
-    "SlaItem",
-}
-"""Names whose example is on their reference page (``<!-- example: NAME -->``), not in the docstring:
-their modules (_engine.py, _time/calendar.py, _rules/answers.py) are at test_layers' 700-line limit."""
-
-PAGE_EXAMPLES = dict(
-    re.findall(
-        r"^<!-- example: (\S+) -->\n```pycon\n(.*?)```", _read(sorted(REFERENCE.glob("*.md"))), re.M | re.S
-    )
-)
 
 
 def docstring(name: str) -> str:
@@ -154,16 +138,12 @@ def docstring(name: str) -> str:
                 return inspect.cleandoc(value.value) if isinstance(value, ast.Constant) else ""
         return ""
     if name.startswith("Engine."):
-        member = vars(ent.Engine)[name.split(".")[1]]
+        member = inspect.getattr_static(ent.Engine, name.split(".")[1])
         member = member.fget if isinstance(member, property) else getattr(member, "__func__", member)
         return inspect.cleandoc(member.__doc__ or "")
     obj = getattr(ent, name)
     own = vars(obj).get("__doc__") if inspect.isclass(obj) else obj.__doc__  # a class's own, not inherited
     return inspect.cleandoc(own or "")
-
-
-def examples(name: str) -> str:
-    return PAGE_EXAMPLES[name] if name in ON_PAGE else docstring(name)
 
 
 def globs() -> dict[str, object]:
@@ -173,20 +153,15 @@ def globs() -> dict[str, object]:
 
 @pytest.mark.parametrize("name", PUBLIC)
 def test_every_public_name_has_a_docstring_with_an_example(name: str) -> None:
-    """What it answers (a docstring of a sentence or more) and an example (``>>>``), here or on its page."""
+    """What it answers (a docstring of a sentence or more) and an example (``>>>``), in the docstring."""
     doc = docstring(name)
     assert len(doc) >= 30, f"{name} has no docstring saying what it answers"
-    if name in ON_PAGE:
-        assert name in PAGE_EXAMPLES, f"{name}'s example is missing from its reference page"
-        assert ">>>" not in doc  # one example, in one place
-    else:
-        assert ">>>" in doc, f"{name}'s docstring has no example (an Example: section of >>> lines)"
-    assert set(PAGE_EXAMPLES) == ON_PAGE
+    assert ">>>" in doc, f"{name}'s docstring has no example (an Examples: section of >>> lines)"
 
 
 @pytest.mark.parametrize("name", PUBLIC)
 def test_every_example_runs_and_shows_what_it_prints(name: str) -> None:
-    test = doctest.DocTestParser().get_doctest(examples(name), globs(), name, f"<{name}>", 0)
+    test = doctest.DocTestParser().get_doctest(docstring(name), globs(), name, f"<{name}>", 0)
     assert test.examples, name
     failures: list[str] = []
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
@@ -230,3 +205,20 @@ def test_a_page_no_other_test_runs_has_its_python_blocks_run_here(
     namespace: dict[str, object] = {}
     exec(compile("\n".join(blocks), str(page.relative_to(REPO)), "exec"), namespace)
     capsys.readouterr()
+
+
+def test_examples_live_in_the_docstrings_not_on_the_reference_pages() -> None:
+    """One example per name, in one place: the reference pages hold no example blocks of their own."""
+    assert "<!-- example:" not in _read(REFERENCE.glob("*.md"))
+
+
+@pytest.mark.parametrize("method", ENGINE_METHODS)
+def test_every_engine_method_names_its_arguments_and_its_errors(method: str) -> None:
+    """An ``Args:`` line per parameter, and a ``Raises:`` section (or says it raises nothing)."""
+    doc = docstring(f"Engine.{method}")
+    member = inspect.getattr_static(ent.Engine, method)
+    function = member.fget if isinstance(member, property) else getattr(member, "__func__", member)
+    parameters = [p for p in inspect.signature(function).parameters if p not in ("self", "cls")]
+    assert ("Args:\n" in doc) == bool(parameters), method
+    assert [p for p in parameters if f"\n    {p}: " not in doc] == [], method
+    assert "\nRaises:\n" in doc or "\nIt raises nothing" in doc, method

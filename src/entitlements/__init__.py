@@ -32,16 +32,11 @@ from ._errors import (
 from ._inputs.contract import Contract, Usage
 from ._rules.answers import (
     Alternative,
-    CapacityDecision,
-    CapacityItem,
-    CapacityReport,
     DeadlineExplanation,
     DeadlineStep,
     Decision,
     Delivery,
     Entitlement,
-    Headroom,
-    ManagerView,
     Reason,
     ResponseStatus,
     SlaItem,
@@ -49,6 +44,7 @@ from ._rules.answers import (
     SlaSummary,
     strictest,
 )
+from ._rules.capacity_answers import CapacityDecision, CapacityItem, CapacityReport, Headroom, ManagerView
 from ._time.schedule import Schedule
 from ._version import __version__
 

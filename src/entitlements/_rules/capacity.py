@@ -30,7 +30,8 @@ from functools import reduce
 from .._catalog.models import Catalog, CatalogStamp, HoursLimit, Limit, Offering, Scope
 from .._errors import InputError, cut
 from .._inputs.contract import Usage
-from .answers import CapacityDecision, Finding, Headroom, ManagerView, Reason, decide
+from .answers import Finding, Reason, decide
+from .capacity_answers import CapacityDecision, Headroom, ManagerView
 
 __all__ = ["CapacityRule", "show"]
 

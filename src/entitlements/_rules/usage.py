@@ -19,8 +19,9 @@ from .._errors import ContractError, EntitlementsError, InputError, cut, field_r
 from .._inputs.contract import Contract, Usage
 from .._inputs.records import CaseRecord, ContactRecord, TimeEntry, parse_record
 from .._time.zones import zone
-from .answers import CapacityItem, CapacityReport, ManagerView, Reason, decide, rank
+from .answers import Reason, decide, rank
 from .capacity import CapacityRule, exact, total
+from .capacity_answers import CapacityItem, CapacityReport, ManagerView
 
 __all__ = ["CapacityTally", "usage_from_records", "week_starts"]
 

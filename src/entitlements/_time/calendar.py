@@ -50,7 +50,7 @@ import datetime as dt
 import zoneinfo
 from array import array
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -60,6 +60,7 @@ from .clock import Clock, modal
 from .days import BUSINESS, IRREGULAR, DayRules
 from .holidays import check_country, check_subdivision, country_years, notices_through
 from .schedule import WEEKDAYS, CalendarSpec, Interval, Schedule, parse_schedule, workdays
+from .table import BusinessTimeTable
 from .units import MAX_YEAR, MIN_YEAR, SECOND, check_date, check_year, from_micros, micros, midnight
 from .zones import zone, zone_name
 
@@ -71,30 +72,6 @@ __all__ = [
 
 _MARGIN = 26 * 3_600_000_000
 """More than any UTC offset: every local date starts within this of its UTC midnight."""
-
-
-@dataclass(frozen=True, slots=True)
-class BusinessTimeTable:
-    """The business time of a run of local years as sorted arrays of instants, for vectorized answers.
-
-    Instants are microseconds since 1970-01-01 UTC. ``starts[k], ends[k]`` is the
-    ``k``-th stretch of business time (an interval of a business day, or a piece of
-    one on a day the clocks change), in order and apart; ``ranks[k]`` is the index,
-    in ``days``, of the business day it belongs to. ``days`` holds every business
-    day of the years (proleptic ordinals, as :meth:`datetime.date.toordinal`) and
-    ``closes`` each one's close. Every instant in ``[begin, end)`` has its local date
-    inside the years. Built by :meth:`BusinessCalendar.business_time_table`.
-    """
-
-    first_year: int
-    last_year: int
-    begin: int
-    end: int
-    starts: array[int]
-    ends: array[int]
-    ranks: array[int]
-    days: array[int]
-    closes: array[int]
 
 
 def _sod(local: dt.datetime) -> int:
@@ -109,6 +86,17 @@ class BusinessCalendar:
     distinct definition and are safe to share between threads. Every method
     takes aware datetimes (naive ones are an :class:`InputError`) and answers
     in the calendar's zone.
+
+    Examples:
+        >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> cal = engine.calendar(acme)
+        >>> cal.holiday_name(dt.date(2026, 10, 1))
+        'National Day'
+        >>> t = dt.datetime(2026, 9, 30, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
+        >>> print(cal.add_business_time(t, dt.timedelta(hours=8)))
+        2026-10-08 15:00:00+08:00
+        >>> cal.is_business_time(t), cal.business_time_between(t, t + dt.timedelta(hours=2))
+        (True, datetime.timedelta(seconds=7200))
     """
 
     __slots__ = (
@@ -597,6 +585,13 @@ class Adder:
 
     ``adder(t)`` is ``calendar.add_business_time(t, duration)``; ``adder.many(ts)``
     answers each of ``ts`` in order and names a bad one by its position.
+
+    Examples:
+        >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
+        >>> cal = engine.calendar(acme)
+        >>> one_day = cal.adding(dt.timedelta(hours=8))
+        >>> print(one_day(dt.datetime(2026, 9, 30, 15, tzinfo=ZoneInfo("Asia/Shanghai"))))
+        2026-10-08 15:00:00+08:00
     """
 
     __slots__ = ("_amount", "_calendar", "_fast", "_slow")
