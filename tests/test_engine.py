@@ -55,3 +55,20 @@ def test_another_process_rebuilds_it_from_the_pickle() -> None:
     )
     expected = ent.Engine.default().response_deadline(contract, RECEIVED)
     assert result.stdout.decode().strip() == expected.isoformat()
+
+
+
+def test_a_pickle_naming_the_engine_module_of_before_the_split_still_loads() -> None:
+    """Engines pickled before ``_engine`` became a package name ``entitlements._engine._unpickled``."""
+    import pickle
+
+    from entitlements import _engine
+    from entitlements._engine import engine as module
+
+    engine = ent.Engine.default()
+    function, args = engine.__reduce__()
+    assert function is module._unpickled
+    assert _engine._unpickled is function  # the old name resolves to the same function
+    old = pickle.dumps((_engine._unpickled, args))
+    restored_function, restored_args = pickle.loads(old)
+    assert restored_function(*restored_args).catalog.stamp == engine.catalog.stamp
