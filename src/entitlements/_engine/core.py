@@ -302,15 +302,16 @@ class EngineBase:
             >>> e.included, e.delivery.frequency
             (True, 'quarterly')
         """
+        if version is None:
+            try:
+                return self._table.answers[offering, feature]
+            except (KeyError, TypeError):  # the checks cost nothing on the hot path, only on a miss
+                not_a_contract(offering, "entitlement")
+                self.offering(offering)
+                self.feature(feature)
+                raise  # pragma: no cover - every pair of known ids is prepared
         not_a_contract(offering, "entitlement")
-        if version is not None:
-            return self._version(version).entitlement(offering, feature)
-        try:
-            return self._table.answers[offering, feature]
-        except (KeyError, TypeError):
-            self.offering(offering)
-            self.feature(feature)
-            raise  # pragma: no cover - every pair of known ids is prepared
+        return self._version(version).entitlement(offering, feature)
 
     def entitlements(self, offering: str) -> tuple[Entitlement, ...]:
         """Every feature's entitlement for ``offering``, in Table 1 order.
