@@ -125,7 +125,13 @@ def cmd_sla(args: argparse.Namespace) -> Answer:
 
 
 BATCH = 32_768
+_TEXT = {str, type(None)}
 """Rows a batch of ``sla --json`` holds with pyarrow installed."""
+
+
+def _texts(*columns: list[Any]) -> bool:
+    """Whether every value of ``columns`` is text or absent (one set of types a column, not a loop)."""
+    return all(set(map(type, column)) <= _TEXT for column in columns)
 
 
 def _status_lines(engine: ent.Engine, contracts: Mapping[str, ent.Contract], now: dt.datetime) -> Any:
@@ -174,7 +180,7 @@ def _stream_batches(tally: Any, reader: RowReader, bar: Any, batches: Any, lang:
         given: list[str | None] = [None] * len(numbers)
         for i, message in batch.bad.items():
             given[i] = sink.problem_line(numbers[i], message)
-        if reader.format == "jsonl":  # JSON's values may be other than text: the scalar path words why
+        if reader.format == "jsonl" and not _texts(contract, received, responded):  # the scalar path says why
             for i in range(len(numbers)):
                 c, r, s = contract[i], received[i], responded[i]
                 if not (type(c) is str and type(r) is str and (s is None or type(s) is str)):

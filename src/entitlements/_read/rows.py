@@ -200,13 +200,8 @@ class RowReader:
                     continue
                 if first.lstrip().startswith("{"):
                     self.format = "jsonl"
-                    records = itertools.chain((self._json_row(self.lines, first),), self._json_rows(lines))
-                    for record in records:
-                        gathering.add(record)
-                        if len(gathering.lines) >= size:
-                            yield gathering.done(self._known, False)
-                            gathering = _Gathering(self._known)
-                    break
+                    yield from self._json_batches(gathering, itertools.chain((first,), lines), size)
+                    return
                 self.format = "csv"
                 if gathering.lines:
                     yield gathering.done(self._known, False)
@@ -245,6 +240,33 @@ class RowReader:
                 yield BadRow(self.lines, bad)
             elif text.strip():
                 yield self._json_row(self.lines, text)
+
+    def _json_batches(self, gathering: _Gathering, lines: Iterator[str], size: int) -> Iterator[RowBatch]:
+        """:meth:`_json_rows` in batches: an object of known keys goes straight into the cells (a null
+        and an absent key alike None), any other line through :meth:`_json_row` for its message."""
+        known, bad, loads = self._known, self._bad, json.loads
+        names, needed = frozenset(known), frozenset(self._required)
+        numbers, cells = gathering.lines, gathering.cells
+        for text in lines:
+            line = self.lines
+            if bad and line in bad:
+                gathering.add(BadRow(line, bad.pop(line)))
+            elif text.strip():
+                try:
+                    data = loads(text)
+                except (ValueError, RecursionError):
+                    data = None
+                if type(data) is dict and data.keys() <= names and needed <= data.keys():
+                    numbers.append(line)
+                    cells.extend(map(data.get, known))
+                else:
+                    gathering.add(self._json_row(line, text))
+            if len(numbers) >= size:
+                yield gathering.done(known, False)
+                gathering = _Gathering(known)
+                numbers, cells = gathering.lines, gathering.cells
+        if numbers:
+            yield gathering.done(known, False)
 
     def _json_row(self, line: int, text: str) -> Row | BadRow:
         try:
