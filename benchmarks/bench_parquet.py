@@ -1,6 +1,6 @@
 """sla --parquet on millions of inquiries: rows per second against the CSV path, and peak memory.
 
-Run: python benchmarks/bench_parquet.py [--n 2000000] [--seed 2026] [--runs 3]
+Run: python benchmarks/bench_parquet.py [--n 1000000] [--seed 2026] [--runs 3]
 
 1. Generates N inquiries over 20 contracts in 10 zones (Standard and Premium,
    some with agreed hours, a lunch break or end-of-day counting), received over
@@ -13,9 +13,10 @@ Run: python benchmarks/bench_parquet.py [--n 2000000] [--seed 2026] [--runs 3]
    --json ... INQUIRIES.csv`` on all N, each as a subprocess, and each path
    on a file of no rows (its start-up). All N rows go through both paths
    ``--runs`` times, interleaved. Both print the same summaries; the script
-   checks that. Goal: the Parquet path at least 10x the CSV path's rows per
-   second, start-up excluded (with start-up it is printed too; start-up is
-   bench_startup.py's).
+   checks that. Goal (issue 20): the CSV path, with pyarrow installed (read in
+   batches, answered by the bulk kernel), at least 0.3x the Parquet path's rows
+   per second end to end, as a user waits for them (start-up excluded it is
+   printed too), and its peak memory under 300 MB.
 3. Prints each Parquet run's peak memory: it stays flat as N grows (memory
    linear in the batch, not the file). Goal: the peak at N at most 1.25x the
    peak at N/8. Peak memory is ``ru_maxrss`` of the command, read in a small
@@ -135,7 +136,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--n", type=int, default=2_000_000)
+    parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--runs", type=int, default=3, help="runs of both paths on all N rows")
     args = parser.parse_args()
@@ -159,7 +160,7 @@ def main() -> None:
         runs = {}  # smallest first: the first run also warms the page cache and the bytecode
         for size in sizes:
             runs[size] = measure([*base, "--parquet", str(out), str(folder / f"in-{size}.parquet")])
-        walls, csv_walls, starts, csv_starts = [], [], [], []
+        walls, csv_walls, starts, csv_starts, csv_peaks = [], [], [], [], []
         for _ in range(args.runs):
             wall, peak, printed = measure(
                 [*base, "--parquet", str(out), str(folder / f"in-{args.n}.parquet")]
@@ -169,6 +170,7 @@ def main() -> None:
                 raise SystemExit("the Parquet and CSV paths printed different summaries")
             walls.append(wall)
             csv_walls.append(csv_wall)
+            csv_peaks.append(csv_peak)
             starts.append(measure([*base, "--parquet", str(out), str(folder / "in-0.parquet")])[0])
             csv_starts.append(measure([*base, str(folder / "in-0.csv")])[0])
     print(f"input: {args.n:,} inquiries over {CONTRACTS} contracts in 10 zones")
@@ -182,16 +184,24 @@ def main() -> None:
     for size, (size_wall, size_peak, _) in runs.items():
         print(f"  {size:>11,} rows: {size_peak:5.0f} MB  ({size / size_wall:,.0f} rows/s)")
     goals = Goals("bench_parquet")
-    with_start = ratios(csv_walls, walls)
+    without_start = ratios(
+        [w - s for w, s in zip(walls, starts, strict=True)],
+        [c - s for c, s in zip(csv_walls, csv_starts, strict=True)],
+    )
     goals.at_least(
-        "Parquet / CSV rows/s, start-up excluded",
-        ratios(
-            [c - s for c, s in zip(csv_walls, csv_starts, strict=True)],
-            [w - s for w, s in zip(walls, starts, strict=True)],
-        ),
-        10,
+        "CSV / Parquet rows/s (sla --json, end to end)",
+        ratios(walls, csv_walls),
+        0.3,
         unit="x",
-        peer=f"CSV {csv_rate:,.0f} rows/s; with start-up {statistics.median(with_start):.1f}x",
+        peer=f"Parquet {args.n / wall:,.0f} rows/s; start-up excluded "
+        f"{statistics.median(without_start):.2f}x",
+    )
+    goals.at_most(
+        f"peak memory of the CSV path at {args.n:,} rows",
+        csv_peaks,
+        300,
+        unit=" MB",
+        peer=f"Parquet {runs[args.n][1]:.0f} MB",
     )
     eighth = max(1, args.n // 8)
     goals.at_most(

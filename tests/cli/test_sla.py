@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -766,3 +767,87 @@ def test_a_duplicated_column_or_an_extra_value_is_not_silent(
     code, _, err = run(capsys, "sla", "--contracts", str(contracts), "--now", NOW, str(inquiries))
     assert code == 2
     assert message in err
+
+
+ZONED = CONTRACTS + """\
+tata-in:
+  offering: saas-standard
+  timezone: Asia/Kolkata
+  country: IN
+soylent-au:
+  offering: saas-premium
+  timezone: Australia/Sydney
+  country: AU
+  business_hours: [["09:00", "12:00"], ["13:00", "17:00"]]
+  counting: end-of-day
+"""
+
+
+def both_paths_rows(seed: int) -> list[tuple[str, str, str]]:
+    """Good rows of five zones (a half-hour offset, Sydney's change on 2026-10-04), rows after now,
+    responses after now and before receipt, bad instants, unknown and unanswerable contracts."""
+    rng = random.Random(seed)
+    now = dt.datetime.fromisoformat(NOW)
+    zones = ["Asia/Shanghai", "Asia/Kolkata", "America/New_York", "Australia/Sydney", "UTC"]
+    ids = ["acme-cn", "globex-us", "hooli-de", "tata-in", "soylent-au"]
+    rows = []
+    for k in range(300):
+        received = now - dt.timedelta(seconds=rng.randrange(-2 * 86_400, 45 * 86_400))
+        if k % 4 == 0:
+            received += dt.timedelta(microseconds=rng.randrange(1, 1_000_000))
+        shown = received.astimezone(ZoneInfo(rng.choice(zones)))
+        responded = ""
+        if k % 3 == 0:  # a response, some after now, a few before the receipt
+            responded = (received + dt.timedelta(seconds=rng.randrange(-600, 30 * 86_400))).isoformat()
+        rows.append((rng.choice(ids), shown.isoformat().replace("+00:00", "Z"), responded))
+    rows += [
+        ("acme-cm", "2026-09-30T15:00:00+08:00", ""),
+        ("acme-cn", "2026-09-30T15:00:00+08:00", ""),  # at risk at NOW
+        ("initech", "2026-10-05T09:00:00-04:00", ""),
+        ("acme-cn", "2026-09-30T15:00:00", ""),
+        ("acme-cn", "2026-02-30T15:00:00+08:00", ""),
+        ("", "2026-09-30T15:00:00+08:00", ""),
+        ("tata-in", "1890-03-02T10:00:00+05:53", "1890-03-03T10:00:00+05:53"),  # local mean time: seconds
+        ("acme-cn", "2026-09-30 15:00:00+08:00", "2026-10-01T09:00:00.5+08:00"),
+    ]
+    rng.shuffle(rows)
+    return rows
+
+
+COLUMNS = ("contract", "received_at", "responded_at")
+
+
+@pytest.mark.parametrize("json_lines", [False, True])
+def test_json_lines_are_the_same_in_batches_and_row_by_row(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, json_lines: bool
+) -> None:
+    """With pyarrow, ``sla --json`` answers batches with the bulk kernel and writes the lines with
+    Arrow; without it, row by row: the same bytes on standard output (lines, problems, summaries)."""
+    from entitlements._cli import sla
+
+    contracts = write(tmp_path, ZONED, "contracts.yaml")
+    rows = both_paths_rows(2026)
+    if json_lines:
+        text = "".join(
+            json.dumps({k: v for k, v in zip(COLUMNS, row, strict=True) if v}) + "\n" for row in rows
+        )
+        text += '{"contract": 5, "received_at": "2026-09-30T15:00:00+08:00"}\nnot json\n'
+    else:
+        text = "contract,received_at,responded_at\n" + "".join(",".join(row) + "\n" for row in rows)
+        text += '"acme-cn","2026-09-30T15:00:00+08:00",""\nacme-cn,2026-09-30T15:00:00+08:00\n,,\n'
+    inquiries = write(tmp_path, text, "inquiries.jsonl" if json_lines else "inquiries.csv")
+    argv = ("sla", "--json", "--contracts", str(contracts), "--now", NOW, str(inquiries))
+    monkeypatch.setattr(sla, "BATCH", 64)  # batch edges fall among the rows
+    batched = run(capsys, *argv)
+    monkeypatch.setattr(sla, "_status_lines", lambda *_: None)
+    assert run(capsys, *argv) == batched
+    code, out, err = batched
+    assert (code, err) == (2, "")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert sum("problem" in line for line in lines) >= 6
+    assert lines[-1]["received_after_now"] > 5
+    states = [line for line in lines if "state" in line]
+    assert {line["state"] for line in states} == {"open", "at-risk", "breached", "met", "missed"}
+    assert {line["received_at"][-6:] for line in states} >= {"+05:30", "-04:00", "+10:00", "+11:00"}
+    old = [line["received_at"] for line in states if line["received_at"].startswith("1890")]
+    assert [len(text) for text in old] == [28]  # an offset with seconds (+05:21:10): the scalar line

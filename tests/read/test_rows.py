@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from hypothesis import example, given
@@ -228,3 +229,63 @@ def test_a_byte_that_is_not_utf8_inside_a_quoted_record_loses_no_later_record() 
     assert [(type(r).__name__, r.line) for r in got] == [("BadRow", 2), ("Row", 4)]
     assert isinstance(got[0], BadRow)
     assert got[0].message == "not UTF-8 text (byte 0xff)"
+
+
+def batched(data: bytes, size: int, limit: int | None = None) -> list[Row | BadRow]:
+    """The records of :meth:`RowReader.batches`, one by one, as iterating gives them."""
+    extra = {} if limit is None else {"line_limit": limit}
+    records: list[Row | BadRow] = []
+    for batch in RowReader(io.BytesIO(data), "in.csv", **COLUMNS, **extra).batches(size):
+        assert all(len(column) == len(batch.lines) for column in batch.columns.values())
+        for i, line in enumerate(batch.lines):
+            bad = batch.bad.get(i)
+            records.append(BadRow(line, bad) if bad is not None else Row(line, batch.values(i)))
+    return records
+
+
+MIXED = st.lists(
+    st.one_of(
+        UNQUOTED,
+        st.tuples(CELL, CELL, CELL).map(lambda r: ",".join('"' + c.replace('"', '""') + '"' for c in r)),
+        st.tuples(UNQUOTED, UNQUOTED, UNQUOTED).map(",".join),
+        st.just(""),
+        st.just("a" * 50),
+    ),
+    max_size=20,
+)
+
+
+@given(MIXED, st.sampled_from(["\n", "\r\n", "\r"]), st.integers(1, 5), st.booleans())
+@example(["a , b,\tc", "", " ,\t, ", "x,y", " ,b,"], "\n", 2, False)
+def test_batches_hold_the_records_iterating_gives(
+    lines: list[str], end: str, size: int, json_lines: bool
+) -> None:
+    """Law: the records of ``batches`` (any size) are those iterating gives, in order, lines and values
+    and messages alike (CSV with quotes, blank, short, long and over-long lines; JSON Lines)."""
+    if json_lines:
+        body = "".join(
+            (
+                json.dumps(dict(zip(("contract", "received_at"), line.split(","), strict=False)))
+                if line
+                else ""
+            )
+            + end
+            for line in lines
+        )
+        data = body.encode()
+    else:
+        data = ("contract,received_at,responded_at" + end + "".join(line + end for line in lines)).encode()
+    data += b"\xff\xfe,x\n"  # bytes that are not UTF-8: a bad row of its own
+    assert batched(data, size, limit=40) == read(data, limit=40)
+
+
+@given(st.binary(max_size=300), st.integers(1, 4))
+@example(b'contract,received_at\n"\r', 1)
+def test_batches_of_any_bytes_are_the_records(data: bytes, size: int) -> None:
+    try:
+        expected = read(data, limit=40)
+    except ent.InputError as error:
+        with pytest.raises(ent.InputError, match=re.escape(str(error))):
+            batched(data, size, limit=40)
+    else:
+        assert batched(data, size, limit=40) == expected

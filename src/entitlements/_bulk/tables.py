@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     Bools = NDArray[np.bool_]
 
 __all__ = [
+    "NAT",
     "STATUS_COLUMNS",
     "Columns",
     "Inquiries",
@@ -85,7 +86,8 @@ STATUS_COLUMNS = (
 )
 """The columns :func:`add_response_statuses` adds, in order."""
 
-_NAT = np.iinfo(np.int64).min
+NAT = _NAT = np.iinfo(np.int64).min
+"""No instant, in a column of microseconds."""
 
 
 def status_fields() -> list[pa.Field]:
@@ -173,6 +175,16 @@ class Answered:
     columns: list[pa.Array]
     bad: list[tuple[int, EntitlementsError]]
     """(row in the batch, why), in row order."""
+    codes: Ints
+    """Each row's contract, an index into ``ids`` and ``resolved`` (-1: none)."""
+    ids: list[str]
+    """The contract ids the rows name."""
+    resolved: list[PreparedContract | None]
+    """The contracts the rows name, prepared (None: one whose rows are problems)."""
+    received: Ints
+    """The receipts in microseconds since 1970 (where the row is answered)."""
+    responded: Ints | None
+    """The responses as given, in microseconds (after ``now`` too; ``NAT``: none), or None: no column."""
 
 
 class _Problems:
@@ -275,7 +287,8 @@ def answer(run: Inquiries, batch: Any, *, statuses: bool, responded: bool) -> An
     bad = problems.listed()
     run.rows += n
     run.bad_rows += len(bad)
-    return Answered(columns, bad)
+    responses = None if given is None else np.where(given.usable, given.us, NAT)
+    return Answered(columns, bad, codes, ids, resolved, received.us, responses)
 
 
 class _Out:

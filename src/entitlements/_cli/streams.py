@@ -57,6 +57,28 @@ class Sink:
                 silence_stdout()
         self.buffer.clear()
 
+    def write(self, data: memoryview | bytes) -> None:
+        """Bytes of UTF-8 text, after what is buffered (a batch's lines, written whole)."""
+        self.flush()
+        if self.writing and data:
+            try:
+                sys.stdout.flush()
+                raw = getattr(sys.stdout, "buffer", None)
+                if raw is None:  # a text stream only (a caller's StringIO): the text, decoded
+                    sys.stdout.write(bytes(data).decode("utf-8"))
+                    sys.stdout.flush()
+                else:
+                    raw.write(data)
+                    raw.flush()
+            except BrokenPipeError:
+                self.writing = False
+                silence_stdout()
+
+    def problem_line(self, line: int, message: str, kind: str = "InputError") -> str:
+        """A bad row's ``{"problem": ...}`` line under ``--json``, for the caller to place (counted)."""
+        self.bad += 1
+        return json.dumps({"problem": problem(self.name, line, message, kind)}, ensure_ascii=False) + "\n"
+
     def _say(self, found: dict[str, object], text: str) -> None:
         self.bad += 1
         if self.as_json:  # in order, among the answers

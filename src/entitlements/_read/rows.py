@@ -42,7 +42,7 @@ from typing import Any, BinaryIO, Literal
 
 from .._errors import InputError, unknown
 
-__all__ = ["MAX_LINE_CHARS", "BadRow", "Row", "RowReader"]
+__all__ = ["MAX_LINE_CHARS", "BadRow", "Row", "RowBatch", "RowReader"]
 
 MAX_LINE_CHARS = 1_048_576
 """A line longer than this many characters is a bad row (and no more of it is held in memory)."""
@@ -64,6 +64,54 @@ class BadRow:
 
     line: int
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class RowBatch:
+    """Consecutive records as columns: what iterating a :class:`RowReader` gives, in bulk.
+
+    Record ``i`` (a row or a bad row) starts on file line ``lines[i]``; ``columns[name][i]`` is its
+    value in that column (None: absent, or a bad row); ``bad[i]`` says why record ``i`` is not a row.
+    """
+
+    lines: list[int]
+    columns: dict[str, list[Any]]
+    bad: dict[int, str]
+
+    def values(self, i: int) -> dict[str, Any]:
+        """Record ``i``'s values by column, as its :class:`Row` holds them."""
+        return {name: column[i] for name, column in self.columns.items() if column[i] is not None}
+
+
+class _Gathering:
+    """A batch being gathered: the records' cells in one flat list (a CSV record's in the header's
+    order), so that no object is made per record (and the garbage collector has none to visit)."""
+
+    __slots__ = ("bad", "cells", "lines", "names")
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = list(names)
+        self.lines: list[int] = []
+        self.cells: list[Any] = []
+        self.bad: dict[int, str] = {}
+
+    def add(self, record: Row | BadRow) -> None:
+        if isinstance(record, BadRow):
+            self.bad[len(self.lines)] = record.message
+            self.cells.extend((None,) * len(self.names))
+        else:
+            get = record.values.get
+            self.cells.extend([get(name) for name in self.names])
+        self.lines.append(record.line)
+
+    def done(self, known: Sequence[str], strip: bool) -> RowBatch:
+        """The batch; ``strip``: the cells are CSV's text, still to be trimmed (empty: absent)."""
+        n, width = len(self.lines), len(self.names)
+        columns: dict[str, list[Any]] = dict.fromkeys(known, [None] * n)
+        for j, name in enumerate(self.names):
+            column = self.cells[j::width]
+            columns[name] = [(c.strip() or None) if c else None for c in column] if strip else column
+        return RowBatch(self.lines, columns, self.bad)
 
 
 class RowReader:
@@ -137,6 +185,34 @@ class RowReader:
             if not self._text.closed:
                 self._text.detach()
 
+    def batches(self, size: int) -> Iterator[RowBatch]:
+        """The records in batches of up to ``size``, as columns (:class:`RowBatch`): the same records,
+        lines, values and messages as iterating gives, without an object per row."""
+        gathering = _Gathering(self._known)
+        try:
+            lines = self._lines()
+            for first in lines:
+                bad = self._bad.pop(self.lines, None)
+                if bad is not None:
+                    gathering.add(BadRow(self.lines, bad))
+                    continue
+                if not first.strip():
+                    continue
+                if first.lstrip().startswith("{"):
+                    self.format = "jsonl"
+                    yield from self._json_batches(gathering, itertools.chain((first,), lines), size)
+                    return
+                self.format = "csv"
+                if gathering.lines:
+                    yield gathering.done(self._known, False)
+                yield from self._csv_batches(first, lines, size)
+                return
+            if gathering.lines:
+                yield gathering.done(self._known, False)
+        finally:  # the stream is the caller's: not closed with the text wrapper
+            if not self._text.closed:
+                self._text.detach()
+
     def _records(self) -> Iterator[Row | BadRow]:
         lines = self._lines()
         for first in lines:
@@ -165,6 +241,33 @@ class RowReader:
             elif text.strip():
                 yield self._json_row(self.lines, text)
 
+    def _json_batches(self, gathering: _Gathering, lines: Iterator[str], size: int) -> Iterator[RowBatch]:
+        """:meth:`_json_rows` in batches: an object of known keys goes straight into the cells (a null
+        and an absent key alike None), any other line through :meth:`_json_row` for its message."""
+        known, bad, loads = self._known, self._bad, json.loads
+        names, needed = frozenset(known), frozenset(self._required)
+        numbers, cells = gathering.lines, gathering.cells
+        for text in lines:
+            line = self.lines
+            if bad and line in bad:
+                gathering.add(BadRow(line, bad.pop(line)))
+            elif text.strip():
+                try:
+                    data = loads(text)
+                except (ValueError, RecursionError):
+                    data = None
+                if type(data) is dict and data.keys() <= names and needed <= data.keys():
+                    numbers.append(line)
+                    cells.extend(map(data.get, known))
+                else:
+                    gathering.add(self._json_row(line, text))
+            if len(numbers) >= size:
+                yield gathering.done(known, False)
+                gathering = _Gathering(known)
+                numbers, cells = gathering.lines, gathering.cells
+        if numbers:
+            yield gathering.done(known, False)
+
     def _json_row(self, line: int, text: str) -> Row | BadRow:
         try:
             data = json.loads(text)
@@ -191,14 +294,7 @@ class RowReader:
     def _csv_rows(self, first: str, lines: Iterator[str]) -> Iterator[Row | BadRow]:
         """The records after the header: a line without a quote split at its commas (the fast path,
         which is what ``csv`` would make of it), any other read by ``csv`` from that line on."""
-        header_line = self.lines
-        try:
-            names = [cell.strip() for cell in next(csv.reader(_chain(first, lines), strict=True))]
-        except csv.Error as exc:
-            raise InputError(
-                f"{self.name}:{header_line}: the header: malformed CSV: {exc}", field=self.name
-            ) from None
-        self._check_header(names, header_line)
+        names = self._header(first, lines)
         width, bad, strip = len(names), self._bad, str.strip
         for text in lines:
             start = self.lines
@@ -215,6 +311,58 @@ class RowReader:
                     yield Row(start, values)
             elif any(cells):
                 yield BadRow(start, _width(len(cells), width))
+
+    def _csv_batches(self, first: str, lines: Iterator[str], size: int) -> Iterator[RowBatch]:
+        """:meth:`_csv_rows` in batches: a line without a quote split at its commas, its cells kept
+        as they are and trimmed a column at a time when the batch is done."""
+        names = self._header(first, lines)
+        width, bad, known = len(names), self._bad, self._known
+        gathering = _Gathering(names)
+        numbers, cells = gathering.lines, gathering.cells
+        for text in lines:
+            start = self.lines
+            if bad and start in bad:
+                gathering.add(BadRow(start, bad.pop(start)))
+            elif '"' in text:
+                for record in self._quoted(text, lines, start, names):
+                    gathering.add(record)
+            else:
+                row = text.rstrip("\r\n").split(",")
+                lead = row[0]
+                if len(row) == width and lead and not lead.isspace():
+                    numbers.append(start)
+                    cells.extend(row)
+                else:  # blank cells first, or a record of another width: as the rows say
+                    for record in self._plain(row, start, names):
+                        gathering.add(record)
+            if len(numbers) >= size:
+                yield gathering.done(known, True)
+                gathering = _Gathering(names)
+                numbers, cells = gathering.lines, gathering.cells
+        if numbers:
+            yield gathering.done(known, True)
+
+    def _plain(self, row: list[str], start: int, names: list[str]) -> Iterator[Row | BadRow]:
+        """The record of a line without quotes, split at its commas (nothing if it is blank)."""
+        cells = list(map(str.strip, row))
+        if len(cells) == len(names):
+            values = {key: cell for key, cell in zip(names, cells, strict=True) if cell}
+            if values:
+                yield Row(start, values)
+        elif any(cells):
+            yield BadRow(start, _width(len(cells), len(names)))
+
+    def _header(self, first: str, lines: Iterator[str]) -> list[str]:
+        """The column names of the header record that starts with ``first``, checked."""
+        header_line = self.lines
+        try:
+            names = [cell.strip() for cell in next(csv.reader(_chain(first, lines), strict=True))]
+        except csv.Error as exc:
+            raise InputError(
+                f"{self.name}:{header_line}: the header: malformed CSV: {exc}", field=self.name
+            ) from None
+        self._check_header(names, header_line)
+        return names
 
     def _quoted(
         self, text: str, lines: Iterator[str], start: int, names: list[str]

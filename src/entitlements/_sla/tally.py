@@ -191,18 +191,22 @@ class SlaCounts:
             provisional=self.provisional,
         )
 
+    def merge(self, other: SlaCounts) -> None:
+        """Count ``other``'s inquiries too."""
+        self.open += other.open
+        self.at_risk += other.at_risk
+        self.breached += other.breached
+        self.met += other.met
+        self.missed += other.missed
+        self.answered += other.answered
+        self.provisional = self.provisional or other.provisional
+        self.times.merge(other.times)
+
 
 def merged(counts: Iterable[SlaCounts]) -> SlaCounts:
     total = SlaCounts()
     for c in counts:
-        total.open += c.open
-        total.at_risk += c.at_risk
-        total.breached += c.breached
-        total.met += c.met
-        total.missed += c.missed
-        total.answered += c.answered
-        total.provisional = total.provisional or c.provisional
-        total.times.merge(c.times)
+        total.merge(c)
     return total
 
 
@@ -343,6 +347,14 @@ class SlaTally:
     def count(self, contract: str, received_at: dt.datetime, responded_at: dt.datetime | None = None) -> str:
         """Count one inquiry without building its answer; its state."""
         return self._values(contract, received_at, responded_at)[1][0]
+
+    def absorb(self, contract: str, counts: SlaCounts) -> None:
+        """Count inquiries of ``contract`` that were counted elsewhere (by the bulk kernel, a batch at a
+        time) as if they had been asked here; an error if the contract cannot answer."""
+        mine = self._entry(contract)[2]
+        if mine.open + mine.at_risk + mine.breached + mine.answered == 0:
+            self._counts[contract] = mine
+        mine.merge(counts)
 
     def summaries(self) -> tuple[SlaSummary, ...]:
         """One summary per contract that had an inquiry, in the order of the contracts."""
