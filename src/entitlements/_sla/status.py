@@ -52,6 +52,7 @@ from .deadlines import DeadlinePlan, not_frozen_reason, provisional_reason
 __all__ = ["StatusRule", "Values"]
 
 _MINUTE = 60_000_000
+_ZERO = dt.timedelta(0)
 
 
 def _us(d: dt.timedelta) -> int:
@@ -112,6 +113,13 @@ class StatusRule:
     Not compared: it is made from the fields above (an Adder compares by identity)."""
     target_reason: Reason | None = field(default=None, compare=False)
     """For ``business-hours`` counting: the target's reason, the same for every inquiry (made once)."""
+    durations: tuple[dt.timedelta, dt.timedelta] | None = field(default=None, compare=False)
+    """For ``business-hours`` counting: the target and the at-risk threshold as timedeltas (made once)."""
+    held: dict[tuple[int, int], tuple[tuple[str, str, str], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """The holidays' notes (:meth:`_held`) by the receipt's local year and the last year the answer rests
+    on: the same for every inquiry of those years (a cache; not part of the value)."""
     last_now: list[tuple[dt.datetime, dt.datetime, int] | None] = field(
         default_factory=lambda: [None], compare=False, repr=False
     )
@@ -161,6 +169,9 @@ class StatusRule:
             ),
             at_risk_adder=adder,
             target_reason=reason,
+            durations=None
+            if constant is None or amount is None
+            else (dt.timedelta(microseconds=amount), dt.timedelta(microseconds=constant[0])),
         )
 
     # --- the rule -----------------------------------------------------------------------
@@ -344,25 +355,32 @@ class StatusRule:
             return tuple(_reason(c, m, s) for c, m, s in self.reasons(values))
         code, message, share = self._first(values, values[4].isoformat())
         first = _reason(code, message, self.share_source if share else self.plan.target_source)
-        notes = self._notes(values)
-        if not notes:
+        if values[11] is None and not self._held(values):
             return (first, target)
+        notes = self._notes(values)
         return (first, target, *(_reason(c, m, s) for c, m, s in notes))
 
     def _notes(self, values: Values) -> list[tuple[str, str, str]]:
         """The reasons after the target's: a response after now, the holidays' notes."""
-        out = []
         late = self._late(values)
-        if late is not None:
-            out.append(late)
+        held = self._held(values)
+        return [late, *held] if late is not None else list(held)
+
+    def _held(self, values: Values) -> tuple[tuple[str, str, str], ...]:
+        """The holidays' notes: projected holidays, holidays the catalog does not freeze."""
+        key = (values[1].year, values[10])
+        found = self.held.get(key)
+        if found is not None:
+            return found
+        out = []
         note = self._note(values)
         if note is not None:
             out.append(note)
-        plan = self.plan
-        loose = not_frozen_reason(plan.calendar, values[1].year, values[10])
+        loose = not_frozen_reason(self.plan.calendar, values[1].year, values[10])
         if loose is not None:
             out.append((loose.code, loose.message, loose.source))
-        return out
+        found = self.held[key] = tuple(out)
+        return found
 
     def _late(self, values: Values) -> tuple[str, str, str] | None:
         """The reason of a response after ``now``: not yet known at ``now``, so not counted."""
@@ -402,6 +420,9 @@ class StatusRule:
             values
         )
         timedelta = dt.timedelta
+        durations = self.durations
+        if durations is None:
+            durations = (timedelta(0, 0, target), timedelta(0, 0, threshold))
         return constructed(
             ResponseStatus,
             {
@@ -411,11 +432,11 @@ class StatusRule:
                 "responded_at": responded,
                 "now": current,
                 "deadline": deadline,
-                "target": timedelta(microseconds=target),
-                "elapsed": timedelta(microseconds=elapsed),
-                "remaining": timedelta(microseconds=remaining),
-                "overdue": timedelta(microseconds=overdue),
-                "at_risk_threshold": timedelta(microseconds=threshold),
+                "target": durations[0],
+                "elapsed": timedelta(0, 0, elapsed) if elapsed else _ZERO,
+                "remaining": timedelta(0, 0, remaining) if remaining else _ZERO,
+                "overdue": timedelta(0, 0, overdue) if overdue else _ZERO,
+                "at_risk_threshold": durations[1],
                 "at_risk_at": values[12],
                 "breach_at": deadline if responded is None else None,
                 "next_change_at": values[13],
