@@ -301,6 +301,38 @@ def test_add_business_time(cn: ent.BusinessCalendar) -> None:
     assert cn.add_business_time(saturday, dt.timedelta(minutes=1)) == at(SHANGHAI, 2026, 3, 16, 9, 1)
 
 
+@given(
+    start=st.datetimes(dt.datetime(2025, 1, 1), dt.datetime(2027, 12, 31)),
+    first=st.integers(1, 40 * 8 * 3_600_000_000),
+    more=st.integers(1, 40 * 8 * 3_600_000_000),
+    zone=st.sampled_from(["Asia/Shanghai", "America/New_York"]),
+    lunch=st.booleans(),
+)
+def test_add_twice_is_two_additions_in_one_walk(
+    engine: ent.Engine, start: dt.datetime, first: int, more: int, zone: str, lunch: bool
+) -> None:
+    """Law: add_twice(t, a, b) == (add(t, a), add(t, a + b)), landings on a close and year ends included,
+    whether the one walk answers (one interval a day) or two additions do (a lunch break)."""
+    hours = ["09:00-12:00", "13:00-17:00"] if lunch else ["09:00-17:00"]
+    country = "US" if zone == "America/New_York" else "CN"
+    cal = engine.calendar(contract(timezone=zone, country=country, business_hours=hours))
+    t = start.replace(tzinfo=ZoneInfo(zone))
+    us = dt.timedelta(microseconds=1)
+    got = cal.add_twice(t, first, more)
+    assert got == (cal.add_business_time(t, first * us), cal.add_business_time(t, (first + more) * us))
+    assert [str(x) for x in got] == [str(cal.add_business_time(t, n * us)) for n in (first, first + more)]
+
+
+def test_add_twice_on_a_close(cn: ent.BusinessCalendar) -> None:
+    friday = at(SHANGHAI, 2026, 3, 13, 15)
+    hour = 3_600_000_000
+    assert cn.add_twice(friday, 2 * hour, 1) == (  # the first lands on the close; the second goes on Monday
+        at(SHANGHAI, 2026, 3, 13, 17),
+        at(SHANGHAI, 2026, 3, 16, 9, 0, 0, 1),
+    )
+    assert cn.add_twice(friday, hour, hour) == (at(SHANGHAI, 2026, 3, 13, 16), at(SHANGHAI, 2026, 3, 13, 17))
+
+
 def test_business_time_between(cn: ent.BusinessCalendar) -> None:
     a, b = at(SHANGHAI, 2026, 9, 30, 15), at(SHANGHAI, 2026, 10, 8, 15)
     assert cn.business_time_between(a, b) == 8 * H

@@ -19,7 +19,9 @@ For an inquiry received at ``received_at`` and answered at ``responded_at``
 - while unanswered, ``at_risk_at`` is the earliest instant whose remaining
   business time is at most the threshold: ``target - threshold`` of business
   time after the receipt (the calendar's ``add_business_time``, which gives
-  the earliest such instant); ``breach_at`` is the deadline (the last instant
+  the earliest such instant; for ``business-hours`` counting found in the
+  same walk as the deadline, which is the threshold's business time after it);
+  ``breach_at`` is the deadline (the last instant
   that is not breached); ``next_change_at`` the first of the two strictly
   after ``now``.
 
@@ -213,9 +215,15 @@ class StatusRule:
         until, uu = current, nu
         if responded_at is not None:
             responded, late, until, uu = self._response(responded_at, received_at, ru, current, nu)
-        deadline = self.plan.deadline(received)
-        du = micros(deadline)
+        constant = self.constant
         target = self.amount
+        at_risk = None
+        if responded is None and target is not None and constant is not None and 0 < constant[0] < target:
+            # one walk: the at-risk instant, then the threshold's business time on to the deadline
+            at_risk, deadline = cal.add_twice(received, target - constant[0], constant[0], "received_at")
+        else:
+            deadline = self.plan.deadline(received)
+        du = micros(deadline)
         if target is None:
             target = (
                 cal.microseconds_between(ru, received.toordinal(), du, deadline.toordinal()) if du > ru else 0
@@ -225,7 +233,6 @@ class StatusRule:
             remaining, overdue = target - elapsed, 0
         else:
             remaining, overdue = 0, elapsed - target
-        constant = self.constant
         if constant is not None:
             threshold = constant[0]
         else:
@@ -237,7 +244,7 @@ class StatusRule:
             at_risk = change = None
         else:
             state, at_risk, change = self._unanswered(
-                received, deadline, du, nu, target, remaining, threshold
+                received, deadline, du, nu, target, remaining, threshold, at_risk
             )
         last = deadline.year if deadline.year > until.year else until.year
         return (
@@ -266,8 +273,10 @@ class StatusRule:
         target: int,
         remaining: int,
         threshold: int,
+        at_risk: dt.datetime | None,
     ) -> tuple[ResponseState, dt.datetime, dt.datetime | None]:
-        """An unanswered inquiry's state at ``now``, the instant it turns at-risk, and its next change."""
+        """An unanswered inquiry's state at ``now``, the instant it turns at-risk (unless given), and its next
+        change."""
         state: ResponseState
         if nu > du:
             state = "breached"
@@ -276,7 +285,9 @@ class StatusRule:
         else:
             state = "open"
         adder = self.at_risk_adder
-        if adder is not None:
+        if at_risk is not None:
+            pass
+        elif adder is not None:
             at_risk = adder(received, "received_at")
         else:
             step = dt.timedelta(microseconds=target - threshold)

@@ -58,7 +58,7 @@ from .._checks import check_aware, check_duration, check_iterable
 from .._errors import ContractError, InputError, cut
 from .clock import Clock, modal
 from .days import BUSINESS, IRREGULAR, DayRules
-from .holidays import check_country, check_subdivision, country_years, notices_through
+from .holidays import check_country, check_subdivision, known_years, notices_through
 from .schedule import WEEKDAYS, CalendarSpec, Interval, Schedule, parse_schedule, workdays
 from .table import BusinessTimeTable
 from .units import MAX_YEAR, MIN_YEAR, SECOND, check_date, check_year, from_micros, micros, midnight
@@ -166,7 +166,7 @@ class BusinessCalendar:
             vendor=MappingProxyType({day.toordinal(): name for day, name in spec.vendor_holidays}),
             extra=frozenset(day.toordinal() for day in spec.extra_holidays),
             weekend_workdays=spec.weekend_workdays,
-            holiday_years=_known_years(spec),
+            holiday_years=known_years(spec.country, spec.subdivision, spec.frozen),
             frozen=spec.frozen,
         )
         self._clock = Clock(self._rules)
@@ -467,6 +467,14 @@ class BusinessCalendar:
             raise InputError("duration must be more than 0 for adding()", field="duration", value=duration)
         return Adder(self._clock.fast, self._add_slow, amount, calendar=self)
 
+    def add_twice(self, t: dt.datetime, first: int, more: int, name: str = "t") -> tuple[dt.datetime, ...]:
+        """``t`` plus ``first`` µs (> 0) of business time, and plus ``first + more`` (``more`` > 0): in one
+        walk where the schedule allows (business time is additive), else two :meth:`add_business_time`."""
+        both = self._clock.pair(t, first, more)
+        if both is not None:
+            return both
+        return self._add(t, first, name), self._add(t, first + more, name)
+
     def business_time_between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
         """The business time in ``[a, b)``; zero when ``b <= a``."""
         check_aware(a, "a")
@@ -640,15 +648,6 @@ class Adder:
                 answer = slow(check_aware(t, where), amount, where)
             append(answer)
         return tuple(out)
-
-
-def _known_years(spec: CalendarSpec) -> tuple[int, int]:
-    """The years the country's holidays are known for: the package's, widened by the frozen ones."""
-    first, last = country_years(spec.country, spec.subdivision)
-    frozen = spec.frozen
-    if frozen is None or frozen.first > frozen.last:
-        return first, last
-    return min(first, frozen.first), max(last, frozen.last)
 
 
 def _checked_spec(**given: Any) -> CalendarSpec:

@@ -427,6 +427,39 @@ class Clock:
             walls = self._wall_times.get(table.year) or self._walls(table)
         return walls[0][table.select[rank]] + US * (rest - (k - 1) * length)
 
+    def pair(self, t: dt.datetime, first: int, more: int) -> tuple[dt.datetime, dt.datetime] | None:  # noqa: PLR0911 - the hot path returns where it can
+        """``(fast(t, first), fast(t, first + more))`` (both > 0) in one walk, or None for the slow way.
+
+        Business time is additive: the second is ``more`` after the first, counted
+        on from the first's day (a first landing on a close goes on at the next
+        opening). For a one-interval schedule in a year without irregular days;
+        else None, and the caller adds twice.
+        """
+        if not self._length:  # not a one-interval schedule
+            return None
+        answer = self._add_fast_single(t, first)
+        if answer is None:
+            return None
+        table = self._tables.get(answer.year)
+        if table is None or table.irregular_days:
+            return None
+        walls = self._wall_times.get(table.year) or self._walls(table)
+        i = answer.toordinal() - table.base
+        length = self._length
+        if not table.flags[i]:
+            return None
+        rest = more - (walls[1][i] - answer) // US
+        if rest <= 0:
+            return answer, answer + US * more
+        k = -(-rest // length)
+        rank = table.cum[i + 1] + k - 1
+        if rank >= table.total:
+            table, rank = self._year_of_rank(table, rank, k)
+            if table.irregular_days:
+                return None
+            walls = self._wall_times.get(table.year) or self._walls(table)
+        return answer, walls[0][table.select[rank]] + US * (rest - (k - 1) * length)
+
     def _add_fast_any(self, t: dt.datetime, amount: int) -> dt.datetime | None:  # noqa: PLR0911, PLR0912 - the hot path, inline
         """The hot path of adding business time, for any schedule (a lunch break, hours per weekday), or None.
 

@@ -129,6 +129,14 @@ def country_years(country: str, subdivision: str | None) -> tuple[int, int]:
     return int(probe.start_year), int(probe.end_year)
 
 
+def known_years(country: str, subdivision: str | None, frozen: FrozenYears | None) -> tuple[int, int]:
+    """The years the country's holidays are known for: the package's, widened by the frozen ones."""
+    first, last = country_years(country, subdivision)
+    if frozen is None or frozen.first > frozen.last:
+        return first, last
+    return min(first, frozen.first), max(last, frozen.last)
+
+
 NOTICE_COUNTRIES = frozenset({"CN"})
 """Countries whose public holidays are set each year by an official notice, not by fixed rules.
 
