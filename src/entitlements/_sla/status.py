@@ -202,7 +202,7 @@ class StatusRule:
         """:meth:`values` with ``now`` already checked and in the zone (``current``; ``nu`` its instant)."""
         cal = self.plan.calendar
         received = cal.local(received_at, "received_at")
-        ru = micros(received)
+        ru = micros(received_at)  # the same instant; an input in UTC subtracts faster than one in the zone
         if nu is None:
             nu = micros(current)
         if nu < ru:
@@ -307,7 +307,7 @@ class StatusRule:
         zone and in microseconds. An error if it is
         before the receipt."""
         responded = self.plan.calendar.local(responded_at, "responded_at")
-        uu = micros(responded)
+        uu = micros(responded_at)  # the same instant as the one in the zone, found faster
         if uu < ru:
             raise InputError(
                 f"responded_at {responded_at.isoformat()} is before received_at {received_at.isoformat()}",

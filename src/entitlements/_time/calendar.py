@@ -422,7 +422,9 @@ class BusinessCalendar:
 
     def local(self, t: dt.datetime, name: str = "t") -> dt.datetime:
         """``t`` in the calendar's zone, checked: aware, and within the years the calendar covers."""
-        return self._local(check_aware(t, name), name)
+        if type(t) is not dt.datetime or type(t.tzinfo) not in (zoneinfo.ZoneInfo, dt.timezone):
+            check_aware(t, name)  # else aware: those zones always answer an offset
+        return self._local(t, name)
 
     def is_business_time(self, t: dt.datetime) -> bool:
         """Whether ``t`` is business time: a business day, wall clock within one of its intervals."""
