@@ -187,7 +187,7 @@ class StatusRule:
         if last is not None and last[0] is now:
             return self.values_at(received_at, responded_at, last[1], now, last[2])
         current = self.plan.calendar.local(now, "now")
-        nu = micros(current)
+        nu = micros(now)  # the same instant; an input in UTC subtracts faster
         cell[0] = (now, current, nu)
         return self.values_at(received_at, responded_at, current, now, nu)
 
@@ -293,10 +293,8 @@ class StatusRule:
             step = dt.timedelta(microseconds=target - threshold)
             at_risk = self.plan.calendar.add_business_time(received, step)
         change = None
-        if micros(at_risk) > nu:
-            change = at_risk
-        elif du > nu:
-            change = deadline
+        if du > nu:  # at-risk is at or before the deadline: once past the deadline, past it too
+            change = at_risk if micros(at_risk) > nu else deadline
         return state, at_risk, change
 
     def _response(
