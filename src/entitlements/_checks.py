@@ -28,6 +28,7 @@ __all__ = [
     "EXAMPLE_DATE",
     "EXAMPLE_INSTANT",
     "check_aware",
+    "check_contracts",
     "check_duration",
     "check_iterable",
     "date_value",
@@ -144,6 +145,17 @@ def check_duration(value: object, name: str = "duration") -> int:
             f"{name} -{-value} is negative; business time only moves forward", field=name, value=value
         )
     return value // _US
+
+
+def check_contracts(value: Any) -> Mapping[Any, Any]:
+    """``value`` if it maps contract ids to contracts (as ``load_contracts`` gives); else an error."""
+    if not isinstance(value, Mapping):
+        raise InputError(
+            f"contracts must be a mapping of contract id to Contract, got {cut(value)}",
+            field="contracts",
+            value=value,
+        )
+    return value
 
 
 def check_iterable(value: Any, name: str, what: str) -> Iterable[Any]:

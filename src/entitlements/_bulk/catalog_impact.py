@@ -25,7 +25,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._checks import check_aware, parse_instant
+from .._checks import check_aware, check_contracts, parse_instant
 from .._errors import EntitlementsError, InputError, cut
 from .._inputs.contract import Contract
 from .._read.rows import BadRow, Row
@@ -88,12 +88,7 @@ def catalog_impact(  # noqa: PLR0913 - two sides, their versions, the inquiries,
     for name, engine in (("old", old), ("new", new)):
         if not isinstance(engine, Engine):
             raise InputError(f"{name} must be an entitlements.Engine, got {cut(engine)}", field=name)
-    if not isinstance(contracts, Mapping):
-        raise InputError(
-            f"contracts must be a mapping of contract id to Contract, got {cut(contracts)}",
-            field="contracts",
-            value=contracts,
-        )
+    check_contracts(contracts)
     check_aware(now, "now")
     old_version = old.versions()[-1] if old_version is None else old_version
     new_version = new.versions()[-1] if new_version is None else new_version

@@ -126,13 +126,9 @@ class Inquiries:
         now: dt.datetime | None,
         columns: Columns,
     ) -> None:
-        from .._checks import check_aware
+        from .._checks import check_aware, check_contracts
 
-        if not isinstance(contracts, Mapping):
-            raise InputError(
-                f"contracts must be a mapping of contract id to Contract, got {cut(contracts)}",
-                field="contracts",
-            )
+        check_contracts(contracts)
         if not isinstance(columns, Columns):  # pragma: no cover - built by our own functions
             raise InputError(f"columns must be Columns, got {cut(columns)}", field="columns")
         self.engine = engine

@@ -178,15 +178,10 @@ class CapacityQuestions(EngineBase):
             >>> tally.usage("acme").contacts, tally.report().outcome
             (1, 'allow')
         """
-        from .._checks import check_aware
+        from .._checks import check_aware, check_contracts
         from .._rules.usage import CapacityTally
 
-        if not isinstance(contracts, Mapping):
-            raise InputError(
-                f"contracts must be a mapping of contract id to Contract, got {cut(contracts)}",
-                field="contracts",
-                value=contracts,
-            )
+        check_contracts(contracts)
         check_aware(now, "now")
         for contract in contracts.values():
             self._at(expect(contract, Contract, "contract")).offering(contract.offering)

@@ -233,15 +233,10 @@ class DeadlineQuestions(EngineBase):
             >>> tally.total().at_risk
             1
         """
-        from .._checks import check_aware
+        from .._checks import check_aware, check_contracts
         from .._sla.tally import SlaTally
 
-        if not isinstance(contracts, Mapping):
-            raise InputError(
-                f"contracts must be a mapping of contract id to Contract, got {cut(contracts)}",
-                field="contracts",
-                value=contracts,
-            )
+        check_contracts(contracts)
         check_aware(now, "now")
         return SlaTally(contracts, self._rule_of, now, self._catalog.calendar_stamp())
 

@@ -270,15 +270,20 @@ class Clock:
 
     def count(self, a: int, b: int) -> int:
         """Business days in ``[a, b)``, ``a <= b``."""
+        return self._summed(a, b, 0)
+
+    def _summed(self, a: int, b: int, what: int) -> int:
+        """The running total ``what`` (0: business days, 1: business time) over the days ``[a, b)``."""
         total = 0
         o = a
         while o < b:
             table = self.table_of(o)
+            cum = table.cumt if what else table.cum
             end = min(b, table.end)
-            total += table.cum[end - table.base] - table.cum[o - table.base]
+            total += cum[end - table.base] - cum[o - table.base]
             o = end
             if o < b:  # whole years between: their totals, not their tables
-                whole, o = self._whole_years(o, b, 0)
+                whole, o = self._whole_years(o, b, what)
                 total += whole
         return total
 
@@ -306,17 +311,7 @@ class Clock:
 
     def time_in(self, a: int, b: int) -> int:
         """Business time of the whole days ``[a, b)``: each year's running total read once, any span."""
-        total = 0
-        o = a
-        while o < b:
-            table = self.table_of(o)
-            end = min(b, table.end)
-            total += table.cumt[end - table.base] - table.cumt[o - table.base]
-            o = end
-            if o < b:  # whole years between: their totals, not their tables
-                whole, o = self._whole_years(o, b, 1)
-                total += whole
-        return total
+        return self._summed(a, b, 1)
 
     def opening_at(self, u: int, o: int) -> int:
         """The first business-time instant at or after ``u`` (local day ``o``)."""
