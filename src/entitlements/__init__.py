@@ -81,7 +81,8 @@ if TYPE_CHECKING:
     from ._sla.prepared import PreparedContract
     from ._sla.tally import SlaTally
     from ._suites.run import CaseResult, CatalogTestReport, Coverage, CoverageKind, run_catalog_tests
-    from ._time.calendar import Adder, BusinessCalendar, BusinessTimeTable
+    from ._time.adder import Adder
+    from ._time.calendar import BusinessCalendar, BusinessTimeTable
 
 _LAZY = {
     "catalog_files": "_catalog.load",
@@ -89,7 +90,7 @@ _LAZY = {
     "load_catalog": "_catalog.load",
     "contracts_schema": "_inputs.contracts",
     "load_contracts": "_inputs.contracts",
-    "Adder": "_time.calendar",
+    "Adder": "_time.adder",
     "BusinessCalendar": "_time.calendar",
     "BusinessTimeTable": "_time.calendar",
     "AddContactRequest": "_inputs.requests",

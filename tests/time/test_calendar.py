@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import entitlements as ent
+from entitlements._time.units import micros
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -305,32 +306,43 @@ def test_add_business_time(cn: ent.BusinessCalendar) -> None:
     start=st.datetimes(dt.datetime(2025, 1, 1), dt.datetime(2027, 12, 31)),
     first=st.integers(1, 40 * 8 * 3_600_000_000),
     more=st.integers(1, 40 * 8 * 3_600_000_000),
-    zone=st.sampled_from(["Asia/Shanghai", "America/New_York"]),
-    lunch=st.booleans(),
+    zone=st.sampled_from(
+        [
+            ("Asia/Shanghai", "CN"),
+            ("America/New_York", "US"),
+            ("Asia/Kolkata", "IN"),
+            ("Australia/Sydney", "AU"),
+        ]
+    ),
+    hours=st.sampled_from([["09:00-17:00"], ["09:00-12:00", "13:00-17:00"], ["00:30-23:30"]]),
 )
 def test_add_twice_is_two_additions_in_one_walk(
-    engine: ent.Engine, start: dt.datetime, first: int, more: int, zone: str, lunch: bool
+    engine: ent.Engine, start: dt.datetime, first: int, more: int, zone: tuple[str, str], hours: list[str]
 ) -> None:
-    """Law: add_twice(t, a, b) == (add(t, a), add(t, a + b)), landings on a close and year ends included,
-    whether the one walk answers (one interval a day) or two additions do (a lunch break)."""
-    hours = ["09:00-12:00", "13:00-17:00"] if lunch else ["09:00-17:00"]
-    country = "US" if zone == "America/New_York" else "CN"
-    cal = engine.calendar(contract(timezone=zone, country=country, business_hours=hours))
-    t = start.replace(tzinfo=ZoneInfo(zone))
+    """Law: add_twice(t, a, b) == (add(t, a), add(t, a + b), the latter in µs), landings on a close and year
+    ends included, whether the one walk answers (one interval a day) or two additions do (a lunch break);
+    hours that reach a change of clocks (00:30-23:30 in New York and Sydney) are counted exactly too."""
+    cal = engine.calendar(contract(timezone=zone[0], country=zone[1], business_hours=hours))
+    t = start.replace(tzinfo=ZoneInfo(zone[0]))
     us = dt.timedelta(microseconds=1)
-    got = cal.add_twice(t, first, more)
-    assert got == (cal.add_business_time(t, first * us), cal.add_business_time(t, (first + more) * us))
-    assert [str(x) for x in got] == [str(cal.add_business_time(t, n * us)) for n in (first, first + more)]
+    at_first, at_both, both_us = cal.add_twice(t, first, more)
+    expected = (cal.add_business_time(t, first * us), cal.add_business_time(t, (first + more) * us))
+    assert (at_first, at_both) == expected
+    assert [str(at_first), str(at_both)] == [str(x) for x in expected]
+    assert both_us == micros(expected[1])
 
 
 def test_add_twice_on_a_close(cn: ent.BusinessCalendar) -> None:
     friday = at(SHANGHAI, 2026, 3, 13, 15)
     hour = 3_600_000_000
+    monday = at(SHANGHAI, 2026, 3, 16, 9, 0, 0, 1)
     assert cn.add_twice(friday, 2 * hour, 1) == (  # the first lands on the close; the second goes on Monday
         at(SHANGHAI, 2026, 3, 13, 17),
-        at(SHANGHAI, 2026, 3, 16, 9, 0, 0, 1),
+        monday,
+        micros(monday),
     )
-    assert cn.add_twice(friday, hour, hour) == (at(SHANGHAI, 2026, 3, 13, 16), at(SHANGHAI, 2026, 3, 13, 17))
+    close = at(SHANGHAI, 2026, 3, 13, 17)
+    assert cn.add_twice(friday, hour, hour) == (at(SHANGHAI, 2026, 3, 13, 16), close, micros(close))
 
 
 def test_business_time_between(cn: ent.BusinessCalendar) -> None:

@@ -392,8 +392,8 @@ class StatusLines:
                 json.dumps(cid, ensure_ascii=False),
                 rule.json_parts[0][1:],
                 f'"{now}"',
-                None if fixed is None else f'"{fixed[1]}"',
                 None if fixed is None else f'"{fixed[2]}"',
+                None if fixed is None else f'"{fixed[3]}"',
             )
             if len(self._contracts) < 100_000:
                 self._contracts[cid] = found

@@ -148,7 +148,7 @@ class DeadlineQuestions(EngineBase):
             >>> st.next_change_at.isoformat()
             '2026-10-08T15:00:00+08:00'
         """
-        return self._rule_of(contract).status(received_at, now, responded_at)
+        return self.prepare(contract).status_rule.status(received_at, now, responded_at)
 
     def response_statuses(
         self, contract: Contract | PreparedContract, inquiries: Iterable[Any], *, now: dt.datetime

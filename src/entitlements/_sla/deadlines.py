@@ -29,7 +29,8 @@ from .._checks import check_aware
 from .._errors import ContractError, InputError, NotSpecifiedError, cut, field_ref
 from .._inputs.contract import Contract, Counting
 from .._rules.answers import Reason
-from .._time.calendar import Adder, BusinessCalendar
+from .._time.adder import Adder
+from .._time.calendar import BusinessCalendar
 from .._time.holidays import holidays_version
 from .._time.schedule import CalendarSpec
 from .._time.units import MAX_YEAR, MIN_YEAR

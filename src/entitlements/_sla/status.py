@@ -46,7 +46,7 @@ from .._catalog.models import Catalog, CatalogStamp
 from .._errors import InputError
 from .._rules.answers import Reason, ResponseState, ResponseStatus
 from .._text.words import iso_duration
-from .._time.calendar import Adder
+from .._time.adder import Adder
 from .._time.units import format_microseconds as hm
 from .._time.units import micros
 from .deadlines import DeadlinePlan, not_frozen_reason, provisional_reason
@@ -103,11 +103,9 @@ class StatusRule:
     official_through: int | None
     """The calendar's :attr:`~entitlements.BusinessCalendar.holidays_official_through`."""
     days_text: str
-    amount: int | None
-    """The target in microseconds for ``business-hours`` counting (the same for every inquiry); else None."""
-    constant: tuple[int, str, str, str, str] | None
-    """For ``business-hours`` counting: the at-risk threshold in microseconds, and the target and
-    the threshold as ISO 8601 durations and as ``8h00``."""
+    constant: tuple[int, int, str, str, str, str] | None
+    """For ``business-hours`` counting (the same for every inquiry; else None): the target and the at-risk
+    threshold in microseconds, as ISO 8601 durations, and as ``8h00``."""
     json_parts: tuple[str, str, str, str, str]
     """The JSON form's constant pieces: its head, the two sources, the target reason's code, its tail."""
     at_risk_adder: Adder | None = field(default=None, compare=False)
@@ -117,7 +115,7 @@ class StatusRule:
     """For ``business-hours`` counting: the target's reason, the same for every inquiry (made once)."""
     durations: tuple[dt.timedelta, dt.timedelta] | None = field(default=None, compare=False)
     """For ``business-hours`` counting: the target and the at-risk threshold as timedeltas (made once)."""
-    held: dict[tuple[int, int], tuple[tuple[str, str, str], ...]] = field(
+    held: dict[tuple[int, int], tuple[tuple[tuple[str, str, str], ...], tuple[Reason, ...]]] = field(
         default_factory=dict, compare=False, repr=False
     )
     """The holidays' notes (:meth:`_held`) by the receipt's local year and the last year the answer rests
@@ -135,12 +133,14 @@ class StatusRule:
         days = "day" if plan.days == 1 else "days"
         dumps = json.dumps
         share = Fraction(repr(levels.at_risk_fraction))
-        amount = constant = adder = reason = None
+        constant = adder = reason = durations = None
         if plan.counting == "business-hours":
             amount = _us(plan.amount)
             threshold = amount * share.numerator // share.denominator
             adder = plan.calendar.adding(dt.timedelta(microseconds=amount - threshold))
+            durations = (dt.timedelta(microseconds=amount), dt.timedelta(microseconds=threshold))
             constant = (
+                amount,
                 threshold,
                 iso_duration(amount),
                 iso_duration(threshold),
@@ -160,7 +160,6 @@ class StatusRule:
             stamp=stamp,
             official_through=plan.calendar.holidays_official_through,
             days_text=f"{plan.offering}: reply within {plan.days} business {days} ({plan.counting} counting)",
-            amount=amount,
             constant=constant,
             json_parts=(
                 f'{{"offering": {dumps(plan.offering)}, "state": "',
@@ -171,9 +170,7 @@ class StatusRule:
             ),
             at_risk_adder=adder,
             target_reason=reason,
-            durations=None
-            if constant is None or amount is None
-            else (dt.timedelta(microseconds=amount), dt.timedelta(microseconds=constant[0])),
+            durations=durations,
         )
 
     # --- the rule -----------------------------------------------------------------------
@@ -191,7 +188,7 @@ class StatusRule:
         cell[0] = (now, current, nu)
         return self.values_at(received_at, responded_at, current, now, nu)
 
-    def values_at(
+    def values_at(  # noqa: PLR0912 - the hot path, inline
         self,
         received_at: dt.datetime,
         responded_at: dt.datetime | None,
@@ -211,42 +208,50 @@ class StatusRule:
                 field="now",
                 value=now,
             )
-        responded = late = None
-        until, uu = current, nu
-        if responded_at is not None:
+        if responded_at is None:
+            responded = late = None
+            until, uu = current, nu
+        else:
             responded, late, until, uu = self._response(responded_at, received_at, ru, current, nu)
         constant = self.constant
-        target = self.amount
         at_risk = None
-        if responded is None and target is not None and constant is not None and 0 < constant[0] < target:
-            # one walk: the at-risk instant, then the threshold's business time on to the deadline
-            at_risk, deadline = cal.add_twice(received, target - constant[0], constant[0], "received_at")
+        if constant is not None:  # business-hours counting: the target and threshold are the rule's
+            target, threshold = constant[0], constant[1]
+            if responded is None and 0 < threshold < target:
+                # one walk: the at-risk instant, then the threshold's business time on to the deadline
+                at_risk, deadline, du = cal.add_twice(received, target - threshold, threshold, "received_at")
+            else:
+                deadline = self.plan.deadline(received)
+                du = micros(deadline)
         else:
             deadline = self.plan.deadline(received)
-        du = micros(deadline)
-        if target is None:
+            du = micros(deadline)
             target = (
                 cal.microseconds_between(ru, received.toordinal(), du, deadline.toordinal()) if du > ru else 0
             )
-        elapsed = cal.microseconds_between(ru, received.toordinal(), uu, until.toordinal()) if uu > ru else 0
-        if uu <= du:
-            remaining, overdue = target - elapsed, 0
-        else:
-            remaining, overdue = 0, elapsed - target
-        if constant is not None:
-            threshold = constant[0]
-        else:
             share = self.share
             threshold = target * share.numerator // share.denominator
+        elapsed = cal.microseconds_between(ru, received.toordinal(), uu, until.toordinal()) if uu > ru else 0
         state: ResponseState
         if responded is not None:
-            state = "met" if uu <= du else "missed"
             at_risk = change = None
+            if uu <= du:
+                state, remaining, overdue = "met", target - elapsed, 0
+            else:
+                state, remaining, overdue = "missed", 0, elapsed - target
+        elif nu > du:
+            state, remaining, overdue = "breached", 0, elapsed - target
+            if at_risk is None:
+                at_risk = self._at_risk(received, target, threshold)
+            change = None  # at-risk is at or before the deadline: once past the deadline, past it too
         else:
-            state, at_risk, change = self._unanswered(
-                received, deadline, du, nu, target, remaining, threshold, at_risk
-            )
-        last = deadline.year if deadline.year > until.year else until.year
+            remaining, overdue = target - elapsed, 0
+            state = "at-risk" if remaining <= threshold else "open"
+            if at_risk is None:
+                at_risk = self._at_risk(received, target, threshold)
+            # the first change strictly after now: at now == deadline, the next is after it (None)
+            change = at_risk if micros(at_risk) > nu else deadline if du > nu else None
+        year = until.year
         return (
             state,
             received,
@@ -258,44 +263,19 @@ class StatusRule:
             remaining,
             overdue,
             threshold,
-            last,
+            deadline.year if deadline.year > year else year,
             late,
             at_risk,
             change,
         )
 
-    def _unanswered(  # noqa: PLR0913, PLR0917 - values already computed, passed on, not computed again
-        self,
-        received: dt.datetime,
-        deadline: dt.datetime,
-        du: int,
-        nu: int,
-        target: int,
-        remaining: int,
-        threshold: int,
-        at_risk: dt.datetime | None,
-    ) -> tuple[ResponseState, dt.datetime, dt.datetime | None]:
-        """An unanswered inquiry's state at ``now``, the instant it turns at-risk (unless given), and its next
-        change."""
-        state: ResponseState
-        if nu > du:
-            state = "breached"
-        elif remaining <= threshold:
-            state = "at-risk"
-        else:
-            state = "open"
+    def _at_risk(self, received: dt.datetime, target: int, threshold: int) -> dt.datetime:
+        """The instant an unanswered inquiry turns at-risk: ``target - threshold`` of business time after
+        its receipt (for the rules whose walk did not find it with the deadline)."""
         adder = self.at_risk_adder
-        if at_risk is not None:
-            pass
-        elif adder is not None:
-            at_risk = adder(received, "received_at")
-        else:
-            step = dt.timedelta(microseconds=target - threshold)
-            at_risk = self.plan.calendar.add_business_time(received, step)
-        change = None
-        if du > nu:  # at-risk is at or before the deadline: once past the deadline, past it too
-            change = at_risk if micros(at_risk) > nu else deadline
-        return state, at_risk, change
+        if adder is not None:
+            return adder(received, "received_at")
+        return self.plan.calendar.add_business_time(received, dt.timedelta(microseconds=target - threshold))
 
     def _response(
         self, responded_at: dt.datetime, received_at: dt.datetime, ru: int, current: dt.datetime, nu: int
@@ -323,24 +303,33 @@ class StatusRule:
 
     def _first(self, values: Values, due: str) -> tuple[str, str, bool]:
         """The state's reason: its code, its message, and whether its source is the at-risk share's."""
-        state, _, _, _, _, target, elapsed, remaining, overdue, threshold, *_ = values
-        if state in ("open", "at-risk"):
-            words = "open" if state == "open" else "at risk"
-            constant = self.constant
-            whole, part = (constant[3], constant[4]) if constant is not None else (hm(target), hm(threshold))
-            return (
-                f"response-{state}",
-                f"{words}: {hm(remaining)} of {whole} of business time remaining, due {due}; "
-                f"at risk from {part} remaining",
-                True,
-            )
+        state = values[0]
         if state == "breached":
-            message = f"breached: no response, {hm(overdue)} of business time past the deadline {due}"
-        elif state == "met":
-            message = f"met: responded after {hm(elapsed)} of business time, at or before the deadline {due}"
-        else:
-            message = f"missed: responded {hm(overdue)} of business time after the deadline {due}"
-        return f"response-{state}", message, False
+            return (
+                "response-breached",
+                f"breached: no response, {hm(values[8])} of business time past the deadline {due}",
+                False,
+            )
+        if state == "met":
+            return (
+                "response-met",
+                f"met: responded after {hm(values[6])} of business time, at or before the deadline {due}",
+                False,
+            )
+        if state == "missed":
+            return (
+                "response-missed",
+                f"missed: responded {hm(values[8])} of business time after the deadline {due}",
+                False,
+            )
+        constant = self.constant
+        whole, part = (constant[4], constant[5]) if constant is not None else (hm(values[5]), hm(values[9]))
+        return (
+            f"response-{state}",
+            f"{'open' if state == 'open' else 'at risk'}: {hm(values[7])} of {whole} of business time "
+            f"remaining, due {due}; at risk from {part} remaining",
+            True,
+        )
 
     def reasons(self, values: Values) -> list[tuple[str, str, str]]:
         """``(code, message, source)`` of each reason: the state's, the target's, a response after now, the
@@ -358,25 +347,29 @@ class StatusRule:
         ]
 
     def _reason_models(self, values: Values) -> tuple[Reason, ...]:
-        """:meth:`reasons` as models, the target's made once (:attr:`target_reason`) when it is constant."""
+        """:meth:`reasons` as models; the target's (:attr:`target_reason`, when it is constant) and the
+        holidays' notes made once."""
         target = self.target_reason
         if target is None:
             return tuple(_reason(c, m, s) for c, m, s in self.reasons(values))
         code, message, share = self._first(values, values[4].isoformat())
         first = _reason(code, message, self.share_source if share else self.plan.target_source)
-        if values[11] is None and not self._held(values):
-            return (first, target)
-        notes = self._notes(values)
-        return (first, target, *(_reason(c, m, s) for c, m, s in notes))
+        held = self.held.get((values[1].year, values[10])) or self._held(values)
+        if values[11] is not None:
+            late = self._late(values)
+            assert late is not None
+            return (first, target, _reason(*late), *held[1])
+        return (first, target, *held[1]) if held[1] else (first, target)
 
     def _notes(self, values: Values) -> list[tuple[str, str, str]]:
         """The reasons after the target's: a response after now, the holidays' notes."""
         late = self._late(values)
-        held = self._held(values)
+        held = self._held(values)[0]
         return [late, *held] if late is not None else list(held)
 
-    def _held(self, values: Values) -> tuple[tuple[str, str, str], ...]:
-        """The holidays' notes: projected holidays, holidays the catalog does not freeze."""
+    def _held(self, values: Values) -> tuple[tuple[tuple[str, str, str], ...], tuple[Reason, ...]]:
+        """The holidays' notes, as ``(code, message, source)`` and as models: projected holidays, holidays
+        the catalog does not freeze."""
         key = (values[1].year, values[10])
         found = self.held.get(key)
         if found is not None:
@@ -388,7 +381,7 @@ class StatusRule:
         loose = not_frozen_reason(self.plan.calendar, values[1].year, values[10])
         if loose is not None:
             out.append((loose.code, loose.message, loose.source))
-        found = self.held[key] = tuple(out)
+        found = self.held[key] = (tuple(out), tuple(_reason(c, m, s) for c, m, s in out))
         return found
 
     def _late(self, values: Values) -> tuple[str, str, str] | None:
@@ -415,6 +408,9 @@ class StatusRule:
         self, received_at: dt.datetime, now: dt.datetime, responded_at: dt.datetime | None = None
     ) -> ResponseStatus:
         """The :class:`ResponseStatus` of one inquiry."""
+        last = self.last_now[0]
+        if last is not None and last[0] is now:  # :meth:`values`, its cache read here: the hot path
+            return self.model_of(self.values_at(received_at, responded_at, last[1], now, last[2]))
         return self.model_of(self.values(received_at, now, responded_at))
 
     def model_of(self, values: Values) -> ResponseStatus:
@@ -425,13 +421,13 @@ class StatusRule:
         durations, a state of the five); the tests hold it equal to the
         validated model (:meth:`model_validated`) on many random inquiries.
         """
-        state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, *_ = (
-            values
-        )
+        (state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, last,
+         _, at_risk, change) = values  # fmt: skip
         timedelta = dt.timedelta
         durations = self.durations
         if durations is None:
             durations = (timedelta(0, 0, target), timedelta(0, 0, threshold))
+        through = self.official_through
         return constructed(
             ResponseStatus,
             {
@@ -446,10 +442,10 @@ class StatusRule:
                 "remaining": timedelta(0, 0, remaining) if remaining else _ZERO,
                 "overdue": timedelta(0, 0, overdue) if overdue else _ZERO,
                 "at_risk_threshold": durations[1],
-                "at_risk_at": values[12],
+                "at_risk_at": at_risk,
                 "breach_at": deadline if responded is None else None,
-                "next_change_at": values[13],
-                "provisional": self.provisional(values),
+                "next_change_at": change,
+                "provisional": through is not None and last > through,
                 "reasons": self._reason_models(values),
                 "catalog": self.stamp,
             },
@@ -525,7 +521,7 @@ class StatusRule:
         provisional = self.provisional(values)
         constant = self.constant
         if constant is not None:
-            target_iso, threshold_iso, target_hm = constant[1], constant[2], constant[3]
+            target_iso, threshold_iso, target_hm = constant[2], constant[3], constant[4]
         else:
             target_iso, threshold_iso, target_hm = (
                 iso_duration(target),

@@ -49,13 +49,14 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
 from .._checks import check_aware, check_duration, check_iterable
 from .._errors import ContractError, InputError, cut
+from .adder import Adder
 from .clock import Clock, modal
 from .days import BUSINESS, IRREGULAR, DayRules
 from .holidays import check_country, check_subdivision, known_years, notices_through
@@ -64,8 +65,11 @@ from .table import BusinessTimeTable
 from .units import MAX_YEAR, MIN_YEAR, SECOND, check_date, check_year, from_micros, micros, midnight
 from .zones import zone, zone_name
 
+_DATETIME = dt.datetime
+_PLAIN_ZONES = (zoneinfo.ZoneInfo, dt.timezone)
+"""Zones that always answer an offset: an aware datetime in one needs no further check."""
+
 __all__ = [
-    "Adder",
     "BusinessCalendar",
     "BusinessTimeTable",
 ]
@@ -422,9 +426,15 @@ class BusinessCalendar:
 
     def local(self, t: dt.datetime, name: str = "t") -> dt.datetime:
         """``t`` in the calendar's zone, checked: aware, and within the years the calendar covers."""
-        if type(t) is not dt.datetime or type(t.tzinfo) not in (zoneinfo.ZoneInfo, dt.timezone):
+        if type(t) is not _DATETIME or type(t.tzinfo) not in _PLAIN_ZONES:
             check_aware(t, name)  # else aware: those zones always answer an offset
-        return self._local(t, name)
+        try:
+            local = t.astimezone(self._zone)
+            if MIN_YEAR <= local.year <= MAX_YEAR:
+                return local
+        except (OverflowError, ValueError):
+            pass
+        return self._local(t, name)  # the error that names it
 
     def is_business_time(self, t: dt.datetime) -> bool:
         """Whether ``t`` is business time: a business day, wall clock within one of its intervals."""
@@ -469,13 +479,17 @@ class BusinessCalendar:
             raise InputError("duration must be more than 0 for adding()", field="duration", value=duration)
         return Adder(self._clock.fast, self._add_slow, amount, calendar=self)
 
-    def add_twice(self, t: dt.datetime, first: int, more: int, name: str = "t") -> tuple[dt.datetime, ...]:
-        """``t`` plus ``first`` µs (> 0) of business time, and plus ``first + more`` (``more`` > 0): in one
-        walk where the schedule allows (business time is additive), else two :meth:`add_business_time`."""
+    def add_twice(
+        self, t: dt.datetime, first: int, more: int, name: str = "t"
+    ) -> tuple[dt.datetime, dt.datetime, int]:
+        """``t`` plus ``first`` µs (> 0) of business time, and plus ``first + more`` (``more`` > 0), and the
+        latter as microseconds since the epoch: in one walk where the schedule allows (business time is
+        additive), else two :meth:`add_business_time`."""
         both = self._clock.pair(t, first, more)
         if both is not None:
             return both
-        return self._add(t, first, name), self._add(t, first + more, name)
+        second = self._add(t, first + more, name)
+        return self._add(t, first, name), second, micros(second)
 
     def business_time_between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
         """The business time in ``[a, b)``; zero when ``b <= a``."""
@@ -590,68 +604,6 @@ class BusinessCalendar:
         return self._to_local(self._clock.add_exact(micros(t), local.toordinal(), amount))
 
 
-class Adder:
-    """Adds one checked amount of business time to many instants (see :meth:`BusinessCalendar.adding`).
-
-    ``adder(t)`` is ``calendar.add_business_time(t, duration)``; ``adder.many(ts)``
-    answers each of ``ts`` in order and names a bad one by its position.
-
-    Examples:
-        >>> acme = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
-        >>> cal = engine.calendar(acme)
-        >>> one_day = cal.adding(dt.timedelta(hours=8))
-        >>> print(one_day(dt.datetime(2026, 9, 30, 15, tzinfo=ZoneInfo("Asia/Shanghai"))))
-        2026-10-08 15:00:00+08:00
-    """
-
-    __slots__ = ("_amount", "_calendar", "_fast", "_slow")
-
-    def __init__(
-        self,
-        fast: Callable[[dt.datetime, int], dt.datetime | None],
-        slow: Callable[[dt.datetime, int, str], dt.datetime],
-        amount: int,
-        *,
-        calendar: BusinessCalendar,
-    ) -> None:
-        self._fast = fast
-        self._slow = slow
-        self._amount = amount
-        self._calendar = calendar
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled as its calendar and amount: unpickled, the calendar's ``adding`` again."""
-        return (_adding, (self._calendar, self._amount))
-
-    @property
-    def duration(self) -> dt.timedelta:
-        """The business time added."""
-        return dt.timedelta(microseconds=self._amount)
-
-    def __call__(self, t: dt.datetime, name: str = "t") -> dt.datetime:
-        answer = self._fast(t, self._amount)
-        if answer is not None:
-            return answer
-        return self._slow(check_aware(t, name), self._amount, name)
-
-    def many(self, instants: Iterable[dt.datetime], name: str = "t") -> tuple[dt.datetime, ...]:
-        """Each of ``instants`` plus the business time, in order; a bad one is named ``name[i]``."""
-        if isinstance(instants, (dt.datetime, str, bytes)) or not isinstance(instants, Iterable):
-            raise InputError(
-                f"{name} must be an iterable of datetimes, got {cut(instants)}", field=name, value=instants
-            )
-        fast, slow, amount = self._fast, self._slow, self._amount
-        out: list[dt.datetime] = []
-        append = out.append
-        for n, t in enumerate(instants):
-            answer = fast(t, amount)
-            if answer is None:
-                where = f"{name}[{n}]"
-                answer = slow(check_aware(t, where), amount, where)
-            append(answer)
-        return tuple(out)
-
-
 def _checked_spec(**given: Any) -> CalendarSpec:
     """A :class:`CalendarSpec` from the constructor's arguments, each checked and named when wrong."""
     try:
@@ -687,8 +639,3 @@ def _checked_spec(**given: Any) -> CalendarSpec:
         extra_holidays=days,
         weekend_workdays=weekend,
     )
-
-
-def _adding(calendar: BusinessCalendar, amount: int) -> Adder:
-    """The :class:`Adder` of ``amount`` microseconds on ``calendar`` (how an unpickled one is built)."""
-    return calendar.adding(dt.timedelta(microseconds=amount))

@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from .._errors import InputError
 from .days import BUSINESS, IRREGULAR, DayRules, Irregulars, YearTable, build_year, year_totals
-from .units import DAY, MAX_YEAR, MIN_YEAR, SECOND, US, midnight
+from .units import DAY, EPOCH_DAY, MAX_YEAR, MIN_YEAR, SECOND, US, midnight
 
 __all__ = [
     "HELD_SPANS",
@@ -126,6 +126,7 @@ class Clock:
         "_length",
         "_lock",
         "_open",
+        "_other",
         "_tables",
         "_wall_times",
         "fast",
@@ -149,6 +150,8 @@ class Clock:
         self._tables: dict[int, YearTable] = {}
         self._last: YearTable | None = None
         """The table last looked up: consecutive questions mostly stay in one year. Replaced whole."""
+        self._other: YearTable | None = None
+        """The one looked up before it: a span from a receipt to a later ``now`` goes back and forth."""
         self._wall_times: dict[int, Walls] = {}
         self._day_walls: dict[int, DayWalls] = {}
         self._lock = threading.Lock()
@@ -169,14 +172,16 @@ class Clock:
 
     def table_of(self, o: int) -> YearTable:
         """The table of the local year holding day ``o`` (built on first use); out of range, an InputError."""
-        table = self._last
-        if table is not None and table.base <= o < table.end:
-            return table
-        year = dt.date.fromordinal(o).year if 0 < o <= dt.date.max.toordinal() else 0
-        table = self._tables.get(year)
-        if table is None:
-            table = self.load(year)
-        self._last = table
+        last = self._last
+        if last is not None and last.base <= o < last.end:
+            return last
+        table = self._other
+        if table is None or not table.base <= o < table.end:
+            year = dt.date.fromordinal(o).year if 0 < o <= dt.date.max.toordinal() else 0
+            table = self._tables.get(year)
+            if table is None:
+                table = self.load(year)
+        self._last, self._other = table, last
         return table
 
     def load(self, year: int) -> YearTable:
@@ -198,6 +203,8 @@ class Clock:
             table = self._tables.pop(year, None)
             if table is not None and self._last is table:
                 self._last = None
+            if table is not None and self._other is table:
+                self._other = None
         elif store == "cumulative":
             self._cumulative = None
         else:
@@ -422,13 +429,16 @@ class Clock:
             walls = self._wall_times.get(table.year) or self._walls(table)
         return walls[0][table.select[rank]] + US * (rest - (k - 1) * length)
 
-    def pair(self, t: dt.datetime, first: int, more: int) -> tuple[dt.datetime, dt.datetime] | None:  # noqa: PLR0911 - the hot path returns where it can
-        """``(fast(t, first), fast(t, first + more))`` (both > 0) in one walk, or None for the slow way.
+    def pair(self, t: dt.datetime, first: int, more: int) -> tuple[dt.datetime, dt.datetime, int] | None:  # noqa: PLR0911 - the hot path returns where it can
+        """``(fast(t, first), fast(t, first + more), micros(fast(t, first + more)))`` (both amounts > 0) in
+        one walk, or None for the slow way.
 
         Business time is additive: the second is ``more`` after the first, counted
         on from the first's day (a first landing on a close goes on at the next
-        opening). For a one-interval schedule in a year without irregular days;
-        else None, and the caller adds twice.
+        opening). The second's instant in microseconds comes from its day's
+        opening (its UTC offset is the day's: a regular day keeps one offset
+        through its hours), not from the datetime. For a one-interval schedule
+        in a year without irregular days; else None, and the caller adds twice.
         """
         if not self._length:  # not a one-interval schedule
             return None
@@ -443,9 +453,11 @@ class Clock:
         length = self._length
         if not table.flags[i]:
             return None
-        rest = more - (walls[1][i] - answer) // US
+        left = (walls[1][i] - answer) // US  # business time from the first to its day's close
+        rest = more - left
         if rest <= 0:
-            return answer, answer + US * more
+            du = midnight(table.base + i) - table.offsets[i] * SECOND + self._close - left + more
+            return answer, answer + US * more, du
         k = -(-rest // length)
         rank = table.cum[i + 1] + k - 1
         if rank >= table.total:
@@ -453,7 +465,10 @@ class Clock:
             if table.irregular_days:
                 return None
             walls = self._wall_times.get(table.year) or self._walls(table)
-        return answer, walls[0][table.select[rank]] + US * (rest - (k - 1) * length)
+        j = table.select[rank]
+        rest -= (k - 1) * length
+        du = midnight(table.base + j) - table.offsets[j] * SECOND + self._open + rest
+        return answer, walls[0][j] + US * rest, du
 
     def _add_fast_any(self, t: dt.datetime, amount: int) -> dt.datetime | None:  # noqa: PLR0911, PLR0912 - the hot path, inline
         """The hot path of adding business time, for any schedule (a lunch break, hours per weekday), or None.
@@ -562,7 +577,7 @@ class Clock:
         whole days before it, from its year's table, and its own day's part before it), subtracted."""
         ta = self.table_of(oa)
         before_a = self.part_before(ta, oa, ua)
-        tb = self.table_of(ob)
+        tb = ta if ob < ta.end else self.table_of(ob)
         if ta is tb:
             return tb.cumt[ob - tb.base] - ta.cumt[oa - ta.base] + self.part_before(tb, ob, ub) - before_a
         if ta.end == tb.base:  # the next year: the rest of the one, the start of the other
@@ -578,7 +593,13 @@ class Clock:
             return 0
         if flag & IRREGULAR:
             return sum((u if u < e else e) - s for s, e in table.irregular[o].intervals if u > s)
-        w = midnight(o) - table.offsets[i] * SECOND
+        w = (o - EPOCH_DAY) * DAY - table.offsets[i] * SECOND  # the day's UTC midnight, at its offset
+        if self._length:  # one interval a day
+            s = w + self._open
+            if u <= s:
+                return 0
+            e = w + self._close
+            return (u if u < e else e) - s
         total = 0
         for a, b in self.rules.hours_of(o):
             s = w + a

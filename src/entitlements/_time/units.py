@@ -75,16 +75,25 @@ def offset_seconds(aware: dt.datetime) -> int:
 
 
 def format_duration(d: dt.timedelta) -> str:
-    """``8h00``; ``1h30 and 5s`` when seconds remain."""
+    """``8h00``; ``1h30 and 5s`` when seconds remain (``and 0.25s``: exact to the microsecond)."""
     return format_microseconds(d // US)
+
+
+_MINUTES = tuple(f"{m:02d}" for m in range(60))
+"""The minutes of an hour as two digits (a lookup: reasons are written per inquiry)."""
 
 
 def format_microseconds(us: int) -> str:
     """:func:`format_duration` of a duration in whole microseconds (no timedelta built)."""
-    hours, minutes = divmod(us // 60_000_000, 60)
-    rest = us % 60_000_000
-    text = f"{hours}h{minutes:02d}"
-    return text + (f" and {rest / 1_000_000:g}s" if rest else "")
+    minutes = us // 60_000_000
+    rest = us - minutes * 60_000_000
+    text = f"{minutes // 60}h{_MINUTES[minutes % 60]}"
+    if not rest:
+        return text
+    seconds, fraction = divmod(rest, 1_000_000)
+    if fraction:  # exact, never in exponent form: 0.000001s
+        return f"{text} and {seconds}.{f'{fraction:06d}'.rstrip('0')}s"
+    return f"{text} and {seconds}s"
 
 
 def check_date(value: object, name: str) -> dt.date:
