@@ -37,12 +37,15 @@ class Frozen(BaseModel):
 _M = TypeVar("_M", bound="Frozen")
 
 
+_new = object.__new__
+
+
 def constructed(cls: type[_M], fields: dict[str, Any]) -> _M:
     """``cls.model_construct(**fields)`` for an answer whose every value the library computed and checked,
     ``fields`` naming every field: the instance pydantic's ``model_construct`` makes (the same ``__dict__``,
     fields set, no extra, no private), without its per-field Python loop. For hot paths only (a status per
     inquiry); their tests hold the result equal to the validated model."""
-    made = cls.__new__(cls)
+    made = _new(cls)  # no model here defines __new__: object's, without looking it up
     setter = object.__setattr__
     setter(made, "__dict__", fields)
     setter(made, "__pydantic_fields_set__", set(fields))

@@ -47,8 +47,8 @@ from .._errors import InputError
 from .._rules.answers import Reason, ResponseState, ResponseStatus
 from .._text.words import iso_duration
 from .._time.adder import Adder
+from .._time.units import US, micros
 from .._time.units import format_microseconds as hm
-from .._time.units import micros
 from .deadlines import DeadlinePlan, not_frozen_reason, provisional_reason
 
 __all__ = ["StatusRule", "Values"]
@@ -63,6 +63,12 @@ def _us(d: dt.timedelta) -> int:
 
 def _reason(code: str, message: str, source: str) -> Reason:
     return constructed(Reason, {"code": code, "message": message, "source": source})
+
+
+def _target_words(days_text: str, target: int) -> str:
+    """The target's reason: the rule (``days_text``) and its business time, in µs (the inquiry's own, with
+    ``end-of-day`` counting)."""
+    return f"{days_text}: {hm(target)} of business time"
 
 
 Values = tuple[
@@ -131,6 +137,7 @@ class StatusRule:
         levels = catalog.service_levels
         stamp = catalog.calendar_stamp()
         days = "day" if plan.days == 1 else "days"
+        days_text = f"{plan.offering}: reply within {plan.days} business {days} ({plan.counting} counting)"
         dumps = json.dumps
         share = Fraction(repr(levels.at_risk_fraction))
         constant = adder = reason = durations = None
@@ -148,10 +155,7 @@ class StatusRule:
                 hm(threshold),
             )
             reason = Reason(
-                code="response-target",
-                message=f"{plan.offering}: reply within {plan.days} business {days} "
-                f"({plan.counting} counting): {hm(amount)} of business time",
-                source=plan.target_source,
+                code="response-target", message=_target_words(days_text, amount), source=plan.target_source
             )
         return cls(
             plan=plan,
@@ -159,7 +163,7 @@ class StatusRule:
             share_source=levels.at_risk_fraction_source,
             stamp=stamp,
             official_through=plan.calendar.holidays_official_through,
-            days_text=f"{plan.offering}: reply within {plan.days} business {days} ({plan.counting} counting)",
+            days_text=days_text,
             constant=constant,
             json_parts=(
                 f'{{"offering": {dumps(plan.offering)}, "state": "',
@@ -179,14 +183,16 @@ class StatusRule:
         self, received_at: dt.datetime, now: dt.datetime, responded_at: dt.datetime | None = None
     ) -> Values:
         """Everything a status holds, computed once (see the module): checked, in the contract's zone."""
-        cell = self.last_now
-        last = cell[0]
-        if last is not None and last[0] is now:
-            return self.values_at(received_at, responded_at, last[1], now, last[2])
-        current = self.plan.calendar.local(now, "now")
-        nu = micros(now)  # the same instant; an input in UTC subtracts faster
-        cell[0] = (now, current, nu)
-        return self.values_at(received_at, responded_at, current, now, nu)
+        last = self.last_now[0]
+        if last is None or last[0] is not now:
+            last = self._now(now)
+        return self.values_at(received_at, responded_at, last[1], now, last[2])
+
+    def _now(self, now: dt.datetime) -> tuple[dt.datetime, dt.datetime, int]:
+        """``now`` checked, in the zone and in microseconds, kept as :attr:`last_now`."""
+        # micros(now): the same instant as in the zone; an input in UTC subtracts faster
+        last = self.last_now[0] = (now, self.plan.calendar.local(now, "now"), micros(now))
+        return last
 
     def values_at(  # noqa: PLR0912 - the hot path, inline
         self,
@@ -217,8 +223,9 @@ class StatusRule:
         at_risk = None
         if constant is not None:  # business-hours counting: the target and threshold are the rule's
             target, threshold = constant[0], constant[1]
-            if responded is None and 0 < threshold < target:
-                # one walk: the at-risk instant, then the threshold's business time on to the deadline
+            if 0 < threshold < target:
+                # one walk: the at-risk instant, then the threshold's business time on to the deadline (the
+                # deadline's microseconds with it: no faster way to them, answered or not)
                 at_risk, deadline, du = cal.add_twice(received, target - threshold, threshold, "received_at")
             else:
                 deadline = self.plan.deadline(received)
@@ -231,6 +238,8 @@ class StatusRule:
             )
             share = self.share
             threshold = target * share.numerator // share.denominator
+            if responded is None and 0 < threshold < target:  # in one walk, unchecked: all checked above
+                at_risk = cal.add_twice(received, target - threshold, threshold, "received_at")[0]
         elapsed = cal.microseconds_between(ru, received.toordinal(), uu, until.toordinal()) if uu > ru else 0
         state: ResponseState
         if responded is not None:
@@ -275,7 +284,7 @@ class StatusRule:
         adder = self.at_risk_adder
         if adder is not None:
             return adder(received, "received_at")
-        return self.plan.calendar.add_business_time(received, dt.timedelta(microseconds=target - threshold))
+        return self.plan.calendar.add_business_time(received, US * (target - threshold))
 
     def _response(
         self, responded_at: dt.datetime, received_at: dt.datetime, ru: int, current: dt.datetime, nu: int
@@ -338,22 +347,21 @@ class StatusRule:
         plan = self.plan
         return [
             (code, message, self.share_source if share else plan.target_source),
-            (
-                "response-target",
-                f"{self.days_text}: {hm(values[5])} of business time",
-                plan.target_source,
-            ),
+            ("response-target", _target_words(self.days_text, values[5]), plan.target_source),
             *self._notes(values),
         ]
 
     def _reason_models(self, values: Values) -> tuple[Reason, ...]:
         """:meth:`reasons` as models; the target's (:attr:`target_reason`, when it is constant) and the
         holidays' notes made once."""
-        target = self.target_reason
-        if target is None:
-            return tuple(_reason(c, m, s) for c, m, s in self.reasons(values))
         code, message, share = self._first(values, values[4].isoformat())
-        first = _reason(code, message, self.share_source if share else self.plan.target_source)
+        source = self.share_source if share else self.plan.target_source
+        first = constructed(Reason, {"code": code, "message": message, "source": source})
+        target = self.target_reason
+        if target is None:  # end-of-day counting: the target is the inquiry's own
+            target = _reason(
+                "response-target", _target_words(self.days_text, values[5]), self.plan.target_source
+            )
         held = self.held.get((values[1].year, values[10])) or self._held(values)
         if values[11] is not None:
             late = self._late(values)
@@ -408,10 +416,10 @@ class StatusRule:
         self, received_at: dt.datetime, now: dt.datetime, responded_at: dt.datetime | None = None
     ) -> ResponseStatus:
         """The :class:`ResponseStatus` of one inquiry."""
-        last = self.last_now[0]
-        if last is not None and last[0] is now:  # :meth:`values`, its cache read here: the hot path
-            return self.model_of(self.values_at(received_at, responded_at, last[1], now, last[2]))
-        return self.model_of(self.values(received_at, now, responded_at))
+        last = self.last_now[0]  # :meth:`values`, inline: the hot path
+        if last is None or last[0] is not now:
+            last = self._now(now)
+        return self.model_of(self.values_at(received_at, responded_at, last[1], now, last[2]))
 
     def model_of(self, values: Values) -> ResponseStatus:
         """The status that ``values`` describe.
@@ -423,10 +431,9 @@ class StatusRule:
         """
         (state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, last,
          _, at_risk, change) = values  # fmt: skip
-        timedelta = dt.timedelta
         durations = self.durations
         if durations is None:
-            durations = (timedelta(0, 0, target), timedelta(0, 0, threshold))
+            durations = (US * target, US * threshold)
         through = self.official_through
         return constructed(
             ResponseStatus,
@@ -438,9 +445,9 @@ class StatusRule:
                 "now": current,
                 "deadline": deadline,
                 "target": durations[0],
-                "elapsed": timedelta(0, 0, elapsed) if elapsed else _ZERO,
-                "remaining": timedelta(0, 0, remaining) if remaining else _ZERO,
-                "overdue": timedelta(0, 0, overdue) if overdue else _ZERO,
+                "elapsed": US * elapsed if elapsed else _ZERO,
+                "remaining": US * remaining if remaining else _ZERO,
+                "overdue": US * overdue if overdue else _ZERO,
                 "at_risk_threshold": durations[1],
                 "at_risk_at": at_risk,
                 "breach_at": deadline if responded is None else None,

@@ -49,7 +49,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
@@ -110,6 +110,7 @@ class BusinessCalendar:
         "_unit",
         "_week",
         "_zone",
+        "microseconds_between",
     )
 
     def __init__(  # noqa: PLR0913 - the public constructor names each part of the definition
@@ -174,6 +175,9 @@ class BusinessCalendar:
             frozen=spec.frozen,
         )
         self._clock = Clock(self._rules)
+        self.microseconds_between: Callable[[int, int, int, int], int] = self._clock.between
+        """:meth:`business_microseconds` of instants in microseconds with their local days (``oa <= ob``):
+        ``microseconds_between(ua, oa, ub, ob)``, the clock's own (a status per inquiry calls it)."""
 
     # --- what it is ------------------------------------------------------------------
 
@@ -525,10 +529,6 @@ class BusinessCalendar:
         if ub <= ua:
             return 0
         return self._clock.between(ua, self._local(a, "a").toordinal(), ub, self._local(b, "b").toordinal())
-
-    def microseconds_between(self, ua: int, oa: int, ub: int, ob: int) -> int:
-        """:meth:`business_microseconds` of instants in microseconds with their local days (``oa <= ob``)."""
-        return self._clock.between(ua, oa, ub, ob)
 
     def business_time_table(self, first_year: int, last_year: int) -> BusinessTimeTable:
         """The business time of the local years ``first_year..last_year`` as sorted arrays.

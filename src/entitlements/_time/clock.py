@@ -22,6 +22,7 @@ import zoneinfo
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable
+from typing import overload
 
 from .._errors import InputError
 from .days import BUSINESS, IRREGULAR, DayRules, Irregulars, YearTable, build_year, year_totals
@@ -110,6 +111,10 @@ _HELD_WALLS = _Held(HELD_WALL_YEARS)
 _HELD_SPANS = _Held(HELD_SPANS)
 
 
+def _no_pair(t: dt.datetime, first: int, more: int) -> None:
+    """:attr:`Clock.pair` of a schedule of more than one interval a day: always the slow way."""
+
+
 class Clock:
     """The business time of one calendar definition (:class:`DayRules`), counted in integers.
 
@@ -130,6 +135,7 @@ class Clock:
         "_tables",
         "_wall_times",
         "fast",
+        "pair",
         "rules",
         "zone",
     )
@@ -145,6 +151,18 @@ class Clock:
         self.fast: Callable[[dt.datetime, int], dt.datetime | None] = (
             self._add_fast_single if single else self._add_fast_any
         )
+        self.pair: Callable[[dt.datetime, int, int], tuple[dt.datetime, dt.datetime, int] | None] = (
+            self._add_fast_single if single else _no_pair
+        )
+        """``pair(t, first, more)``: ``fast(t, first)``, ``fast(t, first + more)`` and the latter in
+        microseconds (both amounts > 0), in one walk; or None for the slow way (the caller adds twice).
+
+        Business time is additive: the second is ``more`` after the first, counted
+        on from the first's day (a first landing on a close goes on at the next
+        opening). The second's instant in microseconds comes from its day's
+        opening (a regular day keeps one UTC offset through its hours), not
+        from the datetime. For a one-interval schedule in a year without
+        irregular days."""
         """``fast(t, amount)``: aware ``t`` plus ``amount`` µs (> 0) of business time, or None where
         only the exact way answers (an irregular year, an odd datetime, a date out of range)."""
         self._tables: dict[int, YearTable] = {}
@@ -385,7 +403,15 @@ class Clock:
 
         return at
 
-    def _add_fast_single(self, t: dt.datetime, amount: int) -> dt.datetime | None:  # noqa: PLR0911 - the hot path returns where it can
+    @overload
+    def _add_fast_single(self, t: dt.datetime, amount: int) -> dt.datetime | None: ...
+    @overload
+    def _add_fast_single(
+        self, t: dt.datetime, amount: int, more: int
+    ) -> tuple[dt.datetime, dt.datetime, int] | None: ...
+    def _add_fast_single(  # noqa: PLR0911 - the hot path returns where it can
+        self, t: dt.datetime, amount: int, more: int = 0
+    ) -> dt.datetime | tuple[dt.datetime, dt.datetime, int] | None:
         """The hot path of adding business time for a one-interval schedule; None where only the slow way can.
 
         In a year without irregular days: the receipt's day from the year's
@@ -393,6 +419,8 @@ class Clock:
         answer as wall-clock arithmetic from that day's opening. Anything
         else (an irregular year, a naive or odd datetime, a date out of
         range) is left to the slow way, which answers exactly or raises.
+
+        With ``more`` (> 0) it goes on from there: :meth:`pair`'s answer, in the same walk.
         """
         if type(t) is not dt.datetime or type(t.tzinfo) not in _PLAIN_ZONES:
             return None
@@ -413,51 +441,17 @@ class Clock:
                 opening = walls[0][i]
                 if local <= opening:
                     if rest <= length:
-                        return opening + US * rest
+                        answer = opening + US * rest
+                        return self._onward(table, walls, i, rest, answer, more) if more else answer
                     rest -= length
                 else:
                     available = (closing - local) // US
                     if rest <= available:
-                        return local + US * rest
+                        answer = local + US * rest
+                        if more:
+                            return self._onward(table, walls, i, length - available + rest, answer, more)
+                        return answer
                     rest -= available
-        k = -(-rest // length)
-        rank = table.cum[i + 1] + k - 1
-        if rank >= table.total:
-            table, rank = self._year_of_rank(table, rank, k)
-            if table.irregular_days:
-                return None
-            walls = self._wall_times.get(table.year) or self._walls(table)
-        return walls[0][table.select[rank]] + US * (rest - (k - 1) * length)
-
-    def pair(self, t: dt.datetime, first: int, more: int) -> tuple[dt.datetime, dt.datetime, int] | None:  # noqa: PLR0911 - the hot path returns where it can
-        """``(fast(t, first), fast(t, first + more), micros(fast(t, first + more)))`` (both amounts > 0) in
-        one walk, or None for the slow way.
-
-        Business time is additive: the second is ``more`` after the first, counted
-        on from the first's day (a first landing on a close goes on at the next
-        opening). The second's instant in microseconds comes from its day's
-        opening (its UTC offset is the day's: a regular day keeps one offset
-        through its hours), not from the datetime. For a one-interval schedule
-        in a year without irregular days; else None, and the caller adds twice.
-        """
-        if not self._length:  # not a one-interval schedule
-            return None
-        answer = self._add_fast_single(t, first)
-        if answer is None:
-            return None
-        table = self._tables.get(answer.year)
-        if table is None or table.irregular_days:
-            return None
-        walls = self._wall_times.get(table.year) or self._walls(table)
-        i = answer.toordinal() - table.base
-        length = self._length
-        if not table.flags[i]:
-            return None
-        left = (walls[1][i] - answer) // US  # business time from the first to its day's close
-        rest = more - left
-        if rest <= 0:
-            du = midnight(table.base + i) - table.offsets[i] * SECOND + self._close - left + more
-            return answer, answer + US * more, du
         k = -(-rest // length)
         rank = table.cum[i + 1] + k - 1
         if rank >= table.total:
@@ -467,8 +461,33 @@ class Clock:
             walls = self._wall_times.get(table.year) or self._walls(table)
         j = table.select[rank]
         rest -= (k - 1) * length
-        du = midnight(table.base + j) - table.offsets[j] * SECOND + self._open + rest
-        return answer, walls[0][j] + US * rest, du
+        answer = walls[0][j] + US * rest
+        return self._onward(table, walls, j, rest, answer, more) if more else answer
+
+    def _onward(
+        self, table: YearTable, walls: Walls, i: int, r: int, answer: dt.datetime, more: int
+    ) -> tuple[dt.datetime, dt.datetime, int] | None:
+        """From ``answer``, ``r`` µs after the opening of day ``i`` of ``table``: ``more`` µs (> 0) of
+        business time on, as :attr:`pair` gives it (a landing on a close goes on at the next opening).
+
+        The second instant in microseconds is its day's opening plus the time after it: a regular day
+        keeps its noon's UTC offset through its hours."""
+        length = self._length
+        rest = more - (length - r)
+        if rest <= 0:  # the same day
+            j, r, second = i, r + more, answer + US * more
+        else:
+            k = -(-rest // length)
+            rank = table.cum[i + 1] + k - 1
+            if rank >= table.total:
+                table, rank = self._year_of_rank(table, rank, k)
+                if table.irregular_days:
+                    return None
+                walls = self._wall_times.get(table.year) or self._walls(table)
+            j = table.select[rank]
+            r = rest - (k - 1) * length
+            second = walls[0][j] + US * r
+        return answer, second, (table.base + j - EPOCH_DAY) * DAY - table.offsets[j] * SECOND + self._open + r
 
     def _add_fast_any(self, t: dt.datetime, amount: int) -> dt.datetime | None:  # noqa: PLR0911, PLR0912 - the hot path, inline
         """The hot path of adding business time, for any schedule (a lunch break, hours per weekday), or None.
