@@ -321,6 +321,37 @@ def test_the_first_and_last_years_of_the_calendar() -> None:
         ]
 
 
+def test_instants_past_2255_keep_their_microseconds() -> None:
+    """From about 2255 on, microseconds since 1970 no longer fit a float64 exactly: a column with nulls
+    (at_risk_at once some rows are answered) must not go through floats on its way to the output."""
+    zone = ZoneInfo("Asia/Shanghai")
+    contract = CONTRACTS["acme-cn"]
+    cal = ENGINE.calendar(contract)
+    day = next(
+        d for d in (dt.date(3000, 3, 2) + dt.timedelta(days=k) for k in range(10)) if cal.is_business_day(d)
+    )
+    received = [dt.datetime.combine(day, dt.time(9, 0, 7, 123457 + 2 * k), zone) for k in range(4)]
+    now = dt.datetime.combine(day, dt.time(16), zone)  # open: at_risk_at and next_change_at from the kernel
+    responded = [None, received[1] + dt.timedelta(minutes=3), None, None]
+    t = pa.table(
+        {
+            "contract": ["acme-cn"] * 4,
+            "received_at": pa.array(received, pa.timestamp("us", tz="UTC")),
+            "responded_at": pa.array(responded, pa.timestamp("us", tz="UTC")),
+        }
+    )
+    out = bulk.add_response_statuses(t, {"acme-cn": contract}, now=now)
+    for i, (r, s) in enumerate(zip(received, responded, strict=True)):
+        st = ENGINE.response_status(contract, r, now=now, responded_at=s)
+        assert out.column("at_risk_at")[i].as_py() == st.at_risk_at
+        assert out.column("next_change_at")[i].as_py() == st.next_change_at
+        assert out.column("deadline")[i].as_py() == st.deadline
+    assert out.column("at_risk_at").null_count == 1
+    assert (
+        out.column("at_risk_at")[0].as_py().microsecond == 123457
+    )  # 6 business hours on, to the microsecond
+
+
 def test_an_empty_table() -> None:
     out = bulk.add_response_statuses(table([]), CONTRACTS, now=NOW)
     assert out.num_rows == 0

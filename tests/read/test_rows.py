@@ -279,6 +279,34 @@ def test_batches_hold_the_records_iterating_gives(
     assert batched(data, size, limit=40) == read(data, limit=40)
 
 
+OBJECTS = st.dictionaries(
+    st.sampled_from(["contract", "received_at", "responded_at", "other"]),
+    st.one_of(
+        st.none(), st.text(max_size=5), st.integers(), st.floats(allow_nan=True), st.lists(st.integers())
+    ),
+    max_size=4,
+)
+JSON_LINES = st.lists(
+    st.one_of(
+        st.tuples(
+            st.sampled_from(["", " ", "\t"]), OBJECTS, st.sampled_from(["", " ", "x", "{}", " ,", "]"])
+        ).map(lambda parts: parts[0] + json.dumps(parts[1]) + parts[2]),
+        st.text(alphabet='{}[]",:0aN ', max_size=12),
+        st.just('{"contract": NaN, "received_at": Infinity}'),
+    ),
+    max_size=12,
+)
+
+
+@given(JSON_LINES, st.sampled_from(["\n", "\r\n"]), st.integers(1, 4))
+@example(['{"contract": "a", "received_at": "b"} x', ' {"contract": "a", "received_at": "b"}'], "\n", 1)
+def test_json_lines_in_batches_are_the_records_iterating_gives(lines: list[str], end: str, size: int) -> None:
+    """Law: a JSON line read in batches (json.loads' scanner, without its whitespace searches) is the record
+    iterating gives (json.loads): text after the object, space around it, values of any kind, not JSON."""
+    data = "".join(line + end for line in ['{"contract": "first", "received_at": "x"}', *lines]).encode()
+    assert batched(data, size, limit=200) == read(data, limit=200)
+
+
 @given(st.binary(max_size=300), st.integers(1, 4))
 @example(b'contract,received_at\n"\r', 1)
 def test_batches_of_any_bytes_are_the_records(data: bytes, size: int) -> None:

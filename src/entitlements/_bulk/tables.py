@@ -361,7 +361,9 @@ def _instants(values: Ints) -> NDArray[np.datetime64]:
 
 
 def _ints(column: Any) -> Ints:
-    ints: Ints = one_array(column).view(pa.int64()).to_numpy(zero_copy_only=False)
+    """A timestamp or duration column's integers, a null as 0: never through float64, which ``to_numpy``
+    gives for a column with nulls and which holds microseconds since 1970 exactly only until about 2255."""
+    ints: Ints = one_array(column).view(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
     return ints
 
 

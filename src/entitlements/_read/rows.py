@@ -38,7 +38,8 @@ import itertools
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Literal
+from json.scanner import make_scanner
+from typing import Any, BinaryIO, Literal, cast
 
 from .._errors import InputError, unknown
 
@@ -81,6 +82,12 @@ class RowBatch:
     def values(self, i: int) -> dict[str, Any]:
         """Record ``i``'s values by column, as its :class:`Row` holds them."""
         return {name: column[i] for name, column in self.columns.items() if column[i] is not None}
+
+
+_SCAN = make_scanner(cast(Any, json.JSONDecoder()))  # typeshed's stub takes a scanner as the context
+"""``json.loads``' scanner: ``scan(text, 0)`` is ``(value, end)`` of the JSON value at the start of
+``text`` (StopIteration or a ValueError where there is none), what ``json.loads`` reads once it has
+skipped the whitespace around it."""
 
 
 class _Gathering:
@@ -244,7 +251,7 @@ class RowReader:
     def _json_batches(self, gathering: _Gathering, lines: Iterator[str], size: int) -> Iterator[RowBatch]:
         """:meth:`_json_rows` in batches: an object of known keys goes straight into the cells (a null
         and an absent key alike None), any other line through :meth:`_json_row` for its message."""
-        known, bad, loads = self._known, self._bad, json.loads
+        known, bad, loads, scan = self._known, self._bad, json.loads, _SCAN
         names, needed = frozenset(known), frozenset(self._required)
         numbers, cells = gathering.lines, gathering.cells
         for text in lines:
@@ -253,8 +260,13 @@ class RowReader:
                 gathering.add(BadRow(line, bad.pop(line)))
             elif text.strip():
                 try:
-                    data = loads(text)
-                except (ValueError, RecursionError):
+                    if text[0] == "{":  # json.loads' own scanner, without its two whitespace searches
+                        data, end = scan(text, 0)
+                        if end < len(text) and text[end:].strip():  # more after the object: loads says what
+                            data = None
+                    else:
+                        data = loads(text)
+                except (StopIteration, ValueError, RecursionError):
                     data = None
                 if type(data) is dict and data.keys() <= names and needed <= data.keys():
                     numbers.append(line)
