@@ -319,30 +319,36 @@ def test_add_business_time(cn: ent.BusinessCalendar) -> None:
 def test_add_twice_is_two_additions_in_one_walk(
     engine: ent.Engine, start: dt.datetime, first: int, more: int, zone: tuple[str, str], hours: list[str]
 ) -> None:
-    """Law: add_twice(t, a, b) == (add(t, a), add(t, a + b), the latter in µs), landings on a close and year
-    ends included, whether the one walk answers (one interval a day) or two additions do (a lunch break);
-    hours that reach a change of clocks (00:30-23:30 in New York and Sydney) are counted exactly too."""
+    """Law: add_twice(t, a, b) == (add(t, a), add(t, a + b), the latter in µs, t's mark), landings on a close
+    and year ends included, whether the one walk answers (one interval a day) or two additions do (a lunch
+    break); hours that reach a change of clocks (00:30-23:30 in New York and Sydney) are counted exactly
+    too. From t's mark to the second's there are a + b of business time."""
     cal = engine.calendar(contract(timezone=zone[0], country=zone[1], business_hours=hours))
     t = start.replace(tzinfo=ZoneInfo(zone[0]))
     us = dt.timedelta(microseconds=1)
-    at_first, at_both, both_us = cal.add_twice(t, first, more)
+    at_first, at_both, both_us, start = cal.add_twice(t, first, more)
     expected = (cal.add_business_time(t, first * us), cal.add_business_time(t, (first + more) * us))
     assert (at_first, at_both) == expected
     assert [str(at_first), str(at_both)] == [str(x) for x in expected]
     assert both_us == micros(expected[1])
+    mark = cal.mark(micros(t), t.toordinal())
+    assert start == mark
+    assert cal.span(start, cal.mark(both_us, at_both.toordinal())) == first + more
 
 
 def test_add_twice_on_a_close(cn: ent.BusinessCalendar) -> None:
     friday = at(SHANGHAI, 2026, 3, 13, 15)
     hour = 3_600_000_000
     monday = at(SHANGHAI, 2026, 3, 16, 9, 0, 0, 1)
-    assert cn.add_twice(friday, 2 * hour, 1) == (  # the first lands on the close; the second goes on Monday
+    assert cn.add_twice(friday, 2 * hour, 1)[
+        :3
+    ] == (  # the first lands on the close; the second goes on Monday
         at(SHANGHAI, 2026, 3, 13, 17),
         monday,
         micros(monday),
     )
     close = at(SHANGHAI, 2026, 3, 13, 17)
-    assert cn.add_twice(friday, hour, hour) == (at(SHANGHAI, 2026, 3, 13, 16), close, micros(close))
+    assert cn.add_twice(friday, hour, hour)[:3] == (at(SHANGHAI, 2026, 3, 13, 16), close, micros(close))
 
 
 def test_business_time_between(cn: ent.BusinessCalendar) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import time
 from zoneinfo import ZoneInfo
 
@@ -11,9 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import entitlements as ent
+from entitlements._time.clock import MAX_YEARS
 from entitlements._time.days import DayRules, build_year
 from entitlements._time.holidays import country_years
 from entitlements._time.schedule import parse_schedule
+from entitlements._time.units import micros
 
 ENGINE = ent.Engine.default()
 SHANGHAI = ent.Contract(offering="saas-premium", timezone="Asia/Shanghai", country="CN")
@@ -165,3 +168,39 @@ def test_between_two_running_totals_equals_a_walk_over_the_days(
     assert calendar.business_microseconds(calendar.local(a), calendar.local(b)) == _walked(
         calendar, a, b
     ) // dt.timedelta(microseconds=1)
+    la, lb = calendar.local(a), calendar.local(b)
+    marks = calendar.mark(micros(a), la.toordinal()), calendar.mark(micros(b), lb.toordinal())
+    assert calendar.span(*marks) == _walked(calendar, a, b) // dt.timedelta(microseconds=1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    which=st.integers(0, len(_CALENDARS) - 1),
+    start=st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2060, 1, 1)),
+    years=st.integers(0, 300),
+)
+def test_two_marks_span_what_is_between_them_over_any_years(
+    which: int, start: dt.datetime, years: int
+) -> None:
+    """Law: span(mark(a), mark(b)) == the business time between a and b, across any number of years."""
+    calendar = _CALENDARS[which]
+    a = start.replace(tzinfo=dt.UTC)
+    b = a + dt.timedelta(days=365 * years, hours=years)
+    first = calendar.mark(micros(a), calendar.local(a).toordinal())
+    second = calendar.mark(micros(b), calendar.local(b).toordinal())
+    assert calendar.span(first, second) == calendar.business_microseconds(a, b)
+    assert calendar.span(first, first) == 0
+
+
+def test_a_mark_outlives_its_year_table() -> None:
+    """A mark kept while its year's table is dropped and built again (a status stream keeps its now's)
+    spans the same time, to the same year and to the next: it holds numbers, not the table."""
+    calendar = ent.BusinessCalendar(timezone="Asia/Shanghai", country="CN", hours=("09:00", "17:00"))
+    a = dt.datetime(2026, 9, 30, 7, tzinfo=dt.UTC)
+    first = calendar.mark(micros(a), calendar.local(a).toordinal())
+    for year in range(2100, 2100 + MAX_YEARS + 2):  # more years than a calendar keeps: 2026's is dropped
+        calendar.is_business_day(dt.date(year, 6, 1))
+    for b in (dt.datetime(2026, 12, 30, 7, tzinfo=dt.UTC), dt.datetime(2027, 3, 30, 7, tzinfo=dt.UTC)):
+        second = calendar.mark(micros(b), calendar.local(b).toordinal())
+        assert calendar.span(first, second) == calendar.business_microseconds(a, b)
+    assert pickle.loads(pickle.dumps(first)) == first

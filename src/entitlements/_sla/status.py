@@ -47,6 +47,7 @@ from .._errors import InputError
 from .._rules.answers import Reason, ResponseState, ResponseStatus
 from .._text.words import iso_duration
 from .._time.adder import Adder
+from .._time.clock import Mark
 from .._time.units import US, micros
 from .._time.units import format_microseconds as hm
 from .deadlines import DeadlinePlan, not_frozen_reason, provisional_reason
@@ -126,11 +127,12 @@ class StatusRule:
     )
     """The holidays' notes (:meth:`_held`) by the receipt's local year and the last year the answer rests
     on: the same for every inquiry of those years (a cache; not part of the value)."""
-    last_now: list[tuple[dt.datetime, dt.datetime, int] | None] = field(
+    last_now: list[tuple[dt.datetime, dt.datetime, int, Mark] | None] = field(
         default_factory=lambda: [None], compare=False, repr=False
     )
-    """The last ``now`` asked about, in the zone and in microseconds: a stream of inquiries mostly asks
-    at one ``now``, checked and converted once (a cache, replaced whole; not part of the value)."""
+    """The last ``now`` asked about, in the zone, in microseconds and as a running total of business time
+    (:attr:`~entitlements.BusinessCalendar.mark`): a stream of inquiries mostly asks at one ``now``,
+    checked and converted once (a cache, replaced whole; not part of the value)."""
 
     @classmethod
     def build(cls, plan: DeadlinePlan, catalog: Catalog) -> StatusRule:
@@ -186,23 +188,27 @@ class StatusRule:
         last = self.last_now[0]
         if last is None or last[0] is not now:
             last = self._now(now)
-        return self.values_at(received_at, responded_at, last[1], now, last[2])
+        return self.values_at(received_at, responded_at, last[1], now, last[2], last[3])
 
-    def _now(self, now: dt.datetime) -> tuple[dt.datetime, dt.datetime, int]:
-        """``now`` checked, in the zone and in microseconds, kept as :attr:`last_now`."""
-        # micros(now): the same instant as in the zone; an input in UTC subtracts faster
-        last = self.last_now[0] = (now, self.plan.calendar.local(now, "now"), micros(now))
+    def _now(self, now: dt.datetime) -> tuple[dt.datetime, dt.datetime, int, Mark]:
+        """``now`` checked, in the zone, in microseconds and as a mark, kept as :attr:`last_now`."""
+        cal = self.plan.calendar
+        current = cal.local(now, "now")
+        nu = micros(now)  # the same instant as in the zone; an input in UTC subtracts faster
+        last = self.last_now[0] = (now, current, nu, cal.mark(nu, current.toordinal()))
         return last
 
-    def values_at(  # noqa: PLR0912 - the hot path, inline
+    def values_at(  # noqa: PLR0912, PLR0915 - the hot path, inline
         self,
         received_at: dt.datetime,
         responded_at: dt.datetime | None,
         current: dt.datetime,
         now: dt.datetime,
         nu: int | None = None,
+        now_mark: Mark | None = None,
     ) -> Values:
-        """:meth:`values` with ``now`` already checked and in the zone (``current``; ``nu`` its instant)."""
+        """:meth:`values` with ``now`` already checked and in the zone (``current``; ``nu`` its instant,
+        ``now_mark`` its :attr:`~entitlements.BusinessCalendar.mark`, found here when not given)."""
         cal = self.plan.calendar
         received = cal.local(received_at, "received_at")
         ru = micros(received_at)  # the same instant; an input in UTC subtracts faster than one in the zone
@@ -220,13 +226,15 @@ class StatusRule:
         else:
             responded, late, until, uu = self._response(responded_at, received_at, ru, current, nu)
         constant = self.constant
-        at_risk = None
+        at_risk = start = None
         if constant is not None:  # business-hours counting: the target and threshold are the rule's
             target, threshold = constant[0], constant[1]
             if 0 < threshold < target:
                 # one walk: the at-risk instant, then the threshold's business time on to the deadline (the
-                # deadline's microseconds with it: no faster way to them, answered or not)
-                at_risk, deadline, du = cal.add_twice(received, target - threshold, threshold, "received_at")
+                # deadline's microseconds and the receipt's mark with it: no faster way to them)
+                at_risk, deadline, du, start = cal.add_twice(
+                    received, target - threshold, threshold, "received_at"
+                )
             else:
                 deadline = self.plan.deadline(received)
                 du = micros(deadline)
@@ -240,7 +248,14 @@ class StatusRule:
             threshold = target * share.numerator // share.denominator
             if responded is None and 0 < threshold < target:  # in one walk, unchecked: all checked above
                 at_risk = cal.add_twice(received, target - threshold, threshold, "received_at")[0]
-        elapsed = cal.microseconds_between(ru, received.toordinal(), uu, until.toordinal()) if uu > ru else 0
+        if uu <= ru:
+            elapsed = 0
+        elif start is None:
+            elapsed = cal.microseconds_between(ru, received.toordinal(), uu, until.toordinal())
+        elif responded is not None:
+            elapsed = cal.span(start, cal.mark(uu, until.toordinal()))
+        else:  # unanswered: on to now, whose mark a stream of inquiries shares
+            elapsed = cal.span(start, now_mark or cal.mark(nu, current.toordinal()))
         state: ResponseState
         if responded is not None:
             at_risk = change = None
@@ -419,7 +434,7 @@ class StatusRule:
         last = self.last_now[0]  # :meth:`values`, inline: the hot path
         if last is None or last[0] is not now:
             last = self._now(now)
-        return self.model_of(self.values_at(received_at, responded_at, last[1], now, last[2]))
+        return self.model_of(self.values_at(received_at, responded_at, last[1], now, last[2], last[3]))
 
     def model_of(self, values: Values) -> ResponseStatus:
         """The status that ``values`` describe.

@@ -33,6 +33,7 @@ from typing import Any
 from .._catalog.models import CatalogStamp, ServiceLevels
 from .._errors import EntitlementsError, InputError, cut, unknown
 from .._rules.answers import Reason, ResponseState, ResponseStatus, SlaItem, SlaReport, SlaSummary
+from .._time.clock import Mark
 from .._time.units import micros
 from .status import StatusRule, Values
 
@@ -210,6 +211,11 @@ def merged(counts: Iterable[SlaCounts]) -> SlaCounts:
     return total
 
 
+_Entry = tuple[StatusRule, dt.datetime, "SlaCounts", int, str, Mark]
+"""A contract of the tally: its status rule, now in its zone, its counters, now in microseconds, as ISO
+text and as a mark."""
+
+
 class SlaTally:
     """The response statuses of a stream of inquiries over a mapping of contracts, counted as they go.
 
@@ -249,7 +255,7 @@ class SlaTally:
         self._resolve = resolve
         self._now = now
         self._stamp = stamp
-        self._rules: dict[str, tuple[StatusRule, dt.datetime, SlaCounts, int, str] | EntitlementsError] = {}
+        self._rules: dict[str, _Entry | EntitlementsError] = {}
         self._counts: dict[str, SlaCounts] = {}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -277,7 +283,7 @@ class SlaTally:
         """The contract ``contract`` resolved for statuses; an error naming it if it cannot answer."""
         return self._entry(contract)[0]
 
-    def _entry(self, contract: str) -> tuple[StatusRule, dt.datetime, SlaCounts, int, str]:
+    def _entry(self, contract: str) -> _Entry:
         """The contract's rule, ``now`` in its zone and its counters, resolved on first use."""
         entry = self._rules.get(contract) if isinstance(contract, str) else None
         if entry is None:
@@ -290,7 +296,9 @@ class SlaTally:
                     raise unknown("contract", contract, self._contracts, field="contract")
                 rule = self._resolve(self._contracts[contract])
                 current = rule.plan.calendar.local(self._now, "now")
-                entry = (rule, current, SlaCounts(), micros(current), current.isoformat())
+                nu = micros(current)
+                mark = rule.plan.calendar.mark(nu, current.toordinal())
+                entry = (rule, current, SlaCounts(), nu, current.isoformat(), mark)
             except EntitlementsError as exc:
                 entry = exc
             if isinstance(contract, str) and len(self._rules) < 100_000:
@@ -302,8 +310,8 @@ class SlaTally:
     def _values(
         self, contract: str, received_at: dt.datetime, responded_at: dt.datetime | None
     ) -> tuple[StatusRule, Values, str]:
-        rule, current, counts, nu, now_text = self._entry(contract)
-        values = rule.values_at(received_at, responded_at, current, self._now, nu)
+        rule, current, counts, nu, now_text, mark = self._entry(contract)
+        values = rule.values_at(received_at, responded_at, current, self._now, nu, mark)
         if counts.open + counts.at_risk + counts.breached + counts.answered == 0:
             self._counts[contract] = counts
         counts.add(rule, values)

@@ -57,7 +57,7 @@ from typing import Any
 from .._checks import check_aware, check_duration, check_iterable
 from .._errors import ContractError, InputError, cut
 from .adder import Adder
-from .clock import Clock, modal
+from .clock import Clock, Mark, Pair, modal
 from .days import BUSINESS, IRREGULAR, DayRules
 from .holidays import check_country, check_subdivision, known_years, notices_through
 from .schedule import WEEKDAYS, CalendarSpec, Interval, Schedule, parse_schedule, workdays
@@ -110,7 +110,9 @@ class BusinessCalendar:
         "_unit",
         "_week",
         "_zone",
+        "mark",
         "microseconds_between",
+        "span",
     )
 
     def __init__(  # noqa: PLR0913 - the public constructor names each part of the definition
@@ -178,6 +180,12 @@ class BusinessCalendar:
         self.microseconds_between: Callable[[int, int, int, int], int] = self._clock.between
         """:meth:`business_microseconds` of instants in microseconds with their local days (``oa <= ob``):
         ``microseconds_between(ua, oa, ub, ob)``, the clock's own (a status per inquiry calls it)."""
+        self.mark: Callable[[int, int], Mark] = self._clock.mark
+        """``mark(u, o)``: instant ``u`` (µs, local day ``o``) as a running total of business time, for
+        :attr:`span` (internal: a status per inquiry keeps the mark of its ``now``)."""
+        self.span: Callable[[Mark, Mark], int] = self._clock.span
+        """``span(a, b)``: the business time from mark ``a`` to mark ``b`` (``a`` at or before ``b``), in
+        microseconds: :attr:`microseconds_between` of two instants whose marks are known."""
 
     # --- what it is ------------------------------------------------------------------
 
@@ -483,17 +491,16 @@ class BusinessCalendar:
             raise InputError("duration must be more than 0 for adding()", field="duration", value=duration)
         return Adder(self._clock.fast, self._add_slow, amount, calendar=self)
 
-    def add_twice(
-        self, t: dt.datetime, first: int, more: int, name: str = "t"
-    ) -> tuple[dt.datetime, dt.datetime, int]:
-        """``t`` plus ``first`` µs (> 0) of business time, and plus ``first + more`` (``more`` > 0), and the
-        latter as microseconds since the epoch: in one walk where the schedule allows (business time is
-        additive), else two :meth:`add_business_time`."""
+    def add_twice(self, t: dt.datetime, first: int, more: int, name: str = "t") -> Pair:
+        """``t`` plus ``first`` µs (> 0) of business time, and plus ``first + more`` (``more`` > 0), the
+        latter as microseconds since the epoch, and ``t``'s :attr:`mark`: in one walk where the schedule
+        allows (business time is additive), else two :meth:`add_business_time`."""
         both = self._clock.pair(t, first, more)
         if both is not None:
             return both
         second = self._add(t, first + more, name)
-        return self._add(t, first, name), second, micros(second)
+        start = self._clock.mark(micros(t), self._local(t, name).toordinal())
+        return self._add(t, first, name), second, micros(second), start
 
     def business_time_between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
         """The business time in ``[a, b)``; zero when ``b <= a``."""

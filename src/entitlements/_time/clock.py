@@ -36,6 +36,8 @@ __all__ = [
     "MAX_YEARS",
     "SPAN_YEARS",
     "Clock",
+    "Mark",
+    "Pair",
     "modal",
 ]
 
@@ -56,6 +58,12 @@ HELD_WALL_YEARS = 512
 HELD_SPANS = 64
 """Calendars of the process that keep their running totals per year (120 KB each) at once."""
 
+Mark = tuple[int, int]
+"""An instant as its local year and the business time of that year before it (a running total): two
+marks give the business time between them (:meth:`Clock.span`) without finding either instant's day
+again. Plain numbers: a mark holds no table (kept, copied and pickled as it is)."""
+Pair = tuple[dt.datetime, dt.datetime, int, Mark]
+""":attr:`Clock.pair`'s answer: the two instants, the second in microseconds, the start's mark."""
 Walls = tuple[tuple[dt.datetime, ...], tuple[dt.datetime, ...]]
 """A year's openings and closings, one per day: the hot path of a one-interval schedule."""
 DayWalls = tuple[tuple[tuple[dt.datetime, dt.datetime, int], ...], ...]
@@ -151,11 +159,12 @@ class Clock:
         self.fast: Callable[[dt.datetime, int], dt.datetime | None] = (
             self._add_fast_single if single else self._add_fast_any
         )
-        self.pair: Callable[[dt.datetime, int, int], tuple[dt.datetime, dt.datetime, int] | None] = (
+        self.pair: Callable[[dt.datetime, int, int], Pair | None] = (
             self._add_fast_single if single else _no_pair
         )
-        """``pair(t, first, more)``: ``fast(t, first)``, ``fast(t, first + more)`` and the latter in
-        microseconds (both amounts > 0), in one walk; or None for the slow way (the caller adds twice).
+        """``pair(t, first, more)``: ``fast(t, first)``, ``fast(t, first + more)``, the latter in
+        microseconds, and the :data:`Mark` of ``t`` (both amounts > 0), in one walk; or None for the slow
+        way (the caller adds twice).
 
         Business time is additive: the second is ``more`` after the first, counted
         on from the first's day (a first landing on a close goes on at the next
@@ -406,12 +415,10 @@ class Clock:
     @overload
     def _add_fast_single(self, t: dt.datetime, amount: int) -> dt.datetime | None: ...
     @overload
-    def _add_fast_single(
-        self, t: dt.datetime, amount: int, more: int
-    ) -> tuple[dt.datetime, dt.datetime, int] | None: ...
-    def _add_fast_single(  # noqa: PLR0911 - the hot path returns where it can
+    def _add_fast_single(self, t: dt.datetime, amount: int, more: int) -> Pair | None: ...
+    def _add_fast_single(  # noqa: PLR0911, PLR0912 - the hot path, inline, returns where it can
         self, t: dt.datetime, amount: int, more: int = 0
-    ) -> dt.datetime | tuple[dt.datetime, dt.datetime, int] | None:
+    ) -> dt.datetime | Pair | None:
         """The hot path of adding business time for a one-interval schedule; None where only the slow way can.
 
         In a year without irregular days: the receipt's day from the year's
@@ -420,7 +427,8 @@ class Clock:
         else (an irregular year, a naive or odd datetime, a date out of
         range) is left to the slow way, which answers exactly or raises.
 
-        With ``more`` (> 0) it goes on from there: :meth:`pair`'s answer, in the same walk.
+        With ``more`` (> 0) it goes on from there: :attr:`pair`'s answer, in the same walk, with the
+        :data:`Mark` of ``t`` found on the way.
         """
         if type(t) is not dt.datetime or type(t.tzinfo) not in _PLAIN_ZONES:
             return None
@@ -435,6 +443,7 @@ class Clock:
         i = local.toordinal() - table.base
         length = self._length
         rest = amount
+        part = 0  # the business time of t's day before t
         if table.flags[i]:
             closing = walls[1][i]
             if local < closing:
@@ -442,16 +451,25 @@ class Clock:
                 if local <= opening:
                     if rest <= length:
                         answer = opening + US * rest
-                        return self._onward(table, walls, i, rest, answer, more) if more else answer
+                        if more:
+                            return self._onward(
+                                table, walls, i, rest, answer, more, (table.year, table.cumt[i])
+                            )
+                        return answer
                     rest -= length
                 else:
                     available = (closing - local) // US
+                    part = length - available
                     if rest <= available:
                         answer = local + US * rest
                         if more:
-                            return self._onward(table, walls, i, length - available + rest, answer, more)
+                            start = (table.year, table.cumt[i] + part)
+                            return self._onward(table, walls, i, part + rest, answer, more, start)
                         return answer
                     rest -= available
+            else:
+                part = length
+        mark = (table.year, table.cumt[i] + part) if more else None
         k = -(-rest // length)
         rank = table.cum[i + 1] + k - 1
         if rank >= table.total:
@@ -462,13 +480,14 @@ class Clock:
         j = table.select[rank]
         rest -= (k - 1) * length
         answer = walls[0][j] + US * rest
-        return self._onward(table, walls, j, rest, answer, more) if more else answer
+        return self._onward(table, walls, j, rest, answer, more, mark) if mark is not None else answer
 
-    def _onward(
-        self, table: YearTable, walls: Walls, i: int, r: int, answer: dt.datetime, more: int
-    ) -> tuple[dt.datetime, dt.datetime, int] | None:
+    def _onward(  # noqa: PLR0913, PLR0917 - the walk's position, passed on
+        self, table: YearTable, walls: Walls, i: int, r: int, answer: dt.datetime, more: int, mark: Mark
+    ) -> Pair | None:
         """From ``answer``, ``r`` µs after the opening of day ``i`` of ``table``: ``more`` µs (> 0) of
-        business time on, as :attr:`pair` gives it (a landing on a close goes on at the next opening).
+        business time on, as :attr:`pair` gives it (a landing on a close goes on at the next opening);
+        ``mark`` is the walk's start's, given back.
 
         The second instant in microseconds is its day's opening plus the time after it: a regular day
         keeps its noon's UTC offset through its hours."""
@@ -487,7 +506,8 @@ class Clock:
             j = table.select[rank]
             r = rest - (k - 1) * length
             second = walls[0][j] + US * r
-        return answer, second, (table.base + j - EPOCH_DAY) * DAY - table.offsets[j] * SECOND + self._open + r
+        opening = (table.base + j - EPOCH_DAY) * DAY - table.offsets[j] * SECOND + self._open
+        return answer, second, opening + r, mark
 
     def _add_fast_any(self, t: dt.datetime, amount: int) -> dt.datetime | None:  # noqa: PLR0911, PLR0912 - the hot path, inline
         """The hot path of adding business time, for any schedule (a lunch break, hours per weekday), or None.
@@ -591,6 +611,25 @@ class Clock:
             "unreachable: the day holds the business time counted for it"
         )  # pragma: no cover
 
+    def mark(self, u: int, o: int) -> Mark:
+        """The :data:`Mark` of instant ``u`` (local day ``o``)."""
+        table = self.table_of(o)
+        return table.year, table.cumt[o - table.base] + self.part_before(table, o, u)
+
+    def span(self, a: Mark, b: Mark) -> int:
+        """The business time from mark ``a`` to mark ``b`` (``a`` at or before ``b``): the rest of
+        ``a``'s year (its total less the mark's), the whole years between from their totals, ``b``'s
+        year up to it."""
+        ya, ra = a
+        yb, rb = b
+        if ya == yb:
+            return rb - ra
+        table = self._tables.get(ya)
+        rest = (table.cumt[-1] if table is not None else self.totals(ya)[1]) - ra
+        if ya + 1 == yb:
+            return rest + rb
+        return rest + self.time_in(dt.date(ya + 1, 1, 1).toordinal(), dt.date(yb, 1, 1).toordinal()) + rb
+
     def between(self, ua: int, oa: int, ub: int, ob: int) -> int:
         """Business time in ``[ua, ub)``, local days ``oa <= ob``: the running total at each end (the
         whole days before it, from its year's table, and its own day's part before it), subtracted."""
@@ -599,10 +638,8 @@ class Clock:
         tb = ta if ob < ta.end else self.table_of(ob)
         if ta is tb:
             return tb.cumt[ob - tb.base] - ta.cumt[oa - ta.base] + self.part_before(tb, ob, ub) - before_a
-        if ta.end == tb.base:  # the next year: the rest of the one, the start of the other
-            rest = ta.cumt[-1] - ta.cumt[oa - ta.base]
-            return rest + tb.cumt[ob - tb.base] + self.part_before(tb, ob, ub) - before_a
-        return self.time_in(oa, ob) + self.part_before(tb, ob, ub) - before_a
+        after_b = tb.cumt[ob - tb.base] + self.part_before(tb, ob, ub)
+        return self.span((ta.year, ta.cumt[oa - ta.base] + before_a), (tb.year, after_b))
 
     def part_before(self, table: YearTable, o: int, u: int) -> int:
         """The business time of day ``o`` (in ``table``) before instant ``u``."""
