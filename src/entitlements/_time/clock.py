@@ -490,7 +490,9 @@ class Clock:
         ``mark`` is the walk's start's, given back.
 
         The second instant in microseconds is its day's opening plus the time after it: a regular day
-        keeps its noon's UTC offset through its hours."""
+        keeps its noon's UTC offset through its hours. The day after a close is found as
+        :meth:`_add_fast_single` finds it, in the same lines: one helper for both cost the deadline
+        path 7 % (bench_deadlines, 46.9x pandas down to 43.4x)."""
         length = self._length
         rest = more - (length - r)
         if rest <= 0:  # the same day
