@@ -241,9 +241,8 @@ class StatusRule:
         else:
             deadline = self.plan.deadline(received)
             du = micros(deadline)
-            target = (
-                cal.microseconds_between(ru, received.toordinal(), du, deadline.toordinal()) if du > ru else 0
-            )
+            start = cal.mark(ru, received.toordinal())  # the target and the elapsed time both start here
+            target = cal.span(start, cal.mark(du, deadline.toordinal())) if du > ru else 0
             share = self.share
             threshold = target * share.numerator // share.denominator
             if responded is None and 0 < threshold < target:  # in one walk, unchecked: all checked above
