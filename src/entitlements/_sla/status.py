@@ -187,11 +187,11 @@ class StatusRule:
         """Everything a status holds, computed once (see the module): checked, in the contract's zone."""
         last = self.last_now[0]
         if last is None or last[0] is not now:
-            last = self._now(now)
+            last = self.now_of(now)
         return self.values_at(received_at, responded_at, last[1], now, last[2], last[3])
 
-    def _now(self, now: dt.datetime) -> tuple[dt.datetime, dt.datetime, int, Mark]:
-        """``now`` checked, in the zone, in microseconds and as a mark, kept as :attr:`last_now`."""
+    def now_of(self, now: dt.datetime) -> tuple[dt.datetime, dt.datetime, int, Mark]:
+        """``now`` checked: as given, in the zone, in microseconds and as a mark; kept as :attr:`last_now`."""
         cal = self.plan.calendar
         current = cal.local(now, "now")
         nu = micros(now)  # the same instant as in the zone; an input in UTC subtracts faster
@@ -369,8 +369,7 @@ class StatusRule:
         """:meth:`reasons` as models; the target's (:attr:`target_reason`, when it is constant) and the
         holidays' notes made once."""
         code, message, share = self._first(values, values[4].isoformat())
-        source = self.share_source if share else self.plan.target_source
-        first = constructed(Reason, {"code": code, "message": message, "source": source})
+        first = _reason(code, message, self.share_source if share else self.plan.target_source)
         target = self.target_reason
         if target is None:  # end-of-day counting: the target is the inquiry's own
             target = _reason(
@@ -430,10 +429,7 @@ class StatusRule:
         self, received_at: dt.datetime, now: dt.datetime, responded_at: dt.datetime | None = None
     ) -> ResponseStatus:
         """The :class:`ResponseStatus` of one inquiry."""
-        last = self.last_now[0]  # :meth:`values`, inline: the hot path
-        if last is None or last[0] is not now:
-            last = self._now(now)
-        return self.model_of(self.values_at(received_at, responded_at, last[1], now, last[2], last[3]))
+        return self.model_of(self.values(received_at, now, responded_at))
 
     def model_of(self, values: Values) -> ResponseStatus:
         """The status that ``values`` describe.
@@ -443,12 +439,11 @@ class StatusRule:
         durations, a state of the five); the tests hold it equal to the
         validated model (:meth:`model_validated`) on many random inquiries.
         """
-        (state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, last,
+        (state, received, responded, current, deadline, target, elapsed, remaining, overdue, threshold, _,
          _, at_risk, change) = values  # fmt: skip
         durations = self.durations
         if durations is None:
             durations = (US * target, US * threshold)
-        through = self.official_through
         return constructed(
             ResponseStatus,
             {
@@ -466,7 +461,7 @@ class StatusRule:
                 "at_risk_at": at_risk,
                 "breach_at": deadline if responded is None else None,
                 "next_change_at": change,
-                "provisional": through is not None and last > through,
+                "provisional": self.provisional(values),
                 "reasons": self._reason_models(values),
                 "catalog": self.stamp,
             },

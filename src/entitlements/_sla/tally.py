@@ -34,7 +34,6 @@ from .._catalog.models import CatalogStamp, ServiceLevels
 from .._errors import EntitlementsError, InputError, cut, unknown
 from .._rules.answers import Reason, ResponseState, ResponseStatus, SlaItem, SlaReport, SlaSummary
 from .._time.clock import Mark
-from .._time.units import micros
 from .status import StatusRule, Values
 
 __all__ = [
@@ -295,9 +294,7 @@ class SlaTally:
                 if contract not in self._contracts:
                     raise unknown("contract", contract, self._contracts, field="contract")
                 rule = self._resolve(self._contracts[contract])
-                current = rule.plan.calendar.local(self._now, "now")
-                nu = micros(current)
-                mark = rule.plan.calendar.mark(nu, current.toordinal())
+                _, current, nu, mark = rule.now_of(self._now)
                 entry = (rule, current, SlaCounts(), nu, current.isoformat(), mark)
             except EntitlementsError as exc:
                 entry = exc

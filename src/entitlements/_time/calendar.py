@@ -57,17 +57,13 @@ from typing import Any
 from .._checks import check_aware, check_duration, check_iterable
 from .._errors import ContractError, InputError, cut
 from .adder import Adder
-from .clock import Clock, Mark, Pair, modal
+from .clock import PLAIN_ZONES, Clock, Mark, Pair, modal
 from .days import BUSINESS, IRREGULAR, DayRules
 from .holidays import check_country, check_subdivision, known_years, notices_through
 from .schedule import WEEKDAYS, CalendarSpec, Interval, Schedule, parse_schedule, workdays
 from .table import BusinessTimeTable
 from .units import MAX_YEAR, MIN_YEAR, SECOND, check_date, check_year, from_micros, micros, midnight
 from .zones import zone, zone_name
-
-_DATETIME = dt.datetime
-_PLAIN_ZONES = (zoneinfo.ZoneInfo, dt.timezone)
-"""Zones that always answer an offset: an aware datetime in one needs no further check."""
 
 __all__ = [
     "BusinessCalendar",
@@ -438,15 +434,9 @@ class BusinessCalendar:
 
     def local(self, t: dt.datetime, name: str = "t") -> dt.datetime:
         """``t`` in the calendar's zone, checked: aware, and within the years the calendar covers."""
-        if type(t) is not _DATETIME or type(t.tzinfo) not in _PLAIN_ZONES:
+        if type(t) is not dt.datetime or type(t.tzinfo) not in PLAIN_ZONES:
             check_aware(t, name)  # else aware: those zones always answer an offset
-        try:
-            local = t.astimezone(self._zone)
-            if MIN_YEAR <= local.year <= MAX_YEAR:
-                return local
-        except (OverflowError, ValueError):
-            pass
-        return self._local(t, name)  # the error that names it
+        return self._local(t, name)
 
     def is_business_time(self, t: dt.datetime) -> bool:
         """Whether ``t`` is business time: a business day, wall clock within one of its intervals."""

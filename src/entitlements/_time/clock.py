@@ -26,7 +26,7 @@ from typing import overload
 
 from .._errors import InputError
 from .days import BUSINESS, IRREGULAR, DayRules, Irregulars, YearTable, build_year, year_totals
-from .units import DAY, EPOCH_DAY, MAX_YEAR, MIN_YEAR, SECOND, US, midnight
+from .units import DAY, MAX_YEAR, MIN_YEAR, SECOND, US, midnight
 
 __all__ = [
     "HELD_SPANS",
@@ -34,6 +34,7 @@ __all__ = [
     "HELD_WALL_YEARS",
     "MAX_WALL_YEARS",
     "MAX_YEARS",
+    "PLAIN_ZONES",
     "SPAN_YEARS",
     "Clock",
     "Mark",
@@ -69,7 +70,7 @@ Walls = tuple[tuple[dt.datetime, ...], tuple[dt.datetime, ...]]
 DayWalls = tuple[tuple[tuple[dt.datetime, dt.datetime, int], ...], ...]
 """A year's ``(opening, closing, length in µs)`` per interval, per day: the hot path of any schedule."""
 
-_PLAIN_ZONES = (zoneinfo.ZoneInfo, dt.timezone)
+PLAIN_ZONES = (zoneinfo.ZoneInfo, dt.timezone)
 """tzinfo types whose utcoffset is never None: an aware datetime needs no further check."""
 
 
@@ -430,7 +431,7 @@ class Clock:
         With ``more`` (> 0) it goes on from there: :attr:`pair`'s answer, in the same walk, with the
         :data:`Mark` of ``t`` found on the way.
         """
-        if type(t) is not dt.datetime or type(t.tzinfo) not in _PLAIN_ZONES:
+        if type(t) is not dt.datetime or type(t.tzinfo) not in PLAIN_ZONES:
             return None
         try:
             local = t.astimezone(self.zone)
@@ -508,7 +509,7 @@ class Clock:
             j = table.select[rank]
             r = rest - (k - 1) * length
             second = walls[0][j] + US * r
-        opening = (table.base + j - EPOCH_DAY) * DAY - table.offsets[j] * SECOND + self._open
+        opening = midnight(table.base + j) - table.offsets[j] * SECOND + self._open
         return answer, second, opening + r, mark
 
     def _add_fast_any(self, t: dt.datetime, amount: int) -> dt.datetime | None:  # noqa: PLR0911, PLR0912 - the hot path, inline
@@ -519,7 +520,7 @@ class Clock:
         business time, and the answer as wall-clock arithmetic from the
         opening of the interval it falls in. Anything else goes the slow way.
         """
-        if type(t) is not dt.datetime or type(t.tzinfo) not in _PLAIN_ZONES:
+        if type(t) is not dt.datetime or type(t.tzinfo) not in PLAIN_ZONES:
             return None
         try:
             local = t.astimezone(self.zone)
@@ -651,7 +652,7 @@ class Clock:
             return 0
         if flag & IRREGULAR:
             return sum((u if u < e else e) - s for s, e in table.irregular[o].intervals if u > s)
-        w = (o - EPOCH_DAY) * DAY - table.offsets[i] * SECOND  # the day's UTC midnight, at its offset
+        w = midnight(o) - table.offsets[i] * SECOND
         if self._length:  # one interval a day
             s = w + self._open
             if u <= s:
